@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the tests need (the npm oracle
+# for the policy engine), then format, lint and every cargo test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One target directory shared by every checkout on this machine (a cold AWS SDK build is slow).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zetl-target}"
+# Tests never leave loopback: no instance-metadata probe by the credential chain.
+export AWS_EC2_METADATA_DISABLED=true
+
+if [ -f tests/oracle/package.json ]; then
+  echo "== installing the policy-engine oracle (npm)"
+  (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== cargo fmt"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --locked --all-targets

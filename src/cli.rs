@@ -1,0 +1,224 @@
+//! Command-line definitions (clap). The stable surface is written in the CLI contract; extend
+//! freely, never rename or drop a flag listed there.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zetl",
+    version,
+    about = "Tells you exactly why an AWS Glue zero-ETL integration (DynamoDB -> Iceberg on S3) will not work, and how to fix it"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a DynamoDB -> Glue zero-ETL setup across both accounts and print findings.
+    Doctor(DoctorArgs),
+    /// List the rule catalog.
+    Rules(RulesArgs),
+    /// Print a rule's full explanation.
+    Explain(ExplainArgs),
+    /// Work with IAM policies using zetl's own policy engine (no AWS call).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Plan (and with --apply, apply) the changes that repair fixable findings.
+    Fix(FixArgs),
+}
+
+/// Which two accounts, which resources, and how to reach them. Shared by doctor, fix and
+/// policy generate; every field can also come from `zetl.toml`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SetupArgs {
+    /// Source DynamoDB table (ARN preferred: it fixes account and region).
+    #[arg(long, value_name = "ARN|NAME")]
+    pub source_table: Option<String>,
+    /// Target Glue database (arn:aws:glue:R:TGT:database/DB).
+    #[arg(long, value_name = "ARN|NAME")]
+    pub target_database: Option<String>,
+    /// IAM role the integration writes with.
+    #[arg(long, value_name = "ARN|NAME")]
+    pub target_role: Option<String>,
+    /// IAM user/role in the source account that creates the integration.
+    #[arg(long, value_name = "ARN")]
+    pub source_principal: Option<String>,
+    /// Principal that uses the console (rule ZP004).
+    #[arg(long, value_name = "ARN")]
+    pub console_principal: Option<String>,
+    /// Principal that configures the target (rule ZP005).
+    #[arg(long, value_name = "ARN")]
+    pub target_principal: Option<String>,
+    /// An existing integration to troubleshoot (else found from table -> database).
+    #[arg(long, value_name = "ARN")]
+    pub integration: Option<String>,
+    /// Named AWS profile for both accounts.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Named AWS profile for the source account.
+    #[arg(long)]
+    pub source_profile: Option<String>,
+    /// Named AWS profile for the target account.
+    #[arg(long)]
+    pub target_profile: Option<String>,
+    /// Role to assume to read the source account.
+    #[arg(long, value_name = "ARN")]
+    pub source_role_arn: Option<String>,
+    /// Role to assume to read the target account.
+    #[arg(long, value_name = "ARN")]
+    pub target_role_arn: Option<String>,
+    /// External id for the assume-role calls.
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Region for both accounts (default from the ARNs, then the AWS config chain).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Region of the source account.
+    #[arg(long)]
+    pub source_region: Option<String>,
+    /// Region of the target account.
+    #[arg(long)]
+    pub target_region: Option<String>,
+    /// Send every AWS call there (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// A zetl.toml holding the same settings (flags override it); default ./zetl.toml if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Evaluate a saved snapshot; makes no AWS call at all.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Write the collected facts (JSON) before evaluating.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the report there instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit-code threshold; info findings never affect the exit code.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Do not fail the gate for checks that could not run.
+    #[arg(long)]
+    pub allow_unknown: bool,
+    /// Comma-separated rule IDs or families (ZS, ZT, ...) to run.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+    /// Comma-separated rule IDs or families to skip.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip: Vec<String>,
+    /// Minutes after which a CREATING integration is reported (rule ZI003).
+    #[arg(long, value_name = "MINUTES")]
+    pub creating_threshold: Option<u32>,
+    /// No colour (also off when stdout is not a terminal or NO_COLOR is set).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Show passing checks' evidence too.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Only the summary line and failing checks.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule ID (e.g. ZS002) or slug (e.g. pitr-disabled).
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Evaluate IAM requests with zetl's policy engine; no AWS call.
+    Simulate(SimulateArgs),
+    /// Print the policies a correct setup needs.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// One case object or a JSON array of cases (default: stdin).
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GenerateFormat {
+    #[default]
+    Json,
+    Cli,
+    Terraform,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Merge with what exists: `live` or a snapshot FILE.
+    #[arg(long, value_name = "live|FILE")]
+    pub merge_with: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GenerateFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Plan from a saved snapshot instead of reading the accounts (dry run only).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Apply the plan (asks for confirmation on a terminal).
+    #[arg(long)]
+    pub apply: bool,
+    /// Confirm without asking (needed with --apply when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Fix only these rules.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+}

@@ -1,0 +1,31 @@
+//! One module per subcommand. Each `run` returns the process exit code; errors that are the
+//! user's (bad input, bad config) come back as `UsageError` and map to exit 2.
+
+use std::process::ExitCode;
+
+use crate::cli::Command;
+
+pub mod exit;
+
+pub use exit::{CliError, Exit};
+
+pub fn run(command: Command) -> Result<Exit, CliError> {
+    match command {
+        Command::Doctor(_) => Err(CliError::not_yet("zetl doctor")),
+        Command::Rules(_) => Err(CliError::not_yet("zetl rules")),
+        Command::Explain(_) => Err(CliError::not_yet("zetl explain")),
+        Command::Policy(crate::cli::PolicyCommand::Simulate(_)) => {
+            Err(CliError::not_yet("zetl policy simulate"))
+        }
+        Command::Policy(crate::cli::PolicyCommand::Generate(_)) => {
+            Err(CliError::not_yet("zetl policy generate"))
+        }
+        Command::Fix(_) => Err(CliError::not_yet("zetl fix")),
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit.code())
+    }
+}

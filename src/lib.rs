@@ -1,0 +1,7 @@
+//! zetl: diagnoses AWS Glue zero-ETL integrations from DynamoDB into Iceberg tables on S3.
+//!
+//! collect -> snapshot -> rules + policy engine -> findings -> report.
+
+pub mod cli;
+pub mod commands;
+pub mod snapshot;

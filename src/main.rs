@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = zetl::cli::Cli::parse();
+    match zetl::commands::run(cli.command) {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            eprintln!("zetl: {err}");
+            ExitCode::from(err.code())
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The snapshot: plain, versioned facts from both accounts. What a support engineer would ask a
+//! user to paste; `--from` replays it with no network.
+
+mod fact;
+mod load;
+pub mod model;
+mod validate;
+
+pub use fact::{Fact, Unknown, UnknownReason};
+pub use load::{from_str, load, merge_patch, SnapshotError};
+pub use model::*;
