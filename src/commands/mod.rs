@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::cli::Command;
 
 pub mod exit;
+pub mod simulate;
 
 pub use exit::{CliError, Exit};
 
@@ -14,9 +15,7 @@ pub fn run(command: Command) -> Result<Exit, CliError> {
         Command::Doctor(_) => Err(CliError::not_yet("zetl doctor")),
         Command::Rules(_) => Err(CliError::not_yet("zetl rules")),
         Command::Explain(_) => Err(CliError::not_yet("zetl explain")),
-        Command::Policy(crate::cli::PolicyCommand::Simulate(_)) => {
-            Err(CliError::not_yet("zetl policy simulate"))
-        }
+        Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
         Command::Policy(crate::cli::PolicyCommand::Generate(_)) => {
             Err(CliError::not_yet("zetl policy generate"))
         }

@@ -1,0 +1,446 @@
+//! The `zetl policy simulate` input: one case object or an array of them, read from JSON into
+//! engine types. Every error names the case index and the JSON path inside the case, because
+//! a batch of thousands of generated cases is useless if a typo cannot be found.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::policy::{
+    ContextValue, PolicyDocument, PolicyError, Principal, Request, RequestContext,
+    ResourcePolicyKind,
+};
+
+/// One request and the policies that apply to it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub request: Request,
+    pub identity_policies: Vec<PolicyDocument>,
+    pub resource_policy: Option<PolicyDocument>,
+    pub permission_boundary: Option<PolicyDocument>,
+    /// How AWS treats the resource policy for this action and resource (inferred).
+    pub resource_kind: ResourcePolicyKind,
+}
+
+/// The parsed input: `batch` is true when the input was an array (output mirrors the shape).
+#[derive(Debug, Clone)]
+pub struct Cases {
+    pub batch: bool,
+    pub cases: Vec<Case>,
+}
+
+/// Why the input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Not JSON at all.
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The top level is neither an object nor an array.
+    Shape,
+    /// One case is invalid: `path` is relative to the case (`request.principal`).
+    Case {
+        index: usize,
+        path: String,
+        message: String,
+    },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Json {
+                line,
+                column,
+                message,
+            } => write!(f, "invalid JSON at line {line} column {column}: {message}"),
+            InputError::Shape => {
+                f.write_str("expected one case object or a JSON array of case objects")
+            }
+            InputError::Case {
+                index,
+                path,
+                message,
+            } if path.is_empty() => write!(f, "case [{index}]: {message}"),
+            InputError::Case {
+                index,
+                path,
+                message,
+            } => write!(f, "case [{index}]: at {path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A problem inside one case, before the index is attached.
+struct Bad {
+    path: String,
+    message: String,
+}
+
+fn bad(path: impl Into<String>, message: impl Into<String>) -> Bad {
+    Bad {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// `prefix` + the engine's path inside a policy document.
+fn policy_bad(prefix: &str, e: PolicyError) -> Bad {
+    let path = match (e.path.is_empty(), e.path.starts_with('[')) {
+        (true, _) => prefix.to_string(),
+        (false, true) => format!("{prefix}{}", e.path),
+        (false, false) => format!("{prefix}.{}", e.path),
+    };
+    bad(path, e.message)
+}
+
+/// Parses the whole input text.
+pub fn parse_cases(text: &str) -> Result<Cases, InputError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    parse_value(&value)
+}
+
+/// Parses input that is already JSON.
+pub fn parse_value(value: &Value) -> Result<Cases, InputError> {
+    let at = |index: usize| {
+        move |b: Bad| InputError::Case {
+            index,
+            path: b.path,
+            message: b.message,
+        }
+    };
+    match value {
+        Value::Array(items) => {
+            let cases = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| parse_case(item).map_err(at(i)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Cases { batch: true, cases })
+        }
+        Value::Object(_) => Ok(Cases {
+            batch: false,
+            cases: vec![parse_case(value).map_err(at(0))?],
+        }),
+        _ => Err(InputError::Shape),
+    }
+}
+
+const CASE_FIELDS: &str = "request, identityPolicies, resourcePolicy, permissionBoundary";
+const REQUEST_FIELDS: &str = "principal, action, resource, resourceAccount, context";
+
+fn parse_case(value: &Value) -> Result<Case, Bad> {
+    let Value::Object(obj) = value else {
+        return Err(bad("", "a case must be a JSON object"));
+    };
+    for key in obj.keys() {
+        if !CASE_FIELDS.split(", ").any(|f| f == key) {
+            return Err(bad(
+                key.as_str(),
+                format!("unknown field (expected one of {CASE_FIELDS})"),
+            ));
+        }
+    }
+    let request = match obj.get("request") {
+        Some(Value::Object(r)) => parse_request(r)?,
+        Some(_) => return Err(bad("request", "must be an object")),
+        None => return Err(bad("request", "missing")),
+    };
+    let identity_policies = match obj.get("identityPolicies") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                PolicyDocument::from_value(p)
+                    .map_err(|e| policy_bad(&format!("identityPolicies[{i}]"), e))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(bad("identityPolicies", "must be an array of policies")),
+    };
+    let optional_policy = |field: &str| match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(p) => PolicyDocument::from_value(p)
+            .map(Some)
+            .map_err(|e| policy_bad(field, e)),
+    };
+    let resource_policy = optional_policy("resourcePolicy")?;
+    let permission_boundary = optional_policy("permissionBoundary")?;
+    let resource_kind = resource_policy_kind(&request.action, &request.resource);
+    Ok(Case {
+        request,
+        identity_policies,
+        resource_policy,
+        permission_boundary,
+        resource_kind,
+    })
+}
+
+fn required_str<'a>(r: &'a Map<String, Value>, field: &str) -> Result<&'a str, Bad> {
+    match r.get(field) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
+        Some(Value::String(_)) => Err(bad(format!("request.{field}"), "must not be empty")),
+        Some(_) => Err(bad(format!("request.{field}"), "must be a string")),
+        None => Err(bad(format!("request.{field}"), "missing")),
+    }
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The account part of an ARN, when it has a 12-digit one.
+fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, account) = (parts.next()?, parts.nth(3)?);
+    (arn_word == "arn" && parts.next().is_some() && is_account_id(account)).then_some(account)
+}
+
+fn parse_request(r: &Map<String, Value>) -> Result<Request, Bad> {
+    for key in r.keys() {
+        if !REQUEST_FIELDS.split(", ").any(|f| f == key) {
+            return Err(bad(
+                format!("request.{key}"),
+                format!("unknown field (expected one of {REQUEST_FIELDS})"),
+            ));
+        }
+    }
+    let principal_text = required_str(r, "principal")?;
+    let principal =
+        Principal::parse(principal_text).map_err(|e| bad("request.principal", e.message))?;
+    let action = required_str(r, "action")?;
+    if !action.contains(':') {
+        return Err(bad(
+            "request.action",
+            format!("{action:?} is not an action (expected service:Action)"),
+        ));
+    }
+    let resource = required_str(r, "resource")?;
+    let mut request = Request::new(principal, action, resource);
+    match r.get("resourceAccount") {
+        None | Some(Value::Null) => {
+            if arn_account(resource).is_none() {
+                return Err(bad(
+                    "request.resourceAccount",
+                    format!("missing, and the resource {resource:?} carries no account id"),
+                ));
+            }
+        }
+        Some(Value::String(a)) if is_account_id(a) => {
+            request = request.with_resource_account(a);
+        }
+        Some(_) => {
+            return Err(bad(
+                "request.resourceAccount",
+                "must be a 12-digit account id string",
+            ))
+        }
+    }
+    // Simulate follows AWS: a condition on a key the request does not carry uses AWS's
+    // missing-key rules, never "unknown".
+    let mut context = RequestContext::new().missing_keys_unknown(false);
+    match r.get("context") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(entries)) => {
+            for (key, v) in entries {
+                let path = format!("request.context[{key:?}]");
+                context.insert(key, context_value(v, &path)?);
+            }
+        }
+        Some(_) => return Err(bad("request.context", "must be an object of key: value")),
+    }
+    Ok(request.with_context(context))
+}
+
+/// A scalar context value as text: JSON bools and numbers are written the way AWS sends them.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn context_value(v: &Value, path: &str) -> Result<ContextValue, Bad> {
+    if let Some(s) = scalar(v) {
+        return Ok(ContextValue::Single(s));
+    }
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                scalar(item).ok_or_else(|| {
+                    bad(
+                        format!("{path}[{i}]"),
+                        "a multi-valued key holds strings, numbers or booleans",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(ContextValue::Multi),
+        _ => Err(bad(
+            path,
+            "a context value is a string, number, boolean or an array of them",
+        )),
+    }
+}
+
+/// AWS evaluates a role's trust policy and a KMS key policy differently from other resource
+/// policies (they must grant access themselves); everything else is a generic resource policy.
+pub fn resource_policy_kind(action: &str, resource: &str) -> ResourcePolicyKind {
+    let action = action.to_ascii_lowercase();
+    let mut parts = resource.splitn(6, ':');
+    let (service, resource_part) = (parts.nth(2), parts.nth(2));
+    let is_role = service == Some("iam") && resource_part.is_some_and(|p| p.starts_with("role/"));
+    let is_key = service == Some("kms") && resource_part.is_some_and(|p| p.starts_with("key/"));
+    // The actions a trust policy authorizes, besides AssumeRole*: session tags, source identity
+    // and context are checked against the trust policy as well.
+    let trust_action = action.starts_with("sts:assumerole")
+        || matches!(
+            action.as_str(),
+            "sts:tagsession" | "sts:setsourceidentity" | "sts:setcontext"
+        );
+    if trust_action && is_role {
+        ResourcePolicyKind::RoleTrust
+    } else if action.starts_with("kms:") && is_key {
+        ResourcePolicyKind::KmsKey
+    } else {
+        ResourcePolicyKind::Generic
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case_error(v: Value) -> String {
+        parse_value(&v).map(|_| ()).unwrap_err().to_string()
+    }
+
+    fn request() -> Value {
+        json!({"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+               "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111"})
+    }
+
+    #[test]
+    fn kinds_follow_action_and_resource() {
+        let role = "arn:aws:iam::111111111111:role/etl";
+        let key = "arn:aws:kms:us-east-1:111111111111:key/1234";
+        assert_eq!(
+            resource_policy_kind("sts:AssumeRole", role),
+            ResourcePolicyKind::RoleTrust
+        );
+        assert_eq!(
+            resource_policy_kind("sts:AssumeRoleWithWebIdentity", role),
+            ResourcePolicyKind::RoleTrust
+        );
+        assert_eq!(
+            resource_policy_kind("sts:TagSession", role),
+            ResourcePolicyKind::RoleTrust
+        );
+        assert_eq!(
+            resource_policy_kind("iam:PassRole", role),
+            ResourcePolicyKind::Generic
+        );
+        assert_eq!(
+            resource_policy_kind("kms:Decrypt", key),
+            ResourcePolicyKind::KmsKey
+        );
+        assert_eq!(
+            resource_policy_kind("kms:Decrypt", "arn:aws:kms:us-east-1:111111111111:alias/a"),
+            ResourcePolicyKind::Generic
+        );
+        assert_eq!(
+            resource_policy_kind("s3:GetObject", "arn:aws:s3:::b/k"),
+            ResourcePolicyKind::Generic
+        );
+    }
+
+    #[test]
+    fn context_values_of_every_json_kind() {
+        let mut r = request();
+        r["context"] = json!({"aws:SecureTransport": true, "s3:max-keys": 10,
+                              "aws:TagKeys": ["a", 1, false], "aws:SourceAccount": "222222222222"});
+        let cases = parse_value(&json!({ "request": r })).unwrap();
+        assert!(!cases.batch);
+        let ctx = &cases.cases[0].request.context;
+        assert_eq!(
+            ctx.get("aws:securetransport"),
+            Some(&ContextValue::Single("true".into()))
+        );
+        assert_eq!(
+            ctx.get("s3:max-keys"),
+            Some(&ContextValue::Single("10".into()))
+        );
+        assert_eq!(
+            ctx.get("aws:TagKeys"),
+            Some(&ContextValue::Multi(vec![
+                "a".into(),
+                "1".into(),
+                "false".into()
+            ]))
+        );
+        assert!(!ctx.is_missing_keys_unknown());
+    }
+
+    #[test]
+    fn errors_name_index_and_path() {
+        let good = json!({ "request": request() });
+        let mut broken = good.clone();
+        broken["resourcePolicy"] = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe",
+            "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]});
+        let msg = case_error(json!([good, good, broken]));
+        assert!(
+            msg.starts_with("case [2]: at resourcePolicy.Statement[0].Effect: "),
+            "{msg}"
+        );
+
+        let mut r = request();
+        r["context"] = json!({"aws:TagKeys": ["a", {"b": 1}]});
+        assert_eq!(
+            case_error(json!({ "request": r })),
+            "case [0]: at request.context[\"aws:TagKeys\"][1]: a multi-valued key holds strings, numbers or booleans"
+        );
+
+        let mut r = request();
+        r.as_object_mut().unwrap().remove("resourceAccount");
+        assert!(case_error(json!({ "request": r }))
+            .starts_with("case [0]: at request.resourceAccount: missing, and the resource"));
+
+        let mut r = request();
+        r["principal"] = json!("bob");
+        assert!(case_error(json!({ "request": r })).starts_with("case [0]: at request.principal: "));
+
+        assert_eq!(
+            case_error(json!({"request": request(), "identityPolicy": []})),
+            "case [0]: at identityPolicy: unknown field (expected one of request, identityPolicies, resourcePolicy, permissionBoundary)"
+        );
+        assert_eq!(
+            case_error(
+                json!({"request": request(), "identityPolicies": [{"Version": "2012-10-17", "Statement": []}, 3]})
+            ),
+            "case [0]: at identityPolicies[1]: a policy document must be a JSON object"
+        );
+        assert_eq!(
+            case_error(json!(3)),
+            "expected one case object or a JSON array of case objects"
+        );
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() {
+        let e = parse_cases("[\n{\"request\": }").unwrap_err();
+        assert!(matches!(e, InputError::Json { line: 2, .. }), "{e:?}");
+    }
+}
