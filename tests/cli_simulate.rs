@@ -270,3 +270,30 @@ fn human_format_prints_one_block_per_case_and_a_summary() {
             "1 case(s): 1 allowed, 0 denied\n",
         ));
 }
+
+#[test]
+fn kms_key_without_key_policy_grants_nothing() {
+    let key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let (out, code) = run_json(&json!({
+        "request": {"principal": ALICE, "action": "kms:Decrypt", "resource": key},
+        "identityPolicies": [{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+        ]}]
+    }));
+    assert_eq!(code, 0);
+    // The identity policy alone is not enough: only a key policy can open a KMS key.
+    assert_eq!(out["decision"], "ImplicitlyDenied");
+    assert_eq!(out["resourcePolicyKind"], "KmsKey");
+    let explanation: Vec<&str> = out["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        explanation.contains(
+            &"no key policy was given: only the key policy can allow access to a KMS key"
+        ),
+        "{explanation:?}"
+    );
+}

@@ -19,7 +19,8 @@ pub struct Outcome {
     /// When not allowed: the closest Allow statements and why each did not apply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub near_misses: Vec<NearMiss>,
-    /// How the resource policy was evaluated (only when there is one).
+    /// How the resource policy was evaluated (when there is one, or when the resource is a
+    /// role or KMS key, whose own policy is required).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_policy_kind: Option<ResourcePolicyKind>,
     /// Only for `Unknown`, which simulate never asks for (see `simulate_case`).
@@ -44,16 +45,35 @@ pub fn simulate_case(case: &Case) -> Outcome {
     if let Some(doc) = &case.resource_policy {
         set = set.resource(NamedPolicy::new("resourcePolicy", doc), case.resource_kind);
     }
+    // A role always has a trust policy and a KMS key always has a key policy, and only they
+    // can grant access: a case without one means "it grants nothing", not "identity suffices".
+    set.resource_kind = case.resource_kind;
     if let Some(doc) = &case.permission_boundary {
         set = set.boundary(NamedPolicy::new("permissionBoundary", doc));
     }
     let evaluation = evaluate(&case.request, &set);
+    let mut explanation = evaluation.explanation;
+    if case.resource_policy.is_none() {
+        match case.resource_kind {
+            ResourcePolicyKind::RoleTrust => explanation.push(
+                "no trust policy was given: only the role's trust policy can allow assuming it"
+                    .to_string(),
+            ),
+            ResourcePolicyKind::KmsKey => explanation.push(
+                "no key policy was given: only the key policy can allow access to a KMS key"
+                    .to_string(),
+            ),
+            ResourcePolicyKind::Generic => {}
+        }
+    }
     Outcome {
         decision: evaluation.decision,
-        explanation: evaluation.explanation,
+        explanation,
         deciding: evaluation.deciding,
         near_misses: evaluation.near_misses,
-        resource_policy_kind: case.resource_policy.as_ref().map(|_| case.resource_kind),
+        resource_policy_kind: (case.resource_policy.is_some()
+            || case.resource_kind != ResourcePolicyKind::Generic)
+            .then_some(case.resource_kind),
         unknown_keys: evaluation.unknown_keys,
     }
 }
