@@ -8,7 +8,7 @@ mod render;
 use std::io::Read;
 use std::path::Path;
 
-pub use cases::{parse_cases, parse_value, resource_policy_kind, Case, Cases, InputError};
+pub use cases::{for_each_case, parse_cases, parse_value, resource_policy_kind, Case, Cases, InputError};
 pub use outcome::{simulate_all, simulate_case, Outcome};
 
 use super::{CliError, Exit};
@@ -25,11 +25,9 @@ pub struct Simulation {
 /// Parses and evaluates a whole input text: what the command does between reading the input
 /// and printing (also what the benchmark measures).
 pub fn simulate_text(text: &str) -> Result<Simulation, InputError> {
-    let cases = parse_cases(text)?;
-    Ok(Simulation {
-        batch: cases.batch,
-        outcomes: simulate_all(&cases.cases),
-    })
+    let mut outcomes = Vec::new();
+    let batch = for_each_case(text, |_, case| outcomes.push(simulate_case(&case)))?;
+    Ok(Simulation { batch, outcomes })
 }
 
 pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {

@@ -100,12 +100,85 @@ fn policy_bad(prefix: &str, e: PolicyError) -> Bad {
 
 /// Parses the whole input text.
 pub fn parse_cases(text: &str) -> Result<Cases, InputError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| InputError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
-    parse_value(&value)
+    let mut cases = Vec::new();
+    let batch = for_each_case(text, |_, case| cases.push(case))?;
+    Ok(Cases { batch, cases })
+}
+
+/// Streams the cases of `text` to `f` one at a time, in order, and says whether the input was
+/// an array. Only one case's JSON and engine form are alive at once, so a batch of thousands
+/// of cases with large policies does not hold every parsed policy in memory. Stops at the
+/// first invalid case (cases before it have been passed to `f`).
+pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, InputError> {
+    let mut invalid: Option<InputError> = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let visitor = CaseVisitor {
+        f,
+        invalid: &mut invalid,
+    };
+    let result = serde::Deserializer::deserialize_any(&mut de, visitor).and_then(|batch| {
+        de.end()?;
+        Ok(batch)
+    });
+    match (result, invalid) {
+        (_, Some(e)) => Err(e),
+        (Ok(batch), None) => Ok(batch),
+        (Err(e), None) => Err(InputError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Hands each top-level case to the callback; a case error is parked in `invalid` and the
+/// parse aborted with a placeholder serde error.
+struct CaseVisitor<'a, F> {
+    f: F,
+    invalid: &'a mut Option<InputError>,
+}
+
+impl<'a, F: FnMut(usize, Case)> CaseVisitor<'a, F> {
+    fn take<E: serde::de::Error>(&mut self, index: usize, value: &Value) -> Result<(), E> {
+        match parse_case(value) {
+            Ok(case) => {
+                (self.f)(index, case);
+                Ok(())
+            }
+            Err(b) => {
+                *self.invalid = Some(InputError::Case {
+                    index,
+                    path: b.path,
+                    message: b.message,
+                });
+                Err(E::custom("invalid case"))
+            }
+        }
+    }
+}
+
+impl<'de, 'a, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'a, F> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("one case object or a JSON array of case objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<bool, A::Error> {
+        let mut index = 0;
+        while let Some(value) = seq.next_element::<Value>()? {
+            self.take(index, &value)?;
+            index += 1;
+        }
+        Ok(true)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<bool, A::Error> {
+        let value: Value =
+            serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        self.take(0, &value)?;
+        Ok(false)
+    }
 }
 
 /// Parses input that is already JSON.
@@ -436,6 +509,29 @@ mod tests {
             case_error(json!(3)),
             "expected one case object or a JSON array of case objects"
         );
+    }
+
+    #[test]
+    fn streaming_parse_matches_value_parse_and_stops_at_the_bad_case() {
+        let good = json!({ "request": request() });
+        let text = json!([good, good]).to_string();
+        let streamed = parse_cases(&text).unwrap();
+        assert!(streamed.batch);
+        assert_eq!(streamed.cases.len(), 2);
+        assert!(!parse_cases(&good.to_string()).unwrap().batch);
+
+        let mut bad = good.clone();
+        bad["request"]["action"] = json!("GetObject");
+        let mut seen = Vec::new();
+        let e = for_each_case(&json!([good, good, bad, good]).to_string(), |i, _| seen.push(i))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "case [2]: at request.action: \"GetObject\" is not an action (expected service:Action)"
+        );
+        assert_eq!(seen, [0, 1]);
+        assert!(matches!(parse_cases("3"), Err(InputError::Json { .. })));
+        assert!(matches!(parse_cases("[] x"), Err(InputError::Json { .. })));
     }
 
     #[test]
