@@ -3,12 +3,15 @@
 
 mod cases;
 mod outcome;
+mod policy_cache;
 mod render;
 
 use std::io::Read;
 use std::path::Path;
 
-pub use cases::{for_each_case, parse_cases, parse_value, resource_policy_kind, Case, Cases, InputError};
+pub use cases::{
+    for_each_case, parse_cases, parse_value, resource_policy_kind, Case, Cases, InputError,
+};
 pub use outcome::{simulate_all, simulate_case, Outcome};
 
 use super::{CliError, Exit};

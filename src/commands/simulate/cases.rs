@@ -2,10 +2,14 @@
 //! engine types. Every error names the case index and the JSON path inside the case, because
 //! a batch of thousands of generated cases is useless if a typo cannot be found.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::policy_cache::PolicyCache;
 use crate::policy::{
     ContextValue, PolicyDocument, PolicyError, Principal, Request, RequestContext,
     ResourcePolicyKind,
@@ -15,9 +19,10 @@ use crate::policy::{
 #[derive(Debug, Clone)]
 pub struct Case {
     pub request: Request,
-    pub identity_policies: Vec<PolicyDocument>,
-    pub resource_policy: Option<PolicyDocument>,
-    pub permission_boundary: Option<PolicyDocument>,
+    /// Shared between cases that give the same policy (see `PolicyCache`).
+    pub identity_policies: Vec<Arc<PolicyDocument>>,
+    pub resource_policy: Option<Arc<PolicyDocument>>,
+    pub permission_boundary: Option<Arc<PolicyDocument>>,
     /// How AWS treats the resource policy for this action and resource (inferred).
     pub resource_kind: ResourcePolicyKind,
 }
@@ -105,16 +110,35 @@ pub fn parse_cases(text: &str) -> Result<Cases, InputError> {
     Ok(Cases { batch, cases })
 }
 
+/// Parses input that is already JSON.
+pub fn parse_value(value: &Value) -> Result<Cases, InputError> {
+    parse_cases(&value.to_string())
+}
+
 /// Streams the cases of `text` to `f` one at a time, in order, and says whether the input was
-/// an array. Only one case's JSON and engine form are alive at once, so a batch of thousands
-/// of cases with large policies does not hold every parsed policy in memory. Stops at the
-/// first invalid case (cases before it have been passed to `f`).
+/// an array. Each case is split into its fields as raw JSON text first: a policy is only
+/// parsed and compiled the first time its exact text appears (see `PolicyCache`), and only one
+/// case's data is alive at once, so large batches stay fast and small. Stops at the first
+/// invalid case (cases before it have been passed to `f`).
 pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, InputError> {
+    let json_error = |e: serde_json::Error| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    };
+    if !text.trim_start().starts_with(['[', '{']) {
+        // Valid JSON of the wrong shape, or not JSON at all.
+        return Err(match serde_json::from_str::<Value>(text) {
+            Ok(_) => InputError::Shape,
+            Err(e) => json_error(e),
+        });
+    }
     let mut invalid: Option<InputError> = None;
     let mut de = serde_json::Deserializer::from_str(text);
     let visitor = CaseVisitor {
         f,
         invalid: &mut invalid,
+        cache: PolicyCache::new(),
     };
     let result = serde::Deserializer::deserialize_any(&mut de, visitor).and_then(|batch| {
         de.end()?;
@@ -123,24 +147,28 @@ pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, Inp
     match (result, invalid) {
         (_, Some(e)) => Err(e),
         (Ok(batch), None) => Ok(batch),
-        (Err(e), None) => Err(InputError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        }),
+        (Err(e), None) => Err(json_error(e)),
     }
 }
+
+/// A case's top-level fields, each still as raw JSON text.
+type RawCase<'a> = BTreeMap<String, &'a RawValue>;
 
 /// Hands each top-level case to the callback; a case error is parked in `invalid` and the
 /// parse aborted with a placeholder serde error.
 struct CaseVisitor<'a, F> {
     f: F,
     invalid: &'a mut Option<InputError>,
+    cache: PolicyCache,
 }
 
-impl<'a, F: FnMut(usize, Case)> CaseVisitor<'a, F> {
-    fn take<E: serde::de::Error>(&mut self, index: usize, value: &Value) -> Result<(), E> {
-        match parse_case(value) {
+impl<F: FnMut(usize, Case)> CaseVisitor<'_, F> {
+    fn take<E: serde::de::Error>(
+        &mut self,
+        index: usize,
+        fields: Result<RawCase, Bad>,
+    ) -> Result<(), E> {
+        match fields.and_then(|fields| parse_case(&fields, &mut self.cache)) {
             Ok(case) => {
                 (self.f)(index, case);
                 Ok(())
@@ -157,7 +185,7 @@ impl<'a, F: FnMut(usize, Case)> CaseVisitor<'a, F> {
     }
 }
 
-impl<'de, 'a, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'a, F> {
+impl<'de, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'_, F> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -166,55 +194,32 @@ impl<'de, 'a, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'a,
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<bool, A::Error> {
         let mut index = 0;
-        while let Some(value) = seq.next_element::<Value>()? {
-            self.take(index, &value)?;
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            let fields = serde_json::from_str::<RawCase>(raw.get())
+                .map_err(|_| bad("", "a case must be a JSON object"));
+            self.take(index, fields)?;
             index += 1;
         }
         Ok(true)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<bool, A::Error> {
-        let value: Value =
+        let fields: RawCase<'de> =
             serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        self.take(0, &value)?;
+        self.take(0, Ok(fields))?;
         Ok(false)
-    }
-}
-
-/// Parses input that is already JSON.
-pub fn parse_value(value: &Value) -> Result<Cases, InputError> {
-    let at = |index: usize| {
-        move |b: Bad| InputError::Case {
-            index,
-            path: b.path,
-            message: b.message,
-        }
-    };
-    match value {
-        Value::Array(items) => {
-            let cases = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| parse_case(item).map_err(at(i)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Cases { batch: true, cases })
-        }
-        Value::Object(_) => Ok(Cases {
-            batch: false,
-            cases: vec![parse_case(value).map_err(at(0))?],
-        }),
-        _ => Err(InputError::Shape),
     }
 }
 
 const CASE_FIELDS: &str = "request, identityPolicies, resourcePolicy, permissionBoundary";
 const REQUEST_FIELDS: &str = "principal, action, resource, resourceAccount, context";
 
-fn parse_case(value: &Value) -> Result<Case, Bad> {
-    let Value::Object(obj) = value else {
-        return Err(bad("", "a case must be a JSON object"));
-    };
-    for key in obj.keys() {
+fn is_null(raw: &RawValue) -> bool {
+    raw.get().trim() == "null"
+}
+
+fn parse_case(fields: &RawCase, cache: &mut PolicyCache) -> Result<Case, Bad> {
+    for key in fields.keys() {
         if !CASE_FIELDS.split(", ").any(|f| f == key) {
             return Err(bad(
                 key.as_str(),
@@ -222,26 +227,32 @@ fn parse_case(value: &Value) -> Result<Case, Bad> {
             ));
         }
     }
-    let request = match obj.get("request") {
-        Some(Value::Object(r)) => parse_request(r)?,
-        Some(_) => return Err(bad("request", "must be an object")),
+    let request = match fields.get("request") {
+        Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
+            Ok(Value::Object(r)) => parse_request(&r)?,
+            _ => return Err(bad("request", "must be an object")),
+        },
         None => return Err(bad("request", "missing")),
     };
-    let identity_policies = match obj.get("identityPolicies") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
+    let identity_policies = match fields.get("identityPolicies") {
+        None => Vec::new(),
+        Some(raw) if is_null(raw) => Vec::new(),
+        Some(raw) => serde_json::from_str::<Vec<&RawValue>>(raw.get())
+            .map_err(|_| bad("identityPolicies", "must be an array of policies"))?
+            .into_iter()
             .enumerate()
             .map(|(i, p)| {
-                PolicyDocument::from_value(p)
+                cache
+                    .get_or_parse(p.get())
                     .map_err(|e| policy_bad(&format!("identityPolicies[{i}]"), e))
             })
             .collect::<Result<Vec<_>, _>>()?,
-        Some(_) => return Err(bad("identityPolicies", "must be an array of policies")),
     };
-    let optional_policy = |field: &str| match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(p) => PolicyDocument::from_value(p)
+    let mut optional_policy = |field: &str| match fields.get(field) {
+        None => Ok(None),
+        Some(raw) if is_null(raw) => Ok(None),
+        Some(raw) => cache
+            .get_or_parse(raw.get())
             .map(Some)
             .map_err(|e| policy_bad(field, e)),
     };
@@ -523,14 +534,17 @@ mod tests {
         let mut bad = good.clone();
         bad["request"]["action"] = json!("GetObject");
         let mut seen = Vec::new();
-        let e = for_each_case(&json!([good, good, bad, good]).to_string(), |i, _| seen.push(i))
-            .unwrap_err();
+        let e = for_each_case(&json!([good, good, bad, good]).to_string(), |i, _| {
+            seen.push(i)
+        })
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "case [2]: at request.action: \"GetObject\" is not an action (expected service:Action)"
         );
         assert_eq!(seen, [0, 1]);
-        assert!(matches!(parse_cases("3"), Err(InputError::Json { .. })));
+        assert_eq!(parse_cases("3").unwrap_err(), InputError::Shape);
+        assert!(matches!(parse_cases("3 x"), Err(InputError::Json { .. })));
         assert!(matches!(parse_cases("[] x"), Err(InputError::Json { .. })));
     }
 
