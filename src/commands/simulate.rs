@@ -4,6 +4,7 @@
 mod cases;
 mod outcome;
 mod policy_cache;
+mod raw_case;
 mod render;
 
 use std::io::Read;

@@ -2,7 +2,6 @@
 //! engine types. Every error names the case index and the JSON path inside the case, because
 //! a batch of thousands of generated cases is useless if a typo cannot be found.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::policy_cache::PolicyCache;
+use super::raw_case::{self, PolicyList, RawCase};
 use crate::policy::{
     ContextValue, PolicyDocument, PolicyError, Principal, Request, RequestContext,
     ResourcePolicyKind,
@@ -151,9 +151,6 @@ pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, Inp
     }
 }
 
-/// A case's top-level fields, each still as raw JSON text.
-type RawCase<'a> = BTreeMap<String, &'a RawValue>;
-
 /// Hands each top-level case to the callback; a case error is parked in `invalid` and the
 /// parse aborted with a placeholder serde error.
 struct CaseVisitor<'a, F> {
@@ -163,12 +160,8 @@ struct CaseVisitor<'a, F> {
 }
 
 impl<F: FnMut(usize, Case)> CaseVisitor<'_, F> {
-    fn take<E: serde::de::Error>(
-        &mut self,
-        index: usize,
-        fields: Result<RawCase, Bad>,
-    ) -> Result<(), E> {
-        match fields.and_then(|fields| parse_case(&fields, &mut self.cache)) {
+    fn take<E: serde::de::Error>(&mut self, index: usize, raw: &RawCase) -> Result<(), E> {
+        match parse_case(raw, &mut self.cache) {
             Ok(case) => {
                 (self.f)(index, case);
                 Ok(())
@@ -194,19 +187,16 @@ impl<'de, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'_, F> 
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<bool, A::Error> {
         let mut index = 0;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            let fields = serde_json::from_str::<RawCase>(raw.get())
-                .map_err(|_| bad("", "a case must be a JSON object"));
-            self.take(index, fields)?;
+        while let Some(raw) = seq.next_element::<RawCase<'de>>()? {
+            self.take(index, &raw)?;
             index += 1;
         }
         Ok(true)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<bool, A::Error> {
-        let fields: RawCase<'de> =
-            serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        self.take(0, Ok(fields))?;
+        let raw = raw_case::from_map(map)?;
+        self.take(0, &raw)?;
         Ok(false)
     }
 }
@@ -218,28 +208,30 @@ fn is_null(raw: &RawValue) -> bool {
     raw.get().trim() == "null"
 }
 
-fn parse_case(fields: &RawCase, cache: &mut PolicyCache) -> Result<Case, Bad> {
-    for key in fields.keys() {
-        if !CASE_FIELDS.split(", ").any(|f| f == key) {
-            return Err(bad(
-                key.as_str(),
-                format!("unknown field (expected one of {CASE_FIELDS})"),
-            ));
-        }
+fn parse_case(raw: &RawCase, cache: &mut PolicyCache) -> Result<Case, Bad> {
+    if !raw.is_object {
+        return Err(bad("", "a case must be a JSON object"));
     }
-    let request = match fields.get("request") {
-        Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
+    if let Some(key) = &raw.unknown_field {
+        return Err(bad(
+            key.as_str(),
+            format!("unknown field (expected one of {CASE_FIELDS})"),
+        ));
+    }
+    let request = match raw.request {
+        Some(r) => match serde_json::from_str::<Value>(r.get()) {
             Ok(Value::Object(r)) => parse_request(&r)?,
             _ => return Err(bad("request", "must be an object")),
         },
         None => return Err(bad("request", "missing")),
     };
-    let identity_policies = match fields.get("identityPolicies") {
-        None => Vec::new(),
-        Some(raw) if is_null(raw) => Vec::new(),
-        Some(raw) => serde_json::from_str::<Vec<&RawValue>>(raw.get())
-            .map_err(|_| bad("identityPolicies", "must be an array of policies"))?
-            .into_iter()
+    let identity_policies = match &raw.identity_policies {
+        PolicyList::Absent => Vec::new(),
+        PolicyList::NotArray => {
+            return Err(bad("identityPolicies", "must be an array of policies"))
+        }
+        PolicyList::List(items) => items
+            .iter()
             .enumerate()
             .map(|(i, p)| {
                 cache
@@ -248,16 +240,16 @@ fn parse_case(fields: &RawCase, cache: &mut PolicyCache) -> Result<Case, Bad> {
             })
             .collect::<Result<Vec<_>, _>>()?,
     };
-    let mut optional_policy = |field: &str| match fields.get(field) {
+    let mut optional_policy = |field: &str, value: Option<&RawValue>| match value {
         None => Ok(None),
-        Some(raw) if is_null(raw) => Ok(None),
-        Some(raw) => cache
-            .get_or_parse(raw.get())
+        Some(v) if is_null(v) => Ok(None),
+        Some(v) => cache
+            .get_or_parse(v.get())
             .map(Some)
             .map_err(|e| policy_bad(field, e)),
     };
-    let resource_policy = optional_policy("resourcePolicy")?;
-    let permission_boundary = optional_policy("permissionBoundary")?;
+    let resource_policy = optional_policy("resourcePolicy", raw.resource_policy)?;
+    let permission_boundary = optional_policy("permissionBoundary", raw.permission_boundary)?;
     let resource_kind = resource_policy_kind(&request.action, &request.resource);
     Ok(Case {
         request,
