@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::context::{RequestContext, RequestVars};
 use super::document::{Effect, NamedPolicy, Statement};
 use super::explain::{self, NearMiss};
-use super::matching::arn_account;
+use super::matching::{arn_account, ArnText};
 use super::principal::{Principal, PrincipalMatch};
 use super::tri::Tri;
 
@@ -184,6 +184,7 @@ pub(crate) struct Applied<'p> {
 pub(crate) fn apply_statement(
     s: &Statement,
     request: &Request,
+    resource: &ArnText,
     vars: &RequestVars,
     check_principal: bool,
     has_boundary: bool,
@@ -200,7 +201,7 @@ pub(crate) fn apply_statement(
     if let Some(r) = &s.resource {
         let mut hit = Tri::False;
         for p in &r.patterns {
-            match p.pattern.matches(&request.resource, vars) {
+            match p.pattern.matches_split(resource, vars) {
                 Some(true) => {
                     hit = Tri::True;
                     break;
@@ -256,12 +257,19 @@ fn push_policy<'p>(
     source: Source,
     p: &'p NamedPolicy<'_>,
     request: &Request,
+    resource: &ArnText,
     vars: &RequestVars,
     has_boundary: bool,
 ) {
     for (index, s) in p.document.statements.iter().enumerate() {
-        let (value, principal) =
-            apply_statement(s, request, vars, source == Source::Resource, has_boundary);
+        let (value, principal) = apply_statement(
+            s,
+            request,
+            resource,
+            vars,
+            source == Source::Resource,
+            has_boundary,
+        );
         applied.push(Applied {
             source,
             policy: &p.name,
@@ -277,8 +285,31 @@ fn or_all<'a>(items: impl Iterator<Item = &'a Applied<'a>>) -> Tri {
     items.fold(Tri::False, |acc, a| acc.or(a.value))
 }
 
-/// Evaluates `request` against `policies` the way AWS does.
+/// What `evaluate_with` computes besides the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluateOptions {
+    /// Rank the closest Allow statements when not allowed (costs a second pass over every
+    /// statement; bulk simulations that print only the decision can skip it).
+    pub near_misses: bool,
+}
+
+impl Default for EvaluateOptions {
+    fn default() -> Self {
+        EvaluateOptions { near_misses: true }
+    }
+}
+
+/// Evaluates `request` against `policies` the way AWS does, with near misses.
 pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
+    evaluate_with(request, policies, EvaluateOptions::default())
+}
+
+/// `evaluate`, choosing the optional parts.
+pub fn evaluate_with(
+    request: &Request,
+    policies: &PolicySet,
+    options: EvaluateOptions,
+) -> Evaluation {
     let vars = RequestVars {
         context: &request.context,
         principal: &request.principal,
@@ -286,6 +317,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     let principal = &request.principal;
     let uses_identity = principal.has_identity_policies();
     let mut applied: Vec<Applied> = Vec::new();
+    let res_text = ArnText::new(&request.resource);
     let has_boundary = uses_identity && policies.boundary.is_some();
     if uses_identity {
         for p in &policies.identity {
@@ -294,6 +326,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
                 Source::Identity,
                 p,
                 request,
+                &res_text,
                 &vars,
                 has_boundary,
             );
@@ -304,6 +337,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
                 Source::Boundary,
                 b,
                 request,
+                &res_text,
                 &vars,
                 has_boundary,
             );
@@ -315,6 +349,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             Source::Resource,
             r,
             request,
+            &res_text,
             &vars,
             has_boundary,
         );
@@ -428,10 +463,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         res_account,
     };
     let explanation = explain::sentences(decision, &facts, request, &deciding, &unknown_keys);
-    let near_misses = if decision == Decision::Allowed {
+    let near_misses = if decision == Decision::Allowed || !options.near_misses {
         Vec::new()
     } else {
-        explain::near_misses(&applied, request, &vars)
+        explain::near_misses(&applied, request, &res_text, &vars)
     };
     Evaluation {
         decision,
