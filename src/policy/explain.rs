@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::context::RequestVars;
 use super::document::{Effect, Statement};
 use super::evaluate::{Applied, Decision, Request, ResourcePolicyKind, Source, StatementRef};
-use super::matching::{split_arn, ArnPattern, NoVars};
+use super::matching::{split_arn, ArnPattern, ArnText, NoVars};
 use super::principal::{AwsPrincipalRef, Principal, PrincipalMatch, PrincipalSpec};
 use super::tri::Tri;
 
@@ -148,7 +148,7 @@ pub(crate) fn account_difference(expected: &str, actual: &str) -> Option<(String
     }
     let e = split_arn(expected)?;
     let a = split_arn(actual)?;
-    if e[4] == a[4] || !is_account_id(a[4]) {
+    if e[4] == a[4] || !is_account_id(a[4]) || !is_account_id(e[4]) {
         return None;
     }
     // Swap the account in and see whether the rest matches (the pattern may hold wildcards).
@@ -220,8 +220,55 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
     None
 }
 
+/// How many reasons `reasons` would give, without building them; `None` as soon as the count
+/// reaches `limit` (ranking many statements must stay cheap: only the closest few matter).
+fn count_reasons(
+    a: &Applied,
+    request: &Request,
+    resource: &ArnText,
+    vars: &RequestVars,
+    limit: usize,
+) -> Option<usize> {
+    let s: &Statement = a.statement;
+    let mut n = 0;
+    let mut add = |miss: bool| {
+        n += usize::from(miss);
+        (n < limit).then_some(())
+    };
+    let action_hit = s
+        .action
+        .patterns
+        .iter()
+        .any(|p| p.pattern.matches(&request.action, true, vars) == Some(true));
+    add(action_hit == s.action.negated)?;
+    if let Some(r) = &s.resource {
+        let hit = r
+            .patterns
+            .iter()
+            .any(|p| p.pattern.matches_split(resource, vars) == Some(true));
+        add(hit == r.negated)?;
+    }
+    if a.source == Source::Resource && a.principal == PrincipalMatch::None {
+        add(match &s.principal {
+            None => true,
+            Some(b) => {
+                (b.spec.match_principal(&request.principal) == PrincipalMatch::None) != b.negated
+            }
+        })?;
+    }
+    for c in &s.conditions {
+        add(!c.evaluate(&request.context, vars).value.is_true())?;
+    }
+    Some(n)
+}
+
 /// Every reason the statement does not apply to the request (not stopping at the first).
-fn reasons(a: &Applied, request: &Request, vars: &RequestVars) -> Vec<MissReason> {
+fn reasons(
+    a: &Applied,
+    request: &Request,
+    resource: &ArnText,
+    vars: &RequestVars,
+) -> Vec<MissReason> {
     let s: &Statement = a.statement;
     let mut out = Vec::new();
     let action_hit = s
@@ -240,7 +287,7 @@ fn reasons(a: &Applied, request: &Request, vars: &RequestVars) -> Vec<MissReason
         let hit = r
             .patterns
             .iter()
-            .any(|p| p.pattern.matches(&request.resource, vars) == Some(true));
+            .any(|p| p.pattern.matches_split(resource, vars) == Some(true));
         if hit == r.negated {
             let listed: Vec<String> = r.patterns.iter().map(|p| p.text.clone()).collect();
             let note = if r.negated {
@@ -320,21 +367,36 @@ fn reasons(a: &Applied, request: &Request, vars: &RequestVars) -> Vec<MissReason
 pub(crate) fn near_misses(
     applied: &[Applied],
     request: &Request,
+    resource: &ArnText,
     vars: &RequestVars,
 ) -> Vec<NearMiss> {
-    let mut misses: Vec<NearMiss> = applied
+    // The closest statements so far, sorted by reason count; ties keep policy order.
+    let mut top: Vec<(usize, &Applied)> = Vec::with_capacity(MAX_NEAR_MISSES + 1);
+    for a in applied
         .iter()
         .filter(|a| a.statement.effect == Effect::Allow && !a.value.is_true())
-        .map(|a| NearMiss {
+    {
+        let limit = if top.len() == MAX_NEAR_MISSES {
+            top[MAX_NEAR_MISSES - 1].0
+        } else {
+            usize::MAX
+        };
+        let Some(n) = count_reasons(a, request, resource, vars, limit) else {
+            continue;
+        };
+        if n == 0 {
+            continue;
+        }
+        let at = top.partition_point(|(m, _)| *m <= n);
+        top.insert(at, (n, a));
+        top.truncate(MAX_NEAR_MISSES);
+    }
+    top.into_iter()
+        .map(|(_, a)| NearMiss {
             statement: StatementRef::new(a.policy, a.index, a.statement),
-            reasons: reasons(a, request, vars),
+            reasons: reasons(a, request, resource, vars),
         })
-        .filter(|m| !m.reasons.is_empty())
-        .collect();
-    // Stable: ties keep policy order.
-    misses.sort_by_key(|m| m.reasons.len());
-    misses.truncate(MAX_NEAR_MISSES);
-    misses
+        .collect()
 }
 
 pub(crate) fn unknown_keys(

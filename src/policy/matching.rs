@@ -111,7 +111,9 @@ impl Pattern {
                         Some(v) => v.into_owned(),
                         None => default.clone()?,
                     };
-                    resolved.push(Piece::Lit(value));
+                    if !value.is_empty() {
+                        resolved.push(Piece::Lit(value));
+                    }
                 }
                 other => resolved.push(other.clone()),
             }
@@ -206,7 +208,18 @@ fn match_pieces(pieces: &[Piece], text: &str, ci: bool) -> bool {
         }
         match star {
             Some((sp, si)) if si < t.len() => {
-                let ni = si + char_len(t, si).min(t.len() - si);
+                let mut ni = si + char_len(t, si).min(t.len() - si);
+                // Skip to the next place the literal after the star could start (its first
+                // byte is a UTF-8 start byte, so this lands on a character boundary).
+                if let (false, Some(Piece::Lit(lit))) = (ci, pieces.get(sp)) {
+                    let Some(&first) = lit.as_bytes().first() else {
+                        return false;
+                    };
+                    match t[ni..].iter().position(|&b| b == first) {
+                        Some(off) => ni += off,
+                        None => return false,
+                    }
+                }
                 star = Some((sp, ni));
                 p = sp;
                 i = ni;
@@ -291,11 +304,17 @@ impl ArnPattern {
     }
 
     pub(crate) fn matches(&self, text: &str, vars: &dyn VarLookup) -> Option<bool> {
+        self.matches_split(&ArnText::new(text), vars)
+    }
+
+    /// Like `matches`, with the text split once by the caller (one request's resource is
+    /// matched against every statement).
+    pub(crate) fn matches_split(&self, text: &ArnText, vars: &dyn VarLookup) -> Option<bool> {
         match self {
             ArnPattern::Any => Some(true),
-            ArnPattern::Whole(p) => p.matches(text, false, vars),
+            ArnPattern::Whole(p) => p.matches(text.text, false, vars),
             ArnPattern::Arn(parts) => {
-                let Some(segs) = split_arn(text) else {
+                let Some(segs) = &text.parts else {
                     return Some(false);
                 };
                 let mut unresolved = false;
@@ -312,6 +331,21 @@ impl ArnPattern {
                     Some(true)
                 }
             }
+        }
+    }
+}
+
+/// A text to match ARN patterns against, split into its parts once.
+pub(crate) struct ArnText<'a> {
+    pub(crate) text: &'a str,
+    parts: Option<[&'a str; 6]>,
+}
+
+impl<'a> ArnText<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        ArnText {
+            text,
+            parts: split_arn(text),
         }
     }
 }
@@ -391,6 +425,9 @@ mod tests {
         // The substituted value is literal: its `*` is no wildcard.
         assert_eq!(p.matches("home/bobby/x", false, &vars), Some(false));
         assert_eq!(p.matches("home/x/y", false, &NoVars), None);
+        let empty = Map(vec![("aws:username", "")]);
+        let p2 = Pattern::compile("a*${aws:username}b", true, true);
+        assert_eq!(p2.matches("axxb", false, &empty), Some(true));
         let d = Pattern::compile("${aws:username, 'anon'}", true, true);
         assert_eq!(d.matches("anon", false, &NoVars), Some(true));
         let e = Pattern::compile("a${*}b${?}${$}", true, true);

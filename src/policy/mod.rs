@@ -18,7 +18,8 @@ pub use document::{
     ResourceBlock, ResourcePattern, Statement,
 };
 pub use evaluate::{
-    evaluate, Decision, Evaluation, PolicySet, Request, ResourcePolicyKind, StatementRef,
+    evaluate, evaluate_with, Decision, EvaluateOptions, Evaluation, PolicySet, Request,
+    ResourcePolicyKind, StatementRef,
 };
 pub use explain::{MissReason, NearMiss};
 pub use principal::{AwsPrincipalRef, Principal, PrincipalMatch, PrincipalSpec};
