@@ -4,5 +4,5 @@
 
 pub mod cli;
 pub mod commands;
-pub mod snapshot;
 pub mod report;
+pub mod snapshot;
