@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod commands;
+pub mod policy;
 pub mod report;
 pub mod snapshot;
