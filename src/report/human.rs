@@ -193,7 +193,7 @@ impl<'a> View<'a> {
     }
 
     /// The rule's side; for a rule missing from the catalog, the side of its findings.
-    fn side_of(&self, check: &Check) -> Side {
+    fn side_of(&self, check: &'a Check) -> Side {
         if let Some(rule) = self.rules.get(check.rule.as_str()) {
             return rule.side;
         }
@@ -203,7 +203,7 @@ impl<'a> View<'a> {
             .unwrap_or(Side::Collection)
     }
 
-    fn findings_of(&self, check: &Check) -> &[&'a Finding] {
+    fn findings_of(&self, check: &'a Check) -> &[&'a Finding] {
         self.findings_by_check
             .get(&(check.pair.clone(), check.rule.as_str()))
             .map_or(&[], |f| f.as_slice())
@@ -217,7 +217,7 @@ impl<'a> View<'a> {
         }
     }
 
-    fn check_lines(&self, check: &Check, out: &mut String) {
+    fn check_lines(&self, check: &'a Check, out: &mut String) {
         let reason = check
             .reason
             .as_deref()
