@@ -286,3 +286,25 @@ fn sarif_fingerprints_are_stable_and_distinct_per_pair() {
     assert_ne!(fp(&two, 0), fp(&two, 5));
     assert_eq!(fp(&one, 0).as_str().map(str::len), Some(64));
 }
+
+#[test]
+fn human_places_findings_without_pair_or_check() {
+    let mut r = report();
+    // No pair: it belongs to the check of its rule.
+    r.findings[0].pair = None;
+    // A rule outside the catalog with no check: still shown, under its own side.
+    let mut stray = r.findings[1].clone();
+    stray.rule = "ZX999".into();
+    stray.message = "A finding of an unknown rule".into();
+    stray.fix = None;
+    stray.evidence = Value::Null;
+    r.findings.push(stray);
+    let out = human(&r, plain());
+    assert!(out.contains(
+        "  [-] ZS004 table-policy-denies-glue: skipped (ZS002 failed)\n\nTarget account"
+    ));
+    assert!(out.contains("  [✗] ZS002 Point-in-time recovery is disabled on table orders\n"));
+    assert!(out.contains("  [i] ZT016 The catalog policy also grants glue:CreateTable to glue.amazonaws.com, which AWS does not require\n      • statements:"));
+    assert!(out.contains("          ]\n  [✗] ZX999 A finding of an unknown rule\n\nPrincipals\n"));
+    assert_eq!(out.matches(PAIR).count(), 1);
+}
