@@ -447,7 +447,9 @@ impl Condition {
             // AWS's documented missing-key results.
             let v = match self.set {
                 Some(SetOp::ForAllValues) => true,
-                Some(SetOp::ForAnyValue) => self.if_exists,
+                // False on a missing key, IfExists or not (AWS documents ForAnyValue as
+                // false on a missing or empty key; IfExists does not rescue it).
+                Some(SetOp::ForAnyValue) => false,
                 None => self.if_exists || self.negated,
             };
             return CondResult {
@@ -682,6 +684,19 @@ mod tests {
         assert_eq!(eval(&any, &ctxm("aws:TagKeys", &["x"])), Tri::False);
         assert_eq!(eval(&any, &ctxm("aws:TagKeys", &[])), Tri::False);
         assert_eq!(eval(&any, &empty), Tri::False);
+        let any_if = cond(
+            "ForAnyValue:StringEqualsIfExists",
+            "aws:TagKeys",
+            json!("a"),
+        );
+        assert_eq!(eval(&any_if, &empty), Tri::False);
+        assert_eq!(eval(&any_if, &ctxm("aws:TagKeys", &["a"])), Tri::True);
+        let all_if = cond(
+            "ForAllValues:StringEqualsIfExists",
+            "aws:TagKeys",
+            json!("a"),
+        );
+        assert_eq!(eval(&all_if, &empty), Tri::True);
         let any_not = cond("ForAnyValue:StringNotEquals", "aws:TagKeys", json!("a"));
         assert_eq!(eval(&any_not, &ctxm("aws:TagKeys", &["a", "b"])), Tri::True);
         assert_eq!(eval(&any_not, &ctxm("aws:TagKeys", &["a"])), Tri::False);
