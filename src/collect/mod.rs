@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod actions;
 pub mod call;
 pub mod clients;
+pub mod command;
 pub mod dynamodb;
 pub mod glue;
 pub mod guard;
