@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (the npm oracle
-# for the policy engine), then format, lint and every cargo test.
+# for the policy engine, the pinned moto server for the collector), then format, lint and
+# every cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,13 @@ if [ -f tests/oracle/package.json ]; then
   echo "== installing the policy-engine oracle (npm)"
   (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+echo "== moto (AWS emulator for the collector's end-to-end tests; pinned venv, created once)"
+ZETL_MOTO_VENV="$(scripts/moto-venv.sh)"
+export ZETL_MOTO_VENV
+# The e2e test starts and stops its own moto_server on a free loopback port; require it here
+# so a broken emulator install fails the suite instead of skipping the test.
+export ZETL_REQUIRE_MOTO=1
 
 echo "== cargo fmt"
 cargo fmt --all -- --check

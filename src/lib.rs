@@ -3,6 +3,7 @@
 //! collect -> snapshot -> rules + policy engine -> findings -> report.
 
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod policy;
 pub mod report;

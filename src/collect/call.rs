@@ -1,0 +1,175 @@
+//! One AWS call: run it unless the account is already known to be unreachable, and turn any
+//! failure into the `Unknown` fact the rules understand (with the exact IAM action when the
+//! doctor's own credentials were denied).
+
+use std::future::Future;
+
+use aws_sdk_sts::config::http::HttpResponse;
+use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use super::actions::Action;
+use super::clients::Account;
+use crate::snapshot::{Unknown, UnknownReason};
+
+/// A failed call: the service's error code (so callers can turn e.g. NoSuchEntity into a
+/// known "absent") and the unknown fact to record otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallError {
+    pub code: Option<String>,
+    pub unknown: Unknown,
+}
+
+impl CallError {
+    /// True when the service said the thing does not exist (one of `codes`).
+    pub fn is(&self, codes: &[&str]) -> bool {
+        self.code.as_deref().is_some_and(|c| codes.contains(&c))
+    }
+}
+
+/// Calls `f` (an SDK request's `send()`), unless the account is down.
+pub async fn call<T, E, Fut, F>(account: &Account, action: Action, f: F) -> Result<T, CallError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    if let Some(down) = &account.down {
+        return Err(CallError {
+            code: None,
+            unknown: down.clone(),
+        });
+    }
+    f().await.map_err(|e| classify(action, &e))
+}
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthorizationError",
+];
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "ProvisionedThroughputExceededException",
+    "PriorRequestNotComplete",
+];
+const BAD_CREDENTIALS: &[&str] = &[
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+];
+
+/// Maps an SDK error to an unknown fact naming `action`.
+pub fn classify<E>(action: Action, err: &SdkError<E, HttpResponse>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let unknown = |reason, message: String| Unknown {
+        reason,
+        action: Some(action.iam.to_string()),
+        message: Some(message),
+    };
+    match err {
+        SdkError::ServiceError(se) => {
+            let e = se.err();
+            let code = e.code().map(str::to_string);
+            let status = se.raw().status().as_u16();
+            let message = e
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("HTTP {status} {}", code.as_deref().unwrap_or("")))
+                .trim()
+                .to_string();
+            let c = code.as_deref().unwrap_or("");
+            let reason = if ACCESS_DENIED.contains(&c) || status == 403 && code.is_none() {
+                UnknownReason::AccessDenied
+            } else if THROTTLED.contains(&c) || status == 429 {
+                UnknownReason::Throttled
+            } else if BAD_CREDENTIALS.contains(&c) {
+                UnknownReason::NoCredentials
+            } else if status >= 500 {
+                UnknownReason::EndpointError
+            } else {
+                UnknownReason::Other
+            };
+            let message = match &code {
+                Some(c) if !message.contains(c.as_str()) => format!("{c}: {message}"),
+                _ => message,
+            };
+            CallError {
+                code,
+                unknown: unknown(reason, message),
+            }
+        }
+        other => {
+            let text = DisplayErrorContext(other).to_string();
+            let reason = if text.to_ascii_lowercase().contains("credentials") {
+                UnknownReason::NoCredentials
+            } else {
+                match other {
+                    SdkError::TimeoutError(_)
+                    | SdkError::DispatchFailure(_)
+                    | SdkError::ResponseError(_) => UnknownReason::EndpointError,
+                    _ => UnknownReason::Other,
+                }
+            };
+            CallError {
+                code: None,
+                unknown: unknown(reason, text),
+            }
+        }
+    }
+}
+
+/// Decodes a policy document as IAM returns it (URL-encoded JSON) or as other services do
+/// (plain JSON), into the JSON value; text that is not JSON is kept as a string so the rules
+/// can still report it.
+pub fn policy_value(text: &str) -> serde_json::Value {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        return v;
+    }
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+    serde_json::from_str(&decoded)
+        .unwrap_or_else(|_| serde_json::Value::String(decoded.into_owned()))
+}
+
+/// An SDK timestamp as chrono's.
+pub fn to_chrono(t: &aws_sdk_sts::primitives::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_policy_is_decoded() {
+        let v = policy_value("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D");
+        assert_eq!(
+            v,
+            serde_json::json!({"Version": "2012-10-17", "Statement": []})
+        );
+    }
+
+    #[test]
+    fn plain_policy_is_parsed_and_garbage_kept() {
+        assert_eq!(
+            policy_value(r#"{"a":"x%20y"}"#),
+            serde_json::json!({"a": "x%20y"})
+        );
+        assert_eq!(policy_value("not json%21"), serde_json::json!("not json!"));
+    }
+}

@@ -1,0 +1,88 @@
+//! The service clients of one account, and what the collectors need to know about it.
+
+use aws_config::SdkConfig;
+
+use super::guard::ReadOnlyGuard;
+use crate::snapshot::Unknown;
+
+/// One client per service, all built from the same account configuration.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub sts: aws_sdk_sts::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub glue: aws_sdk_glue::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub lakeformation: aws_sdk_lakeformation::Client,
+}
+
+impl Clients {
+    /// Clients for one account. `s3_path_style` is set when calls go to a custom endpoint
+    /// (virtual-hosted bucket names do not resolve on loopback emulators). Every client
+    /// carries the read-only guard: the doctor cannot send a write even by mistake.
+    pub fn from_config(conf: &SdkConfig, s3_path_style: bool, guard: &ReadOnlyGuard) -> Self {
+        Clients {
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            glue: aws_sdk_glue::Client::from_conf(
+                aws_sdk_glue::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(conf)
+                    .force_path_style(s3_path_style)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            kms: aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            lakeformation: aws_sdk_lakeformation::Client::from_conf(
+                aws_sdk_lakeformation::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+        }
+    }
+}
+
+/// One account as the collectors see it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub clients: Clients,
+    /// 12-digit account id.
+    pub id: String,
+    pub region: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`: for the ARNs the collector builds.
+    pub partition: String,
+    /// Set when the account could not be reached at all: every call then records this
+    /// instead of being sent.
+    pub down: Option<Unknown>,
+}
+
+impl Account {
+    /// `arn:P:glue:R:ACCT:catalog`
+    pub fn catalog_arn(&self) -> String {
+        format!(
+            "arn:{}:glue:{}:{}:catalog",
+            self.partition, self.region, self.id
+        )
+    }
+}

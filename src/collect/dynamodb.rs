@@ -1,0 +1,90 @@
+//! The source table: DescribeTable, DescribeContinuousBackups, GetResourcePolicy.
+
+use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
+
+use super::actions::{
+    DDB_DESCRIBE_CONTINUOUS_BACKUPS, DDB_DESCRIBE_TABLE, DDB_GET_RESOURCE_POLICY,
+};
+use super::call::{call, policy_value, to_chrono, CallError};
+use super::clients::Account;
+use crate::snapshot::{
+    Fact, PitrStatus, SourceTable, SseDescription, TableDescription, TablePolicy,
+};
+
+/// Reads the three table facts concurrently. `table_name` is used for the Describe calls
+/// (the table is in the caller's account), the ARN for the resource policy.
+pub async fn source_table(account: &Account, table_name: &str, table_arn: &str) -> SourceTable {
+    let ddb = &account.clients.dynamodb;
+    let (description, backups, policy) = futures::join!(
+        call(account, DDB_DESCRIBE_TABLE, || ddb
+            .describe_table()
+            .table_name(table_name)
+            .send()),
+        call(account, DDB_DESCRIBE_CONTINUOUS_BACKUPS, || ddb
+            .describe_continuous_backups()
+            .table_name(table_name)
+            .send()),
+        call(account, DDB_GET_RESOURCE_POLICY, || ddb
+            .get_resource_policy()
+            .resource_arn(table_arn)
+            .send()),
+    );
+    SourceTable {
+        description: match description {
+            Ok(out) => Fact::Known(out.table().map(table_description)),
+            Err(e) if e.is(&["ResourceNotFoundException"]) => Fact::Known(None),
+            Err(e) => Fact::Unknown(e.unknown),
+        },
+        continuous_backups: match backups {
+            Ok(out) => Fact::Known(pitr_status(&out)),
+            Err(CallError { unknown, .. }) => Fact::Unknown(unknown),
+        },
+        resource_policy: match policy {
+            Ok(out) => Fact::Known(out.policy().map(|p| TablePolicy {
+                policy: policy_value(p),
+                revision_id: out.revision_id().map(str::to_string),
+            })),
+            Err(e) if e.is(&["PolicyNotFoundException"]) => Fact::Known(None),
+            Err(e) => Fact::Unknown(e.unknown),
+        },
+    }
+}
+
+fn table_description(t: &aws_sdk_dynamodb::types::TableDescription) -> TableDescription {
+    TableDescription {
+        table_name: t.table_name().unwrap_or_default().to_string(),
+        table_arn: t.table_arn().unwrap_or_default().to_string(),
+        table_status: t
+            .table_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        sse_description: t.sse_description().map(|s| SseDescription {
+            status: s
+                .status()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            sse_type: s.sse_type().map(|x| x.as_str().to_string()),
+            kms_master_key_arn: s.kms_master_key_arn().map(str::to_string),
+            inaccessible_encryption_date_time: s
+                .inaccessible_encryption_date_time()
+                .and_then(to_chrono),
+        }),
+        table_size_bytes: t.table_size_bytes().and_then(|n| u64::try_from(n).ok()),
+        item_count: t.item_count().and_then(|n| u64::try_from(n).ok()),
+    }
+}
+
+fn pitr_status(
+    out: &aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput,
+) -> PitrStatus {
+    let enabled = out
+        .continuous_backups_description()
+        .and_then(|d| d.point_in_time_recovery_description())
+        .and_then(|p| p.point_in_time_recovery_status())
+        == Some(&PointInTimeRecoveryStatus::Enabled);
+    if enabled {
+        PitrStatus::Enabled
+    } else {
+        PitrStatus::Disabled
+    }
+}

@@ -1,0 +1,302 @@
+//! Glue in both accounts: the target catalog policy and database, the integration resource
+//! and table properties, and the integrations each side sees.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_glue::types::IntegrationFilter;
+
+use super::actions::*;
+use super::call::{call, policy_value, to_chrono, CallError};
+use super::clients::Account;
+use crate::snapshot::{
+    CatalogPolicy, Database, DefaultPermission, Fact, Integration, IntegrationError,
+    PartitionField, ResourceProperty, TableProperties,
+};
+
+/// Pages read at most per listing, so a service that keeps answering with a marker cannot
+/// keep the doctor busy forever.
+const MAX_PAGES: usize = 100;
+
+const NOT_FOUND: &[&str] = &[
+    "EntityNotFoundException",
+    "ResourceNotFoundException",
+    "IntegrationNotFoundFault",
+    "TargetResourceNotFound",
+    "TargetResourceNotFoundFault",
+];
+
+/// The account's Data Catalog resource policy. `Known(None)`: none (EntityNotFoundException,
+/// or an empty / `{}` answer as some emulators give).
+pub async fn catalog_policy(account: &Account) -> Fact<Option<CatalogPolicy>> {
+    let glue = &account.clients.glue;
+    match call(account, GLUE_GET_RESOURCE_POLICY, || {
+        glue.get_resource_policy().send()
+    })
+    .await
+    {
+        Ok(out) => {
+            let text = out.policy_in_json().unwrap_or("").trim();
+            let policy = policy_value(text);
+            let empty = text.is_empty() || policy.as_object().is_some_and(|o| o.is_empty());
+            Fact::Known((!empty).then(|| CatalogPolicy {
+                policy,
+                policy_hash: out.policy_hash().map(str::to_string),
+            }))
+        }
+        Err(e) if e.is(&["EntityNotFoundException"]) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
+}
+
+/// GetDatabase in the account's catalog. `Known(None)`: EntityNotFoundException.
+pub async fn database(account: &Account, name: &str) -> Fact<Option<Database>> {
+    let glue = &account.clients.glue;
+    match call(account, GLUE_GET_DATABASE, || {
+        glue.get_database()
+            .catalog_id(&account.id)
+            .name(name)
+            .send()
+    })
+    .await
+    {
+        Ok(out) => Fact::Known(out.database().map(|d| {
+            Database {
+                name: d.name().to_string(),
+                catalog_id: d.catalog_id().unwrap_or(&account.id).to_string(),
+                location_uri: d.location_uri().map(str::to_string),
+                create_table_default_permissions: d
+                    .create_table_default_permissions()
+                    .iter()
+                    .map(|p| DefaultPermission {
+                        principal: p
+                            .principal()
+                            .and_then(|x| x.data_lake_principal_identifier())
+                            .unwrap_or_default()
+                            .to_string(),
+                        permissions: p
+                            .permissions()
+                            .iter()
+                            .map(|x| x.as_str().to_string())
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })),
+        Err(e) if e.is(&["EntityNotFoundException"]) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
+}
+
+/// DescribeIntegrations in the source account: integrations whose source is `source_arn`,
+/// plus the one the user named (if it is visible from here).
+pub async fn source_integrations(
+    account: &Account,
+    source_arn: &str,
+    named: Option<&str>,
+) -> Fact<BTreeMap<String, Integration>> {
+    let glue = &account.clients.glue;
+    let mut all = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = call(account, GLUE_DESCRIBE_INTEGRATIONS, || {
+            glue.describe_integrations()
+                .filters(
+                    IntegrationFilter::builder()
+                        .name("SourceArn")
+                        .values(source_arn)
+                        .build(),
+                )
+                .set_marker(marker.clone())
+                .send()
+        })
+        .await;
+        let out = match page {
+            Ok(out) => out,
+            Err(e) if e.is(NOT_FOUND) => break,
+            Err(e) => return Fact::Unknown(e.unknown),
+        };
+        for i in out.integrations() {
+            all.insert(i.integration_arn().to_string(), integration(i));
+        }
+        match next_marker(out.marker(), &marker) {
+            Some(m) => marker = Some(m),
+            None => break,
+        }
+    }
+    if let Some(arn) = named.filter(|a| !all.contains_key(*a)) {
+        match call(account, GLUE_DESCRIBE_INTEGRATIONS, || {
+            glue.describe_integrations()
+                .integration_identifier(arn)
+                .send()
+        })
+        .await
+        {
+            Ok(out) => {
+                for i in out.integrations() {
+                    all.insert(i.integration_arn().to_string(), integration(i));
+                }
+            }
+            Err(e) if e.is(NOT_FOUND) => {}
+            Err(e) => return Fact::Unknown(e.unknown),
+        }
+    }
+    Fact::Known(all)
+}
+
+/// DescribeInboundIntegrations in the target account, filtered by the target ARN.
+pub async fn target_integrations(
+    account: &Account,
+    target_arn: &str,
+) -> Fact<BTreeMap<String, Integration>> {
+    let glue = &account.clients.glue;
+    let mut all = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = call(account, GLUE_DESCRIBE_INBOUND_INTEGRATIONS, || {
+            glue.describe_inbound_integrations()
+                .target_arn(target_arn)
+                .set_marker(marker.clone())
+                .send()
+        })
+        .await;
+        let out = match page {
+            Ok(out) => out,
+            Err(e) if e.is(NOT_FOUND) => break,
+            Err(e) => return Fact::Unknown(e.unknown),
+        };
+        for i in out.inbound_integrations() {
+            all.insert(i.integration_arn().to_string(), inbound(i));
+        }
+        match next_marker(out.marker(), &marker) {
+            Some(m) => marker = Some(m),
+            None => break,
+        }
+    }
+    Fact::Known(all)
+}
+
+fn next_marker(next: Option<&str>, current: &Option<String>) -> Option<String> {
+    next.filter(|m| !m.is_empty() && Some(*m) != current.as_deref())
+        .map(str::to_string)
+}
+
+fn errors(list: &[aws_sdk_glue::types::IntegrationError]) -> Vec<IntegrationError> {
+    list.iter()
+        .map(|e| IntegrationError {
+            error_code: e.error_code().map(str::to_string),
+            error_message: e.error_message().map(str::to_string),
+        })
+        .collect()
+}
+
+fn integration(i: &aws_sdk_glue::types::Integration) -> Integration {
+    let config = i.integration_config();
+    Integration {
+        integration_arn: i.integration_arn().to_string(),
+        integration_name: Some(i.integration_name().to_string()).filter(|n| !n.is_empty()),
+        source_arn: i.source_arn().to_string(),
+        target_arn: i.target_arn().to_string(),
+        status: i.status().as_str().to_string(),
+        create_time: to_chrono(i.create_time()),
+        errors: errors(i.errors()),
+        description: i.description().map(str::to_string),
+        data_filter: i.data_filter().map(str::to_string),
+        kms_key_id: i.kms_key_id().map(str::to_string),
+        refresh_interval: config
+            .and_then(|c| c.refresh_interval())
+            .map(str::to_string),
+        continuous_sync: config.and_then(|c| c.continuous_sync()),
+        last_sync: None,
+    }
+}
+
+fn inbound(i: &aws_sdk_glue::types::InboundIntegration) -> Integration {
+    let config = i.integration_config();
+    Integration {
+        integration_arn: i.integration_arn().to_string(),
+        integration_name: None,
+        source_arn: i.source_arn().to_string(),
+        target_arn: i.target_arn().to_string(),
+        status: i.status().as_str().to_string(),
+        create_time: to_chrono(i.create_time()),
+        errors: errors(i.errors()),
+        description: None,
+        data_filter: None,
+        kms_key_id: None,
+        refresh_interval: config
+            .and_then(|c| c.refresh_interval())
+            .map(str::to_string),
+        continuous_sync: config.and_then(|c| c.continuous_sync()),
+        last_sync: None,
+    }
+}
+
+/// GetIntegrationResourceProperty for the target resource. `Known(None)`: none configured.
+pub async fn resource_property(
+    account: &Account,
+    resource_arn: &str,
+) -> Fact<Option<ResourceProperty>> {
+    let glue = &account.clients.glue;
+    match call(account, GLUE_GET_INTEGRATION_RESOURCE_PROPERTY, || {
+        glue.get_integration_resource_property()
+            .resource_arn(resource_arn)
+            .send()
+    })
+    .await
+    {
+        Ok(out) => {
+            let target = out.target_processing_properties();
+            let source_role = out
+                .source_processing_properties()
+                .and_then(|s| s.role_arn());
+            Fact::Known(Some(ResourceProperty {
+                resource_arn: out.resource_arn().unwrap_or(resource_arn).to_string(),
+                role_arn: target
+                    .and_then(|t| t.role_arn())
+                    .or(source_role)
+                    .map(str::to_string),
+                kms_arn: target.and_then(|t| t.kms_arn()).map(str::to_string),
+                connection_name: target.and_then(|t| t.connection_name()).map(str::to_string),
+                event_bus_arn: target.and_then(|t| t.event_bus_arn()).map(str::to_string),
+            }))
+        }
+        Err(e) if e.is(NOT_FOUND) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
+}
+
+/// GetIntegrationTableProperties for one source table name on the target resource.
+/// `Known(None)`: none configured.
+pub async fn table_properties(
+    account: &Account,
+    resource_arn: &str,
+    table_name: &str,
+) -> Fact<Option<TableProperties>> {
+    let glue = &account.clients.glue;
+    let got: Result<_, CallError> = call(account, GLUE_GET_INTEGRATION_TABLE_PROPERTIES, || {
+        glue.get_integration_table_properties()
+            .resource_arn(resource_arn)
+            .table_name(table_name)
+            .send()
+    })
+    .await;
+    match got {
+        Ok(out) => Fact::Known(out.target_table_config().map(|t| {
+            TableProperties {
+                unnest_spec: t.unnest_spec().map(|u| u.as_str().to_string()),
+                partition_spec: t
+                    .partition_spec()
+                    .iter()
+                    .map(|p| PartitionField {
+                        field_name: p.field_name().unwrap_or_default().to_string(),
+                        function_spec: p.function_spec().map(str::to_string),
+                        conversion_spec: p.conversion_spec().map(str::to_string),
+                    })
+                    .collect(),
+                target_table_name: t.target_table_name().map(str::to_string),
+            }
+        })),
+        Err(e) if e.is(NOT_FOUND) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
+}

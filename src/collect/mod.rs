@@ -1,0 +1,481 @@
+//! Live collection: the only code that talks to AWS. Fills a `Snapshot` from both accounts
+//! concurrently, one module per service; every fact it cannot read becomes
+//! `Fact::Unknown` with the reason (and the IAM action when the doctor was denied), so one
+//! failing call never aborts the run. Only "could not reach either account" (or credentials
+//! for the wrong account) is an error: `CollectError`, exit 3.
+
+pub mod accounts;
+pub mod actions;
+pub mod call;
+pub mod clients;
+pub mod command;
+pub mod dynamodb;
+pub mod glue;
+pub mod guard;
+pub mod iam;
+pub mod kms;
+pub mod lakeformation;
+pub mod plan;
+pub mod s3;
+pub mod sts;
+
+#[cfg(test)]
+mod mock_tests;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::cli::SetupArgs;
+use crate::snapshot::{
+    Account as AccountFacts, Accounts, Fact, Integrations, Pair, Setup, Snapshot, Unknown,
+    UnknownReason, SNAPSHOT_SCHEMA,
+};
+use accounts::{sdk_config, AccountOptions};
+use actions::Side;
+use clients::{Account, Clients};
+use guard::ReadOnlyGuard;
+use plan::Plan;
+
+/// Why nothing could be collected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CollectError {
+    /// The setup does not say what to read (exit 2).
+    #[error("{0}")]
+    Setup(String),
+    /// Neither account could be read, or credentials are for the wrong account (exit 3).
+    #[error("{0}")]
+    NoAccess(String),
+}
+
+impl CollectError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CollectError::Setup(_) => 2,
+            CollectError::NoAccess(_) => 3,
+        }
+    }
+}
+
+impl From<CollectError> for crate::commands::CliError {
+    fn from(e: CollectError) -> Self {
+        match e {
+            CollectError::Setup(m) => crate::commands::CliError::Usage(m),
+            CollectError::NoAccess(m) => crate::commands::CliError::Collection(m),
+        }
+    }
+}
+
+/// Reads both accounts live.
+pub async fn collect(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+    collect_guarded(setup, now, &ReadOnlyGuard::new()).await
+}
+
+/// `collect` for synchronous callers: runs it on its own tokio runtime.
+pub fn collect_blocking(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CollectError::NoAccess(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(collect(setup, now))
+}
+
+/// `collect` with a caller-supplied guard, so tests can see every operation that was sent.
+pub async fn collect_guarded(
+    setup: &SetupArgs,
+    now: DateTime<Utc>,
+    guard: &ReadOnlyGuard,
+) -> Result<Snapshot, CollectError> {
+    let plan = Plan::from_setup(setup)?;
+    let src_opts = AccountOptions::for_side(
+        setup,
+        Side::Source,
+        plan.table.arn.as_ref().map(|a| a.region.as_str()),
+    );
+    let tgt_opts = AccountOptions::for_side(
+        setup,
+        Side::Target,
+        plan.database.arn.as_ref().map(|a| a.region.as_str()),
+    );
+    let (src_conf, tgt_conf) = futures::join!(sdk_config(&src_opts), sdk_config(&tgt_opts));
+    let source = Reach {
+        clients: Clients::from_config(&src_conf, src_opts.s3_path_style(), guard),
+        region: src_conf.region().map(|r| r.to_string()),
+    };
+    let target = Reach {
+        clients: Clients::from_config(&tgt_conf, tgt_opts.s3_path_style(), guard),
+        region: tgt_conf.region().map(|r| r.to_string()),
+    };
+    collect_from(setup, &plan, source, target, now).await
+}
+
+/// The clients of one side before its account is known.
+pub struct Reach {
+    pub clients: Clients,
+    /// The configured region (ARN, flags, then the AWS chain).
+    pub region: Option<String>,
+}
+
+/// Resolves both accounts (GetCallerIdentity) and reads everything.
+pub async fn collect_from(
+    setup: &SetupArgs,
+    plan: &Plan,
+    source: Reach,
+    target: Reach,
+    now: DateTime<Utc>,
+) -> Result<Snapshot, CollectError> {
+    let (source, target) = futures::join!(
+        resolve(Side::Source, &plan.table, source, "the source table"),
+        resolve(Side::Target, &plan.database, target, "the target database"),
+    );
+    let (source, source_caller) = source?;
+    let (target, target_caller) = target?;
+    if source.down.is_some() && target.down.is_some() {
+        let msg = |a: &Account| {
+            a.down
+                .as_ref()
+                .and_then(|u| u.message.clone())
+                .unwrap_or_default()
+        };
+        return Err(CollectError::NoAccess(one_line(&format!(
+            "could not read either account (source: {}; target: {})",
+            msg(&source),
+            msg(&target)
+        ))));
+    }
+
+    let table_arn = format!(
+        "arn:{}:dynamodb:{}:{}:table/{}",
+        source.partition, source.region, source.id, plan.table.name
+    );
+    let database_arn = format!(
+        "arn:{}:glue:{}:{}:database/{}",
+        target.partition, target.region, target.id, plan.database.name
+    );
+    let target_role = setup.target_role.as_ref().map(|r| {
+        if r.starts_with("arn:") {
+            r.clone()
+        } else {
+            format!("arn:{}:iam::{}:role/{}", target.partition, target.id, r)
+        }
+    });
+
+    let mut snapshot = Snapshot {
+        schema: SNAPSHOT_SCHEMA.to_string(),
+        collected_at: now,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        accounts: Accounts {
+            source: AccountFacts {
+                id: source.id.clone(),
+                region: source.region.clone(),
+                caller_arn: source_caller,
+            },
+            target: AccountFacts {
+                id: target.id.clone(),
+                region: target.region.clone(),
+                caller_arn: target_caller,
+            },
+        },
+        setup: Setup {
+            pairs: vec![Pair {
+                source_table: table_arn.clone(),
+                target_database: database_arn.clone(),
+                target_role: target_role.clone(),
+                integration: setup.integration.clone(),
+            }],
+            source_principal: setup.source_principal.clone(),
+            console_principal: setup.console_principal.clone(),
+            target_principal: setup.target_principal.clone(),
+        },
+        tables: BTreeMap::new(),
+        kms_keys: BTreeMap::new(),
+        principals: BTreeMap::new(),
+        catalog_policies: BTreeMap::new(),
+        databases: BTreeMap::new(),
+        buckets: BTreeMap::new(),
+        resource_properties: BTreeMap::new(),
+        table_properties: BTreeMap::new(),
+        lake_formation: BTreeMap::new(),
+        integrations: Integrations {
+            source: Fact::Known(BTreeMap::new()),
+            target: Fact::Known(BTreeMap::new()),
+        },
+        probes: Vec::new(),
+    };
+
+    let principals: Vec<String> = {
+        let mut v: Vec<String> = [
+            target_role.clone(),
+            setup.source_principal.clone(),
+            setup.console_principal.clone(),
+            setup.target_principal.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        v.dedup();
+        v.sort();
+        v.dedup();
+        v
+    };
+
+    let source_side = collect_source(&source, &plan.table.name, &table_arn, setup);
+    let target_side = collect_target(
+        &target,
+        &plan.database.name,
+        &database_arn,
+        &plan.table.name,
+    );
+    let principal_side = futures::future::join_all(
+        principals
+            .iter()
+            .map(|arn| collect_principal(arn, &source, &target)),
+    );
+    let (src, tgt, principal_facts) = futures::join!(source_side, target_side, principal_side);
+
+    snapshot.tables.insert(table_arn.clone(), src.table);
+    snapshot.integrations.source = src.integrations;
+    snapshot.integrations.target = tgt.integrations;
+    snapshot
+        .catalog_policies
+        .insert(target.catalog_arn(), tgt.catalog_policy);
+    snapshot
+        .databases
+        .insert(database_arn.clone(), tgt.database);
+    if let Some((name, bucket)) = tgt.bucket {
+        snapshot.buckets.insert(name, bucket);
+    }
+    snapshot
+        .resource_properties
+        .insert(database_arn.clone(), tgt.resource_property);
+    snapshot.table_properties.insert(
+        database_arn,
+        BTreeMap::from([(plan.table.name.clone(), tgt.table_properties)]),
+    );
+    snapshot
+        .lake_formation
+        .insert(target.id.clone(), tgt.lake_formation);
+    for (arn, key) in src.keys.into_iter().chain(tgt.keys) {
+        snapshot.kms_keys.insert(arn, key);
+    }
+    for (arn, fact) in principals.into_iter().zip(principal_facts) {
+        snapshot.principals.insert(arn, fact);
+    }
+    Ok(snapshot)
+}
+
+/// Calls GetCallerIdentity and settles the account id, region and partition of one side.
+async fn resolve(
+    side: Side,
+    named: &plan::Named,
+    reach: Reach,
+    what: &str,
+) -> Result<(Account, Option<String>), CollectError> {
+    let mut account = Account {
+        clients: reach.clients,
+        id: String::new(),
+        region: String::new(),
+        partition: named
+            .arn
+            .as_ref()
+            .map(|a| a.partition.clone())
+            .unwrap_or_else(|| "aws".to_string()),
+        down: None,
+    };
+    let identity = sts::caller_identity(&account).await;
+    let arn_account = named.arn.as_ref().map(|a| a.account.clone());
+    let (id, caller) = match (&identity, arn_account) {
+        (Ok(who), Some(expected)) if who.account != expected => {
+            return Err(CollectError::NoAccess(sts::account_mismatch(
+                side.name(),
+                &expected,
+                what,
+                who,
+            )));
+        }
+        (Ok(who), _) => (who.account.clone(), Some(who.arn.clone())),
+        (Err(e), Some(expected)) => {
+            account.down = Some(down(e.unknown.clone()));
+            (expected, None)
+        }
+        (Err(e), None) => {
+            return Err(CollectError::NoAccess(one_line(&format!(
+                "cannot reach the {} account ({}), and {what} is not given as an ARN",
+                side.name(),
+                e.unknown.message.as_deref().unwrap_or("no detail")
+            ))));
+        }
+    };
+    let region = named
+        .arn
+        .as_ref()
+        .map(|a| a.region.clone())
+        .or(reach.region)
+        .ok_or_else(|| {
+            CollectError::Setup(format!(
+                "no region for the {0} account: give {what} as an ARN, or --{0}-region",
+                side.name()
+            ))
+        })?;
+    account.id = id;
+    account.region = region;
+    Ok((account, caller))
+}
+
+/// The fact every call of an unreachable account records.
+fn down(mut u: Unknown) -> Unknown {
+    if u.reason != UnknownReason::EndpointError {
+        u.reason = UnknownReason::NoCredentials;
+    }
+    u.action = None;
+    u
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct SourceFacts {
+    table: crate::snapshot::SourceTable,
+    integrations: Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    keys: Vec<(String, crate::snapshot::KmsKey)>,
+}
+
+async fn collect_source(
+    account: &Account,
+    table_name: &str,
+    table_arn: &str,
+    setup: &SetupArgs,
+) -> SourceFacts {
+    let table_then_key = async {
+        let table = dynamodb::source_table(account, table_name, table_arn).await;
+        let key_arn = table
+            .description
+            .known()
+            .and_then(|d| d.as_ref())
+            .and_then(|d| d.sse_description.as_ref())
+            .and_then(|s| s.kms_master_key_arn.clone());
+        let key = match key_arn {
+            Some(arn) => Some(kms::key(account, &arn).await),
+            None => None,
+        };
+        (table, key)
+    };
+    let integrations = glue::source_integrations(account, table_arn, setup.integration.as_deref());
+    let ((table, key), integrations) = futures::join!(table_then_key, integrations);
+    SourceFacts {
+        table,
+        integrations,
+        keys: key.into_iter().collect(),
+    }
+}
+
+struct TargetFacts {
+    catalog_policy: Fact<Option<crate::snapshot::CatalogPolicy>>,
+    database: Fact<Option<crate::snapshot::Database>>,
+    bucket: Option<(String, crate::snapshot::Bucket)>,
+    resource_property: Fact<Option<crate::snapshot::ResourceProperty>>,
+    table_properties: Fact<Option<crate::snapshot::TableProperties>>,
+    integrations: Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    lake_formation: Fact<crate::snapshot::LakeFormation>,
+    keys: Vec<(String, crate::snapshot::KmsKey)>,
+}
+
+async fn collect_target(
+    account: &Account,
+    database_name: &str,
+    database_arn: &str,
+    table_name: &str,
+) -> TargetFacts {
+    // The bucket depends on the database's location, the bucket key on the bucket.
+    let database_then_bucket = async {
+        let database = glue::database(account, database_name).await;
+        let bucket_name = database
+            .known()
+            .and_then(|d| d.as_ref())
+            .and_then(|d| d.location_uri.as_deref())
+            .and_then(s3::bucket_of);
+        let bucket = match bucket_name {
+            Some(name) => Some((name.clone(), s3::bucket(account, &name).await)),
+            None => None,
+        };
+        let key_ref = bucket
+            .as_ref()
+            .and_then(|(_, b)| b.encryption.known().cloned().flatten())
+            .filter(|e| e.sse_algorithm.starts_with("aws:kms"))
+            .and_then(|e| e.kms_master_key_id);
+        let key = match key_ref {
+            Some(k) => Some(kms::key(account, &k).await),
+            None => None,
+        };
+        (database, bucket, key)
+    };
+    let property_then_key = async {
+        let property = glue::resource_property(account, database_arn).await;
+        let key_ref = property
+            .known()
+            .and_then(|p| p.as_ref())
+            .and_then(|p| p.kms_arn.clone());
+        let key = match key_ref {
+            Some(k) => Some(kms::key(account, &k).await),
+            None => None,
+        };
+        (property, key)
+    };
+    let (
+        catalog_policy,
+        (database, bucket, bucket_key),
+        (resource_property, property_key),
+        table_properties,
+        integrations,
+        lake_formation,
+    ) = futures::join!(
+        glue::catalog_policy(account),
+        database_then_bucket,
+        property_then_key,
+        glue::table_properties(account, database_arn, table_name),
+        glue::target_integrations(account, database_arn),
+        lakeformation::lake_formation(account),
+    );
+    TargetFacts {
+        catalog_policy,
+        database,
+        bucket,
+        resource_property,
+        table_properties,
+        integrations,
+        lake_formation,
+        keys: bucket_key.into_iter().chain(property_key).collect(),
+    }
+}
+
+/// Reads a principal in whichever of the two accounts owns it.
+async fn collect_principal(
+    arn: &str,
+    source: &Account,
+    target: &Account,
+) -> Fact<Option<crate::snapshot::IamPrincipal>> {
+    let Some(who) = iam::parse_principal(arn) else {
+        return Fact::Unknown(Unknown {
+            reason: UnknownReason::NotCollected,
+            action: None,
+            message: Some(format!("{arn} is not an IAM role or user ARN")),
+        });
+    };
+    let account = if who.account == target.id {
+        target
+    } else if who.account == source.id {
+        source
+    } else {
+        return Fact::Unknown(Unknown {
+            reason: UnknownReason::NotCollected,
+            action: None,
+            message: Some(format!(
+                "{arn} is in account {}, neither the source ({}) nor the target ({}) account",
+                who.account, source.id, target.id
+            )),
+        });
+    };
+    iam::principal(account, &who).await
+}
