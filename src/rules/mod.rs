@@ -1,0 +1,10 @@
+//! Rules: the catalog, the runner and the checks.
+
+pub mod checks;
+pub mod outcome;
+pub mod pair;
+pub mod runner;
+
+pub use outcome::{Outcome, Problem};
+pub use pair::{FoundIntegration, IntegrationOrigin, Location, PairFacts};
+pub use runner::{run, CheckContext, CheckFn, FixTemplate, RuleSpec, Settings, Suppression};
