@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod report;
 pub mod rules;
 pub mod snapshot;
