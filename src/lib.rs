@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod commands;
-pub mod snapshot;
 pub mod report;
+pub mod rules;
+pub mod snapshot;

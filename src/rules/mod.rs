@@ -1,0 +1,3 @@
+//! Rules: the catalog, the runner and the checks.
+
+pub mod catalog;
