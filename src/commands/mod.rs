@@ -5,13 +5,14 @@ use std::process::ExitCode;
 
 use crate::cli::Command;
 
+pub mod doctor;
 pub mod exit;
 
 pub use exit::{CliError, Exit};
 
 pub fn run(command: Command) -> Result<Exit, CliError> {
     match command {
-        Command::Doctor(_) => Err(CliError::not_yet("zetl doctor")),
+        Command::Doctor(args) => doctor::run(args),
         Command::Rules(_) => Err(CliError::not_yet("zetl rules")),
         Command::Explain(_) => Err(CliError::not_yet("zetl explain")),
         Command::Policy(crate::cli::PolicyCommand::Simulate(_)) => {
