@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod commands;
-pub mod snapshot;
+pub mod fix;
 pub mod report;
+pub mod snapshot;
