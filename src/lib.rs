@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod commands;
 pub mod fix;
+pub mod policy;
 pub mod report;
 pub mod snapshot;
