@@ -7,4 +7,5 @@ pub mod commands;
 pub mod fix;
 pub mod policy;
 pub mod report;
+pub mod rules;
 pub mod snapshot;
