@@ -4,6 +4,7 @@
 pub mod evaluate;
 pub mod policies;
 pub mod principals;
+pub mod scan;
 pub mod source_conditions;
 pub mod synth;
 pub mod values;
