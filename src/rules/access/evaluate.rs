@@ -80,11 +80,20 @@ fn allow_all() -> PolicyDocument {
 }
 
 pub fn evaluate_requirement(scope: &Scope, req: &Requirement, side: Side) -> RequirementResult {
-    let (snapshot, values, target_role) = (scope.snapshot, &scope.values, scope.target_role());
-    let requester = match resolve(snapshot, req.principal, target_role) {
-        Ok(r) => r,
-        Err(e) => return RequirementResult::NoRequester(e),
-    };
+    match resolve(scope.snapshot, req.principal, scope.target_role()) {
+        Ok(r) => evaluate_as(scope, req, side, &r),
+        Err(e) => RequirementResult::NoRequester(e),
+    }
+}
+
+/// Evaluates `req` for a given requester (used for representative principals).
+pub fn evaluate_as(
+    scope: &Scope,
+    req: &Requirement,
+    side: Side,
+    requester: &Requester,
+) -> RequirementResult {
+    let (snapshot, values) = (scope.snapshot, &scope.values);
     let resources: Result<Vec<String>, String> = req
         .resources
         .iter()
@@ -96,11 +105,11 @@ pub fn evaluate_requirement(scope: &Scope, req: &Requirement, side: Side) -> Req
     };
     let mut out = Vec::new();
     for resource in &resources {
-        let loaded = match load(snapshot, values, req, &requester, resource) {
+        let loaded = match load(snapshot, values, req, requester, resource) {
             Ok(l) => l,
             Err(u) => return RequirementResult::Unreadable(u),
         };
-        let context = match context_for(values, req, &requester) {
+        let context = match context_for(values, req, requester) {
             Ok(c) => c,
             Err(e) => return RequirementResult::Unreadable(placeholder_missing(e)),
         };

@@ -1,9 +1,12 @@
 //! Access requirements: rules that say "this principal must be able to do this", checked by
 //! one generic routine over the policy engine, with the fix synthesised from the same data.
 
+pub mod common;
 pub mod evaluate;
+pub mod outcome;
 pub mod policies;
 pub mod principals;
+pub mod rules_source;
 pub mod scan;
 pub mod source_conditions;
 pub mod synth;

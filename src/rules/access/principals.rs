@@ -20,6 +20,9 @@ pub enum Requester<'s> {
         /// The role or user as read with GetRole / GetUser.
         facts: &'s IamPrincipal,
     },
+    /// A stand-in principal with no identity policies of its own (e.g. "someone in the
+    /// source account" when no --source-principal was given).
+    Representative(Principal),
 }
 
 impl Requester<'_> {
@@ -27,6 +30,7 @@ impl Requester<'_> {
         match self {
             Requester::Service(p) => p,
             Requester::Iam { principal, .. } => principal,
+            Requester::Representative(p) => p,
         }
     }
 }

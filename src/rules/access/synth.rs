@@ -119,6 +119,7 @@ fn statement_principal_arn(
     match resolve(snapshot, req.principal, target_role) {
         Ok(Requester::Iam { facts, .. }) => Ok(facts.arn.clone()),
         Ok(Requester::Service(_)) => Ok(GLUE_SERVICE.to_string()),
+        Ok(Requester::Representative(p)) => Ok(p.principal_arn().unwrap_or_default()),
         Err(e) => Err(format!("no principal to name: {e:?}")),
     }
 }
