@@ -215,7 +215,7 @@ pub fn problem_for(
     let mut problem = Problem {
         message_key: "fail".into(),
         resource: failed[0].resource.clone(),
-        ..Problem::default()
+        ..Problem::new("fail", "")
     };
     if !explicit.is_empty() {
         problem.message_key = "explicit_deny".into();

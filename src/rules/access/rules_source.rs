@@ -66,7 +66,7 @@ pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                 params: base_params(scope),
                 resource: scope.values.get("table_arn").unwrap_or_default().into(),
                 evidence: json!({"table_policy": null}),
-                ..Problem::default()
+                ..Problem::new("fail", "")
             };
             match fix_for_failing(scope, export, &ids, None) {
                 Ok(Some(fix)) => {
@@ -190,7 +190,7 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             "denied": failing.iter().map(|e| request_evidence(e)).collect::<Vec<_>>(),
             "warnings": warnings,
         }),
-        ..Problem::default()
+        ..Problem::new("fail", "")
     };
     let ids: Vec<&str> = failing.iter().map(|e| e.requirement.as_str()).collect();
     match fix_for_failing(scope, reqs.requirements(EXPORT_RULE), &ids, None) {
@@ -264,7 +264,7 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                                   "problems": w.problems, "corrections": w.edits}),
                 fix_policy: fix_error.is_none().then(|| policy.clone()),
                 extra_commands: vec![put_table_policy(scope)],
-                ..Problem::default()
+                ..Problem::new("fail", "")
             }
         })
         .collect();
@@ -335,7 +335,7 @@ pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         evidence: json!({"unscoped_statements": found}),
         fix_policy: Some(policy),
         extra_commands: vec![put_table_policy(scope)],
-        ..Problem::default()
+        ..Problem::new("fail", "")
     }])
 }
 
@@ -409,7 +409,7 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         }),
         fix_policy: Some(policy),
         extra_commands: vec![put_table_policy(scope)],
-        ..Problem::default()
+        ..Problem::new("fail", "")
     }])
 }
 
@@ -463,7 +463,7 @@ pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         params: base_params(scope),
         resource: key.into(),
         evidence: json!({"key": key, "mentions_glue": false, "inference": true}),
-        ..Problem::default()
+        ..Problem::new("fail", "")
     };
     match merge_statement(Some(&loaded.stored), &stmt, PolicyKind::KmsKey) {
         Ok((doc, _)) => {
