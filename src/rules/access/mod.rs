@@ -13,6 +13,7 @@ pub mod rules_target;
 pub mod scan;
 pub mod source_conditions;
 pub mod synth;
+pub mod table;
 pub mod values;
 
 pub use evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
@@ -43,3 +44,4 @@ impl<'s> Scope<'s> {
         self.pair.target_role.as_deref()
     }
 }
+pub use table::CHECKS;

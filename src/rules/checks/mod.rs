@@ -5,7 +5,7 @@ use super::runner::CheckFn;
 
 /// Every implemented check. Families keep their checks in their own module; `access` adds
 /// its table (`crate::rules::access::CHECKS`) to `lookup`.
-pub const REGISTRY: &[&[(&str, CheckFn)]] = &[];
+pub const REGISTRY: &[&[(&str, CheckFn)]] = &[crate::rules::access::CHECKS];
 
 pub fn lookup(rule_id: &str) -> Option<CheckFn> {
     REGISTRY
