@@ -45,3 +45,5 @@ impl<'s> Scope<'s> {
     }
 }
 pub use table::CHECKS;
+#[cfg(test)]
+mod tests;

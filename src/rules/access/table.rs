@@ -68,7 +68,8 @@ pub fn embedded() -> &'static EmbeddedRequirements {
     })
 }
 
-type AccessCheck = fn(&Scope, &dyn Requirements) -> Outcome;
+/// An access check over a pair's scope and the rules' requirements.
+pub type AccessCheck = fn(&Scope, &dyn Requirements) -> Outcome;
 
 /// Runs an access check for one pair with the embedded requirements.
 fn run(check: AccessCheck, facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
@@ -98,6 +99,9 @@ macro_rules! checks {
                 wrapper
             })),*
         ];
+
+        /// The same checks, callable on a scope directly (tests, `zetl policy generate`).
+        pub const ACCESS_CHECKS: &[(&str, AccessCheck)] = &[$(($id, $f)),*];
     };
 }
 
