@@ -98,14 +98,20 @@ pub fn denied(e: &Evaluated) -> bool {
 /// `Unknown` when some decision turns on a key zetl cannot know (and none is denied).
 pub fn unknown_keys_outcome(evals: &[Evaluated]) -> Option<Outcome> {
     let mut keys: Vec<String> = Vec::new();
-    for e in evals.iter().filter(|e| e.evaluation.decision == Decision::Unknown) {
+    for e in evals
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::Unknown)
+    {
         for k in &e.evaluation.unknown_keys {
             if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
                 keys.push(k.clone());
             }
         }
     }
-    if evals.iter().all(|e| e.evaluation.decision != Decision::Unknown) {
+    if evals
+        .iter()
+        .all(|e| e.evaluation.decision != Decision::Unknown)
+    {
         return None;
     }
     Some(Outcome::Unknown {
@@ -211,7 +217,8 @@ pub fn problem_for(
     params.insert("actions".into(), actions.join(", "));
     let mut failing: Vec<&str> = failed.iter().map(|e| e.requirement.as_str()).collect();
     failing.dedup();
-    let mut evidence = json!({"denied": failed.iter().map(|e| request_evidence(e)).collect::<Vec<_>>()});
+    let mut evidence =
+        json!({"denied": failed.iter().map(|e| request_evidence(e)).collect::<Vec<_>>()});
     let mut problem = Problem {
         message_key: "fail".into(),
         resource: failed[0].resource.clone(),

@@ -24,9 +24,21 @@ fn pair_policies(scope: &Scope) -> Vec<(String, LoadedPolicy, Option<PolicyKind>
             out.push((owner.to_string(), p, kind));
         }
     };
-    push(v.get("table_arn").unwrap_or_default(), policies::table_policy(s, v), Some(PolicyKind::DynamoDbTable));
-    push(v.get("catalog_arn").unwrap_or_default(), policies::catalog_policy(s, v), Some(PolicyKind::GlueCatalog));
-    push(v.get("bucket_arn").unwrap_or_default(), policies::bucket_policy(s, v), Some(PolicyKind::S3Bucket));
+    push(
+        v.get("table_arn").unwrap_or_default(),
+        policies::table_policy(s, v),
+        Some(PolicyKind::DynamoDbTable),
+    );
+    push(
+        v.get("catalog_arn").unwrap_or_default(),
+        policies::catalog_policy(s, v),
+        Some(PolicyKind::GlueCatalog),
+    );
+    push(
+        v.get("bucket_arn").unwrap_or_default(),
+        policies::bucket_policy(s, v),
+        Some(PolicyKind::S3Bucket),
+    );
     let mut names: Vec<String> = Vec::new();
     names.extend(scope.target_role().map(String::from));
     names.extend(s.setup.source_principal.clone());
@@ -34,7 +46,11 @@ fn pair_policies(scope: &Scope) -> Vec<(String, LoadedPolicy, Option<PolicyKind>
     for name in names {
         if let Some(Fact::Known(Some(p))) = s.principals.get(&name) {
             if p.trust_policy.is_some() {
-                push(&p.arn, policies::trust_policy(p).map(Some), Some(PolicyKind::IamTrust));
+                push(
+                    &p.arn,
+                    policies::trust_policy(p).map(Some),
+                    Some(PolicyKind::IamTrust),
+                );
             }
             if let Ok(id) = policies::identity(p) {
                 for ip in id.policies {
@@ -52,7 +68,9 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     for (owner, p, kind) in pair_policies(scope) {
         for (index, id) in unique_id_principals(&p.document) {
             let current = scope.snapshot.principals.values().find_map(|f| match f {
-                Fact::Known(Some(x)) if x.unique_id.as_deref() == Some(id.as_str()) => Some(x.arn.clone()),
+                Fact::Known(Some(x)) if x.unique_id.as_deref() == Some(id.as_str()) => {
+                    Some(x.arn.clone())
+                }
                 _ => None,
             });
             let mut params = base_params(scope);
@@ -75,16 +93,25 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         }
     }
     if problems.is_empty() {
-        Outcome::Pass { evidence: json!({"unique_id_principals": []}) }
+        Outcome::Pass {
+            evidence: json!({"unique_id_principals": []}),
+        }
     } else {
         Outcome::Fail(problems)
     }
 }
 
-fn replace_unique_id(stored: &Value, index: usize, id: &str, arn: &str, kind: PolicyKind) -> Option<Value> {
+fn replace_unique_id(
+    stored: &Value,
+    index: usize,
+    id: &str,
+    arn: &str,
+    kind: PolicyKind,
+) -> Option<Value> {
     let stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
     let text = serde_json::to_string(stmt.get("Principal")?).ok()?;
-    let replaced: Value = serde_json::from_str(&text.replace(&format!("\"{id}\""), &format!("\"{arn}\""))).ok()?;
+    let replaced: Value =
+        serde_json::from_str(&text.replace(&format!("\"{id}\""), &format!("\"{arn}\""))).ok()?;
     let mut new = stmt.clone();
     new.as_object_mut()?.insert("Principal".into(), replaced);
     replace_statement(stored, index, &new, kind).ok()
@@ -92,7 +119,11 @@ fn replace_unique_id(stored: &Value, index: usize, id: &str, arn: &str, kind: Po
 
 /// ZC003 (info): an ARN that does not parse or names a resource type that does not exist.
 pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
-    let database = scope.values.get("database_name").unwrap_or_default().to_string();
+    let database = scope
+        .values
+        .get("database_name")
+        .unwrap_or_default()
+        .to_string();
     let mut problems = Vec::new();
     for (owner, p, _) in pair_policies(scope) {
         for bad in bad_arns(&p.document, &database) {
@@ -103,7 +134,9 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
             params.insert("statement".into(), format!("statement {}", bad.index));
             params.insert(
                 "corrected".into(),
-                bad.corrected.clone().unwrap_or_else(|| "(no single correction)".into()),
+                bad.corrected
+                    .clone()
+                    .unwrap_or_else(|| "(no single correction)".into()),
             );
             problems.push(Problem {
                 params,
@@ -114,7 +147,9 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         }
     }
     if problems.is_empty() {
-        Outcome::Pass { evidence: json!({"bad_arns": []}) }
+        Outcome::Pass {
+            evidence: json!({"bad_arns": []}),
+        }
     } else {
         Outcome::Fail(problems)
     }

@@ -6,12 +6,12 @@ use serde_json::json;
 use crate::policy::{Decision, MissReason};
 use crate::report::Severity;
 
+use super::super::requirement::PrincipalRole;
 use super::common::{denied, gather, generic, judge, problem_for, Requirements};
 use super::evaluate::{evaluate_requirement, RequirementResult, Side};
 use super::outcome::Outcome;
 use super::principals::{resolve, Requester};
 use super::Scope;
-use super::super::requirement::PrincipalRole;
 
 /// ZP001: the creator may glue:CreateIntegration. A policy scoped to other Glue resource
 /// types only is a warning (AWS's resource-type list for this action is inconsistent).
@@ -22,12 +22,18 @@ pub fn zp001(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         Err(o) => return o,
     };
     let outcome = judge(scope, reqs, &evals, None);
-    let Outcome::Fail(mut problems) = outcome else { return outcome };
+    let Outcome::Fail(mut problems) = outcome else {
+        return outcome;
+    };
     let other_types = evals.iter().filter(|e| denied(e)).all(|e| {
         e.evaluation.decision == Decision::ImplicitlyDenied
             && e.evaluation.near_misses.iter().any(|m| {
                 m.reasons.iter().all(|r| match r {
-                    MissReason::ResourceNotMatched { listed, not_resource: false, .. } => listed
+                    MissReason::ResourceNotMatched {
+                        listed,
+                        not_resource: false,
+                        ..
+                    } => listed
                         .iter()
                         .all(|l| l.starts_with("arn:aws:glue:") && !l.contains(":integration")),
                     _ => false,
@@ -56,7 +62,9 @@ pub fn zp002(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// ZP003 (warning): the catalog policy names specific principals and the creator is not one.
 pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if scope.snapshot.setup.source_principal.is_none() {
-        return Outcome::Skipped { reason: "no --source-principal given".into() };
+        return Outcome::Skipped {
+            reason: "no --source-principal given".into(),
+        };
     }
     let reqs = reqs.requirements("ZT005");
     let mut evals = Vec::new();
@@ -64,15 +72,26 @@ pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         match evaluate_requirement(scope, r, Side::ResourceOnly) {
             RequirementResult::Evaluated(mut e) => evals.append(&mut e),
             RequirementResult::Unreadable(u) => {
-                return Outcome::Unknown { reason: u.reason, missing_action: u.action }
+                return Outcome::Unknown {
+                    reason: u.reason,
+                    missing_action: u.action,
+                }
             }
             RequirementResult::NoRequester(n) => return super::common::no_requester(n),
         }
     }
     let mut named: Vec<String> = Vec::new();
-    for e in evals.iter().filter(|e| e.evaluation.decision == Decision::ImplicitlyDenied) {
+    for e in evals
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::ImplicitlyDenied)
+    {
         for m in &e.evaluation.near_misses {
-            if let [MissReason::PrincipalNotMatched { listed, not_principal: false, .. }] = m.reasons.as_slice() {
+            if let [MissReason::PrincipalNotMatched {
+                listed,
+                not_principal: false,
+                ..
+            }] = m.reasons.as_slice()
+            {
                 for l in listed {
                     if !named.contains(l) {
                         named.push(l.clone());
@@ -82,11 +101,18 @@ pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         }
     }
     if named.is_empty() {
-        return Outcome::Pass { evidence: json!({"creator_named": true}) };
+        return Outcome::Pass {
+            evidence: json!({"creator_named": true}),
+        };
     }
     let creator = match resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
         Ok(Requester::Iam { facts, .. }) => facts.arn.clone(),
-        _ => scope.snapshot.setup.source_principal.clone().unwrap_or_default(),
+        _ => scope
+            .snapshot
+            .setup
+            .source_principal
+            .clone()
+            .unwrap_or_default(),
     };
     let failed: Vec<_> = evals.iter().filter(|e| denied(e)).collect();
     let mut p = problem_for(scope, reqs, &failed, Some(&creator));
@@ -100,7 +126,9 @@ pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// page" report). Probes made with its credentials are evidence.
 pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let Some(console) = scope.snapshot.setup.console_principal.clone() else {
-        return Outcome::Skipped { reason: "no --console-principal given".into() };
+        return Outcome::Skipped {
+            reason: "no --console-principal given".into(),
+        };
     };
     let probes: Vec<_> = scope
         .snapshot
@@ -109,7 +137,10 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         .filter(|p| p.action.starts_with("redshift-serverless:"))
         .filter(|p| same_principal(&p.principal, &console))
         .collect();
-    let probe_json = json!(probes.iter().map(|p| json!({"action": p.action, "allowed": p.allowed, "message": p.message})).collect::<Vec<_>>());
+    let probe_json = json!(probes
+        .iter()
+        .map(|p| json!({"action": p.action, "allowed": p.allowed, "message": p.message}))
+        .collect::<Vec<_>>());
     let mut outcome = generic(scope, reqs.requirements("ZP004"), Side::Both);
     match &mut outcome {
         Outcome::Pass { evidence } => {
@@ -120,7 +151,12 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                 p.params.insert("principal".into(), console);
                 p.params.insert(
                     "denied".into(),
-                    probes.iter().filter(|p| !p.allowed).map(|p| p.action.clone()).collect::<Vec<_>>().join(", "),
+                    probes
+                        .iter()
+                        .filter(|p| !p.allowed)
+                        .map(|p| p.action.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 );
                 p.evidence = json!({"probes": probe_json});
                 return Outcome::Fail(vec![p]);
@@ -145,7 +181,9 @@ fn same_principal(caller: &str, configured: &str) -> bool {
         super::principals::session_role_arn(caller),
         super::principals::session_role_arn(configured),
     ) {
-        (Some(a), _) if configured.ends_with(&format!("/{}", a.rsplit('/').next().unwrap_or_default())) => {
+        (Some(a), _)
+            if configured.ends_with(&format!("/{}", a.rsplit('/').next().unwrap_or_default())) =>
+        {
             configured.contains(":role/")
         }
         (Some(a), Some(b)) => a == b,
@@ -166,7 +204,13 @@ mod tests {
     fn probe_callers_match_sessions_of_the_role() {
         let role = "arn:aws:iam::111111111111:role/Console";
         assert!(same_principal(role, role));
-        assert!(same_principal("arn:aws:sts::111111111111:assumed-role/Console/alice", role));
-        assert!(!same_principal("arn:aws:sts::111111111111:assumed-role/Other/alice", role));
+        assert!(same_principal(
+            "arn:aws:sts::111111111111:assumed-role/Console/alice",
+            role
+        ));
+        assert!(!same_principal(
+            "arn:aws:sts::111111111111:assumed-role/Other/alice",
+            role
+        ));
     }
 }

@@ -7,11 +7,17 @@ use crate::fix::deny_edit::DenyEdit;
 use crate::fix::document::statements;
 use crate::fix::merge::{merge_statement, remove_statement, replace_statement};
 use crate::fix::statement::{StatementPrincipal, StatementSpec};
-use crate::fix::{correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind};
-use crate::policy::{evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind};
+use crate::fix::{
+    correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
+};
+use crate::policy::{
+    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
+};
 use crate::snapshot::Fact;
 
-use super::common::{base_params, fix_for_failing, gather, request_evidence, unknown_keys_outcome, Requirements};
+use super::common::{
+    base_params, fix_for_failing, gather, request_evidence, unknown_keys_outcome, Requirements,
+};
 use super::evaluate::{Evaluated, Side};
 use super::outcome::{Outcome, Problem};
 use super::policies::{key_policy, table_policy};
@@ -84,7 +90,10 @@ pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// The ZS004 requests, or the outcome that stops a check before them.
-fn export_requests(scope: &Scope, reqs: &dyn Requirements) -> Result<(Vec<Evaluated>, Value), Outcome> {
+fn export_requests(
+    scope: &Scope,
+    reqs: &dyn Requirements,
+) -> Result<(Vec<Evaluated>, Value), Outcome> {
     let stored = match table_policy(scope.snapshot, &scope.values) {
         Err(u) => return Err(unknown(u)),
         Ok(None) => {
@@ -101,7 +110,10 @@ fn export_requests(scope: &Scope, reqs: &dyn Requirements) -> Result<(Vec<Evalua
 /// Re-evaluates a Glue request against another version of the table policy.
 fn reevaluate(e: &Evaluated, policy: &Value, resource: Option<&str>) -> Option<Decision> {
     let doc = PolicyDocument::from_value(policy).ok()?;
-    let set = PolicySet::new().resource(NamedPolicy::new("table policy", &doc), ResourcePolicyKind::Generic);
+    let set = PolicySet::new().resource(
+        NamedPolicy::new("table policy", &doc),
+        ResourcePolicyKind::Generic,
+    );
     let principal = crate::policy::Principal::Service {
         service: GLUE_SERVICE.into(),
     };
@@ -134,8 +146,7 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         match e.evaluation.decision {
             Decision::Allowed | Decision::Unknown => {}
             Decision::ExplicitlyDenied => {
-                let allowed_without = without_denies(&stored)
-                    .and_then(|p| reevaluate(e, &p, None))
+                let allowed_without = without_denies(&stored).and_then(|p| reevaluate(e, &p, None))
                     == Some(Decision::Allowed);
                 if allowed_without {
                     handled_elsewhere.push(format!("{} is explicitly denied (ZS007)", e.action));
@@ -149,7 +160,10 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                     .iter()
                     .any(|m| wrong_source(m, &scope.values).is_some())
                 {
-                    handled_elsewhere.push(format!("{} fails on its source condition (ZS005)", e.action));
+                    handled_elsewhere.push(format!(
+                        "{} fails on its source condition (ZS005)",
+                        e.action
+                    ));
                     continue;
                 }
                 let table_arn = scope.values.get("table_arn").unwrap_or_default();
@@ -180,7 +194,11 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let mut params = base_params(scope);
     params.insert(
         "actions".into(),
-        failing.iter().map(|e| e.action.clone()).collect::<Vec<_>>().join(", "),
+        failing
+            .iter()
+            .map(|e| e.action.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     params.insert("principal".into(), GLUE_SERVICE.into());
     let mut p = Problem {
@@ -216,7 +234,10 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         Err(o) => return o,
     };
     let mut found: Vec<WrongSource> = Vec::new();
-    for e in evals.iter().filter(|e| e.evaluation.decision == Decision::ImplicitlyDenied) {
+    for e in evals
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::ImplicitlyDenied)
+    {
         for m in &e.evaluation.near_misses {
             if let Some(w) = wrong_source(m, &scope.values) {
                 if !found.iter().any(|f| f.statement_index == w.statement_index) {
@@ -238,7 +259,12 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             continue;
         };
         let fixed = correct_conditions(&stmt, &w.edits);
-        match replace_statement(&policy, w.statement_index, &fixed, PolicyKind::DynamoDbTable) {
+        match replace_statement(
+            &policy,
+            w.statement_index,
+            &fixed,
+            PolicyKind::DynamoDbTable,
+        ) {
             Ok(p) => policy = p,
             Err(e) => fix_error = Some(e.to_string()),
         }
@@ -247,11 +273,18 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         .iter()
         .map(|w| {
             let mut params = base_params(scope);
-            params.insert("statement".into(), statement_name(w.sid.as_deref(), w.statement_index));
+            params.insert(
+                "statement".into(),
+                statement_name(w.sid.as_deref(), w.statement_index),
+            );
             params.insert("problems".into(), w.problems.join("; "));
             params.insert(
                 "corrections".into(),
-                w.edits.iter().map(ConditionEdit::describe).collect::<Vec<_>>().join("; "),
+                w.edits
+                    .iter()
+                    .map(ConditionEdit::describe)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             );
             if let Some(e) = &fix_error {
                 params.insert("fix_error".into(), e.clone());
@@ -296,7 +329,11 @@ pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         };
     }
     let account = scope.values.source_account.clone();
-    let arn = scope.values.get("integration_source_arn").unwrap_or_default().to_string();
+    let arn = scope
+        .values
+        .get("integration_source_arn")
+        .unwrap_or_default()
+        .to_string();
     let edits = [
         ConditionEdit {
             key: "aws:SourceAccount".into(),
@@ -315,9 +352,16 @@ pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     ];
     let mut policy = loaded.stored.clone();
     for &i in &found {
-        let stmt = decode_policy(&policy).ok().and_then(|d| statements(&d).get(i).cloned());
+        let stmt = decode_policy(&policy)
+            .ok()
+            .and_then(|d| statements(&d).get(i).cloned());
         if let Some(stmt) = stmt {
-            if let Ok(p) = replace_statement(&policy, i, &correct_conditions(&stmt, &edits), PolicyKind::DynamoDbTable) {
+            if let Ok(p) = replace_statement(
+                &policy,
+                i,
+                &correct_conditions(&stmt, &edits),
+                PolicyKind::DynamoDbTable,
+            ) {
                 policy = p;
             }
         }
@@ -366,14 +410,19 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let mut edits = Vec::new();
     let mut policy = stored.clone();
     let mut removals = Vec::new();
-    let current = decode_policy(&stored).map(|d| statements(&d)).unwrap_or_default();
+    let current = decode_policy(&stored)
+        .map(|d| statements(&d))
+        .unwrap_or_default();
     for &i in &indices {
         let Some(stmt) = current.get(i) else { continue };
         names.push(statement_name(stmt.get("Sid").and_then(Value::as_str), i));
         match exclude_glue_from_deny(stmt, GLUE_SERVICE) {
             DenyEdit::Narrowed { statement } => {
-                edits.push(json!({"statement_index": i, "edit": "narrowed", "statement": statement}));
-                if let Ok(p) = replace_statement(&policy, i, &statement, PolicyKind::DynamoDbTable) {
+                edits.push(
+                    json!({"statement_index": i, "edit": "narrowed", "statement": statement}),
+                );
+                if let Ok(p) = replace_statement(&policy, i, &statement, PolicyKind::DynamoDbTable)
+                {
                     policy = p;
                 }
             }
@@ -396,7 +445,11 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     params.insert("statement".into(), names.join(", "));
     params.insert(
         "actions".into(),
-        denied.iter().map(|e| e.action.clone()).collect::<Vec<_>>().join(", "),
+        denied
+            .iter()
+            .map(|e| e.action.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     Outcome::Fail(vec![Problem {
         message_key: "fail".into(),
@@ -428,7 +481,10 @@ pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         }
         Some(Fact::Unknown(u)) => {
             return Outcome::Unknown {
-                reason: u.message.clone().unwrap_or_else(|| format!("{key} could not be described")),
+                reason: u
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| format!("{key} could not be described")),
                 missing_action: Some(u.action.clone().unwrap_or_else(|| "kms:DescribeKey".into())),
             }
         }
@@ -449,15 +505,26 @@ pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
             evidence: json!({"key": key, "mentions_glue": true}),
         };
     }
-    let stmt = StatementSpec::new("AllowGlueZeroETLDecrypt", &["kms:Decrypt", "kms:DescribeKey"], &["*"])
-        .principal(StatementPrincipal::Service(GLUE_SERVICE.into()))
-        .condition("StringEquals", "aws:SourceAccount", &[&scope.values.source_account])
-        .condition(
-            "ArnLike",
-            "aws:SourceArn",
-            &[scope.values.get("integration_arn_pattern").unwrap_or_default()],
-        )
-        .to_json();
+    let stmt = StatementSpec::new(
+        "AllowGlueZeroETLDecrypt",
+        &["kms:Decrypt", "kms:DescribeKey"],
+        &["*"],
+    )
+    .principal(StatementPrincipal::Service(GLUE_SERVICE.into()))
+    .condition(
+        "StringEquals",
+        "aws:SourceAccount",
+        &[&scope.values.source_account],
+    )
+    .condition(
+        "ArnLike",
+        "aws:SourceArn",
+        &[scope
+            .values
+            .get("integration_arn_pattern")
+            .unwrap_or_default()],
+    )
+    .to_json();
     let mut p = Problem {
         message_key: "fail".into(),
         params: base_params(scope),

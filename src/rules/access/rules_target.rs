@@ -3,13 +3,14 @@
 
 use serde_json::json;
 
+use crate::fix::command::{CommandTarget, PolicyCommand};
 use crate::fix::document::statements;
 use crate::fix::merge::{remove_statement, replace_statement};
-use crate::fix::command::{CommandTarget, PolicyCommand};
 use crate::fix::PolicyKind;
 use crate::policy::{Decision, MissReason, Principal};
 use crate::snapshot::Fact;
 
+use super::super::requirement::{PolicySource, PrincipalRole, Requirement};
 use super::common::{base_params, denied, gather, generic, judge, problem_for, Requirements};
 use super::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
 use super::outcome::{Outcome, Problem};
@@ -18,7 +19,6 @@ use super::principals::Requester;
 use super::scan::{broad_catalog_grants, extra_service_grants};
 use super::synth::plan;
 use super::Scope;
-use super::super::requirement::{PolicySource, PrincipalRole, Requirement};
 
 const CREATOR_RULE: &str = "ZT005";
 const AUTHORIZE_RULE: &str = "ZT006";
@@ -77,14 +77,23 @@ pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             };
             let creator = creator_for_grant(scope);
             let mut stmts = Vec::new();
-            for (rule, who) in [(CREATOR_RULE, Some(creator.as_str())), (AUTHORIZE_RULE, None)] {
+            for (rule, who) in [
+                (CREATOR_RULE, Some(creator.as_str())),
+                (AUTHORIZE_RULE, None),
+            ] {
                 for r in reqs.requirements(rule) {
                     if let Ok(Some(s)) = super::synth::statement_for(scope, r, who) {
                         stmts.push(s);
                     }
                 }
             }
-            match plan(scope, PolicySource::CatalogPolicy, PrincipalRole::GlueService, &stmts, "") {
+            match plan(
+                scope,
+                PolicySource::CatalogPolicy,
+                PrincipalRole::GlueService,
+                &stmts,
+                "",
+            ) {
                 Ok(fix) => {
                     p.fix_policy = Some(fix.policy);
                     p.extra_commands.push(fix.command);
@@ -100,7 +109,11 @@ pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 
 /// Evaluates ZT005's requirements for `requester` on the catalog-policy side (cross-account)
 /// or with identity too (same account).
-fn creator_evals(scope: &Scope, reqs: &[Requirement], requester: &Requester) -> Result<Vec<Evaluated>, Outcome> {
+fn creator_evals(
+    scope: &Scope,
+    reqs: &[Requirement],
+    requester: &Requester,
+) -> Result<Vec<Evaluated>, Outcome> {
     let side = if scope.values.cross_account() {
         Side::ResourceOnly
     } else {
@@ -124,7 +137,8 @@ fn depends_on_source_arn(scope: &Scope, reqs: &[Requirement], requester: &Reques
         .iter()
         .map(|r| {
             let mut r = r.clone();
-            r.context.retain(|k, _| !k.eq_ignore_ascii_case("aws:SourceArn"));
+            r.context
+                .retain(|k, _| !k.eq_ignore_ascii_case("aws:SourceArn"));
             r
         })
         .collect();
@@ -145,7 +159,10 @@ pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     } else {
         // Someone in the source account: account grants are evaluated as delegation.
         Requester::Representative(Principal::Role {
-            arn: format!("arn:aws:iam::{}:role/zetl-representative-creator", scope.values.source_account),
+            arn: format!(
+                "arn:aws:iam::{}:role/zetl-representative-creator",
+                scope.values.source_account
+            ),
             account: scope.values.source_account.clone(),
             name: "zetl-representative-creator".into(),
         })
@@ -158,7 +175,9 @@ pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if !given && !failed.is_empty() {
         let names_specific = failed.iter().any(|e| {
             e.evaluation.near_misses.iter().any(|m| {
-                m.reasons.iter().all(|r| matches!(r, MissReason::PrincipalNotMatched { .. }))
+                m.reasons
+                    .iter()
+                    .all(|r| matches!(r, MissReason::PrincipalNotMatched { .. }))
             })
         });
         if names_specific {
@@ -193,19 +212,37 @@ pub fn zt006(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     let loaded = match catalog_policy(scope.snapshot, &scope.values) {
         Err(u) => return unknown(u),
-        Ok(None) => return Outcome::Skipped { reason: "the Data Catalog has no resource policy (ZT004)".into() },
+        Ok(None) => {
+            return Outcome::Skipped {
+                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+            }
+        }
         Ok(Some(p)) => p,
     };
     let grants = broad_catalog_grants(&loaded.document, &scope.values.target_account);
     if grants.is_empty() {
-        return Outcome::Pass { evidence: json!({"broad_grants": []}) };
+        return Outcome::Pass {
+            evidence: json!({"broad_grants": []}),
+        };
     }
-    let catalog = scope.values.get("catalog_arn").unwrap_or_default().to_string();
-    let database = scope.values.get("database_arn").unwrap_or_default().to_string();
+    let catalog = scope
+        .values
+        .get("catalog_arn")
+        .unwrap_or_default()
+        .to_string();
+    let database = scope
+        .values
+        .get("database_arn")
+        .unwrap_or_default()
+        .to_string();
     let mut policy = loaded.stored.clone();
     for g in &grants {
-        let current = crate::fix::decode_policy(&policy).ok().map(|d| statements(&d));
-        let Some(mut stmt) = current.and_then(|s| s.get(g.index).cloned()) else { continue };
+        let current = crate::fix::decode_policy(&policy)
+            .ok()
+            .map(|d| statements(&d));
+        let Some(mut stmt) = current.and_then(|s| s.get(g.index).cloned()) else {
+            continue;
+        };
         if let Some(obj) = stmt.as_object_mut() {
             obj.remove("NotAction");
             obj.insert("Action".into(), json!("glue:CreateInboundIntegration"));
@@ -247,12 +284,18 @@ pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
 pub fn zt016(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     let loaded = match catalog_policy(scope.snapshot, &scope.values) {
         Err(u) => return unknown(u),
-        Ok(None) => return Outcome::Skipped { reason: "the Data Catalog has no resource policy (ZT004)".into() },
+        Ok(None) => {
+            return Outcome::Skipped {
+                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+            }
+        }
         Ok(Some(p)) => p,
     };
     let extra = extra_service_grants(&loaded.document);
     if extra.is_empty() {
-        return Outcome::Pass { evidence: json!({"extra_grants": []}) };
+        return Outcome::Pass {
+            evidence: json!({"extra_grants": []}),
+        };
     }
     let mut policy = loaded.stored.clone();
     for &i in extra.iter().rev() {
@@ -291,7 +334,9 @@ pub fn zt009(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// part of the table's folder only (names AWS chooses) is a warning, not an error.
 pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if scope.values.s3_tables_target {
-        return Outcome::Skipped { reason: "S3 Tables target: no general-purpose bucket location".into() };
+        return Outcome::Skipped {
+            reason: "S3 Tables target: no general-purpose bucket location".into(),
+        };
     }
     let reqs = reqs.requirements("ZT010");
     let evals = match gather(scope, reqs, Side::Both) {
@@ -299,7 +344,9 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         Err(o) => return o,
     };
     let outcome = judge(scope, reqs, &evals, None);
-    let Outcome::Fail(mut problems) = outcome else { return outcome };
+    let Outcome::Fail(mut problems) = outcome else {
+        return outcome;
+    };
     let folder = format!(
         "arn:aws:s3:::{}/{}{}/",
         scope.values.get("bucket").unwrap_or_default(),
@@ -310,9 +357,11 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         e.evaluation.decision == Decision::ImplicitlyDenied
             && e.evaluation.near_misses.iter().any(|m| {
                 m.reasons.iter().all(|r| match r {
-                    MissReason::ResourceNotMatched { listed, not_resource: false, .. } => {
-                        listed.iter().any(|l| l.starts_with(&folder))
-                    }
+                    MissReason::ResourceNotMatched {
+                        listed,
+                        not_resource: false,
+                        ..
+                    } => listed.iter().any(|l| l.starts_with(&folder)),
                     _ => false,
                 })
             })
@@ -329,7 +378,9 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// ZT011: the role may read the database and manage the target table.
 pub fn zt011(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if scope.values.s3_tables_target {
-        return Outcome::Skipped { reason: "S3 Tables target: table permissions are s3tables actions".into() };
+        return Outcome::Skipped {
+            reason: "S3 Tables target: table permissions are s3tables actions".into(),
+        };
     }
     generic(scope, reqs.requirements("ZT011"), Side::Both)
 }
@@ -342,7 +393,9 @@ pub fn zt012(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// ZT015: the target KMS key configured on the resource property.
 pub fn zt015(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if scope.values.get("target_key_arn").is_none() {
-        return Outcome::Pass { evidence: json!({"target_key": null}) };
+        return Outcome::Pass {
+            evidence: json!({"target_key": null}),
+        };
     }
     key_check(scope, reqs.requirements("ZT015"))
 }
@@ -350,14 +403,20 @@ pub fn zt015(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// ZT017: the location bucket's default SSE-KMS customer key.
 pub fn zt017(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     if scope.values.s3_tables_target {
-        return Outcome::Skipped { reason: "S3 Tables target: no general-purpose bucket location".into() };
+        return Outcome::Skipped {
+            reason: "S3 Tables target: no general-purpose bucket location".into(),
+        };
     }
     let Some(key) = scope.values.get("bucket_key_arn") else {
-        return Outcome::Pass { evidence: json!({"bucket_key": null}) };
+        return Outcome::Pass {
+            evidence: json!({"bucket_key": null}),
+        };
     };
     if let Some(Fact::Known(m)) = scope.snapshot.kms_keys.get(key).map(|k| &k.metadata) {
         if m.key_manager != "CUSTOMER" {
-            return Outcome::Pass { evidence: json!({"bucket_key": key, "key_manager": m.key_manager}) };
+            return Outcome::Pass {
+                evidence: json!({"bucket_key": key, "key_manager": m.key_manager}),
+            };
         }
     }
     key_check(scope, reqs.requirements("ZT017"))

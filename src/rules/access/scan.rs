@@ -26,7 +26,7 @@ fn names_service(spec: &PrincipalSpec, service: &str) -> bool {
 fn names_everyone(spec: &PrincipalSpec) -> bool {
     match spec {
         PrincipalSpec::Wildcard => true,
-        PrincipalSpec::Map { aws, .. } => aws.iter().any(|a| *a == AwsPrincipalRef::Any),
+        PrincipalSpec::Map { aws, .. } => aws.contains(&AwsPrincipalRef::Any),
     }
 }
 
@@ -227,7 +227,10 @@ fn check_arn(arn: &str, database_name: &str) -> Option<(String, Option<String>)>
     }
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() < 6 || parts[0] != "arn" {
-        return Some(("is not an ARN (arn:partition:service:region:account:resource)".into(), None));
+        return Some((
+            "is not an ARN (arn:partition:service:region:account:resource)".into(),
+            None,
+        ));
     }
     let (service, resource) = (parts[2], parts[5]);
     let prefix = parts[..5].join(":");
@@ -238,7 +241,11 @@ fn check_arn(arn: &str, database_name: &str) -> Option<(String, Option<String>)>
     }
 }
 
-fn check_glue(prefix: &str, resource: &str, database_name: &str) -> Option<(String, Option<String>)> {
+fn check_glue(
+    prefix: &str,
+    resource: &str,
+    database_name: &str,
+) -> Option<(String, Option<String>)> {
     if resource.contains('*') && !resource.contains('/') {
         return None;
     }
@@ -250,7 +257,10 @@ fn check_glue(prefix: &str, resource: &str, database_name: &str) -> Option<(Stri
         return None;
     }
     if !GLUE_TYPES.contains(&kind) {
-        return Some((format!("names Glue resource type \"{kind}\", which does not exist"), None));
+        return Some((
+            format!("names Glue resource type \"{kind}\", which does not exist"),
+            None,
+        ));
     }
     let wild = |s: &str| s.contains('*') || s.contains('?');
     match (kind, rest) {
@@ -277,14 +287,20 @@ fn check_dynamodb(resource: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     if !["table", "global-table"].contains(&kind) {
-        return Some((format!("names DynamoDB resource type \"{kind}\", which does not exist"), None));
+        return Some((
+            format!("names DynamoDB resource type \"{kind}\", which does not exist"),
+            None,
+        ));
     }
     let _name = segs.next();
     match segs.next() {
         None => None,
         Some(sub) if sub.contains('*') => None,
         Some(sub) if ["index", "stream", "export", "backup", "import"].contains(&sub) => None,
-        Some(sub) => Some((format!("names table sub-resource \"{sub}\", which does not exist"), None)),
+        Some(sub) => Some((
+            format!("names table sub-resource \"{sub}\", which does not exist"),
+            None,
+        )),
     }
 }
 
@@ -346,7 +362,10 @@ mod tests {
     fn zc002_unique_ids() {
         let d = doc(json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": ["AROAEXAMPLEID", "arn:aws:iam::1:role/x"]}, "Action": "glue:*", "Resource": "*"}]}));
-        assert_eq!(unique_id_principals(&d), vec![(0, "AROAEXAMPLEID".to_string())]);
+        assert_eq!(
+            unique_id_principals(&d),
+            vec![(0, "AROAEXAMPLEID".to_string())]
+        );
     }
 
     #[test]

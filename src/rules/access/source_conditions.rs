@@ -244,11 +244,21 @@ mod tests {
     #[test]
     fn non_integration_and_wrong_service() {
         let v = values();
-        assert!(describe_arn("ArnLike", "arn:aws:glue:us-east-1:111111111111:catalog", &v)
-            .contains("not an integration ARN"));
-        assert!(describe_arn("ArnLike", "arn:aws:redshift:us-east-1:111111111111:integration:*", &v)
-            .contains("redshift service"));
-        assert!(describe_arn("ArnLike", "arn:aws:glue:eu-west-1:111111111111:integration:*", &v)
-            .contains("region eu-west-1"));
+        assert!(
+            describe_arn("ArnLike", "arn:aws:glue:us-east-1:111111111111:catalog", &v)
+                .contains("not an integration ARN")
+        );
+        assert!(describe_arn(
+            "ArnLike",
+            "arn:aws:redshift:us-east-1:111111111111:integration:*",
+            &v
+        )
+        .contains("redshift service"));
+        assert!(describe_arn(
+            "ArnLike",
+            "arn:aws:glue:eu-west-1:111111111111:integration:*",
+            &v
+        )
+        .contains("region eu-west-1"));
     }
 }

@@ -44,7 +44,9 @@ impl EmbeddedRequirements {
 
     /// The first rule file whose requirements do not parse.
     pub fn error(&self) -> Option<&str> {
-        self.by_rule.values().find_map(|r| r.as_ref().err().map(String::as_str))
+        self.by_rule
+            .values()
+            .find_map(|r| r.as_ref().err().map(String::as_str))
     }
 }
 
@@ -158,7 +160,10 @@ mod tests {
             "ZS004", "ZT005", "ZT006", "ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT017",
             "ZP001", "ZP002", "ZP004", "ZP005",
         ] {
-            assert!(!embedded().requirements(id).is_empty(), "{id} has no [[requirement]]");
+            assert!(
+                !embedded().requirements(id).is_empty(),
+                "{id} has no [[requirement]]"
+            );
         }
     }
 }

@@ -113,7 +113,10 @@ fn seed_guide_policies_produce_no_error() {
     assert_eq!(extra[0].params["statement"], "statement 0, statement 3");
     let bad = problems(run("ZC003", &snap));
     assert_eq!(bad.len(), 1);
-    assert_eq!(bad[0].params["arn"], "arn:aws:glue:us-east-1:222222222222:table/orders");
+    assert_eq!(
+        bad[0].params["arn"],
+        "arn:aws:glue:us-east-1:222222222222:table/orders"
+    );
     assert_eq!(
         bad[0].params["corrected"],
         "arn:aws:glue:us-east-1:222222222222:table/lake/orders"
@@ -125,7 +128,11 @@ fn seed_guide_policies_produce_no_error() {
 
 #[test]
 fn zs003_no_table_policy_gets_the_documented_one() {
-    let snap = set(snapshot(&[]), &["tables", TABLE, "resource_policy"], Value::Null);
+    let snap = set(
+        snapshot(&[]),
+        &["tables", TABLE, "resource_policy"],
+        Value::Null,
+    );
     let p = problems(run("ZS003", &snap));
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(
@@ -167,7 +174,10 @@ fn zs004_describe_export_on_the_table_arn_only_is_a_warning_in_evidence() {
          "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}}]))]);
     match run("ZS004", &snap) {
         Outcome::Pass { evidence } => {
-            assert!(evidence["warnings"][0].as_str().unwrap().contains("table ARN only"))
+            assert!(evidence["warnings"][0]
+                .as_str()
+                .unwrap()
+                .contains("table ARN only"))
         }
         o => panic!("{o:?}"),
     }
@@ -185,7 +195,10 @@ fn zs005_target_account_in_source_conditions() {
     );
     assert!(p[0].params["problems"].contains("the target account"));
     let policy = p[0].fix_policy.clone().unwrap();
-    assert_eq!(policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"], "111111111111");
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111111111111"
+    );
     // ZS004 leaves it to ZS005; the corrected policy passes both.
     assert!(matches!(run("ZS004", &snap), Outcome::Pass { .. }));
     let fixed = snapshot(&[json!({"tables": {TABLE: {"resource_policy": {"policy": policy}}}})]);
@@ -261,7 +274,10 @@ fn zt004_no_catalog_policy_gets_both_statements() {
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(policy["Statement"][0]["Principal"], json!({"AWS": CREATOR}));
     assert_eq!(policy["Statement"][0]["Resource"], json!([CATALOG, DB]));
-    assert_eq!(policy["Statement"][1]["Principal"], json!({"Service": "glue.amazonaws.com"}));
+    assert_eq!(
+        policy["Statement"][1]["Principal"],
+        json!({"Service": "glue.amazonaws.com"})
+    );
     assert!(p[0].extra_commands[0].starts_with("aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-exists-condition NOT_EXIST"));
 }
 
@@ -291,7 +307,10 @@ fn zt005_root_grant_is_delegation_and_zp002_needs_the_identity_allow() {
     assert_eq!(p[0].params["actions"], "glue:CreateInboundIntegration");
     let policy = p[0].fix_policy.clone().unwrap();
     // Merged into a new inline policy, the existing one untouched.
-    assert_eq!(policy["Statement"][0]["Action"], "glue:CreateInboundIntegration");
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        "glue:CreateInboundIntegration"
+    );
     assert_eq!(
         p[0].extra_commands,
         vec!["aws iam put-role-policy --role-name etl-admin --policy-name zetl-zero-etl-create-integration --policy-document file://identity-policy.json --profile src"]
@@ -324,7 +343,10 @@ fn zt005_and_zp003_creator_not_named() {
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(policy["Statement"][2]["Principal"], json!({"AWS": CREATOR}));
     let w = problems(run("ZP003", &snap));
-    assert_eq!(w[0].params["named"], "arn:aws:iam::111111111111:role/someone-else");
+    assert_eq!(
+        w[0].params["named"],
+        "arn:aws:iam::111111111111:role/someone-else"
+    );
 }
 
 #[test]
@@ -333,8 +355,14 @@ fn zt006_missing_authorize() {
     let p = problems(run("ZT006", &snap));
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(policy["Statement"][0], root_grant());
-    assert_eq!(policy["Statement"][1]["Action"], "glue:AuthorizeInboundIntegration");
-    assert_eq!(policy["Statement"][1]["Condition"], json!({"StringEquals": {"aws:SourceArn": TABLE}}));
+    assert_eq!(
+        policy["Statement"][1]["Action"],
+        "glue:AuthorizeInboundIntegration"
+    );
+    assert_eq!(
+        policy["Statement"][1]["Condition"],
+        json!({"StringEquals": {"aws:SourceArn": TABLE}})
+    );
 }
 
 #[test]
@@ -344,24 +372,37 @@ fn zt007_foreign_account_glue_star() {
     let p = problems(run("ZT007", &snap));
     assert_eq!(p[0].params["grantee"], "111111111111");
     let policy = p[0].fix_policy.clone().unwrap();
-    assert_eq!(policy["Statement"][0]["Action"], "glue:CreateInboundIntegration");
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        "glue:CreateInboundIntegration"
+    );
     assert_eq!(policy["Statement"][0]["Sid"], "Wide");
 }
 
 #[test]
 fn zt009_trust_with_undocumented_key_is_unknown() {
-    let snap = snapshot(&[json!({"principals": {ROLE: {"trust_policy": {"Version": "2012-10-17", "Statement": [
+    let snap = snapshot(&[
+        json!({"principals": {ROLE: {"trust_policy": {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"aws:SourceAccount": "222222222222"}}}]}}}})]);
+         "Condition": {"StringEquals": {"aws:SourceAccount": "222222222222"}}}]}}}}),
+    ]);
     match run("ZT009", &snap) {
-        Outcome::Unknown { reason, .. } => assert!(reason.contains("aws:SourceAccount"), "{reason}"),
+        Outcome::Unknown { reason, .. } => {
+            assert!(reason.contains("aws:SourceAccount"), "{reason}")
+        }
         o => panic!("{o:?}"),
     }
-    let wrong = snapshot(&[json!({"principals": {ROLE: {"trust_policy": {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}})]);
+    let wrong = snapshot(&[
+        json!({"principals": {ROLE: {"trust_policy": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}}),
+    ]);
     let p = problems(run("ZT009", &wrong));
-    assert!(p[0].extra_commands[0].starts_with("aws iam update-assume-role-policy --role-name zero-etl-target"));
-    assert_eq!(p[0].fix_policy.as_ref().unwrap()["Statement"][1]["Principal"], json!({"Service": "glue.amazonaws.com"}));
+    assert!(p[0].extra_commands[0]
+        .starts_with("aws iam update-assume-role-policy --role-name zero-etl-target"));
+    assert_eq!(
+        p[0].fix_policy.as_ref().unwrap()["Statement"][1]["Principal"],
+        json!({"Service": "glue.amazonaws.com"})
+    );
 }
 
 fn role_statements(statements: Value) -> Value {
@@ -378,7 +419,10 @@ fn zt010_role_without_s3_write() {
     assert_eq!(p[0].params["actions"], "s3:PutObject, s3:DeleteObject");
     assert!(p[0].severity.is_none());
     let policy = p[0].fix_policy.clone().unwrap();
-    assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:s3:::lake-bucket/lake/*");
+    assert_eq!(
+        policy["Statement"][0]["Resource"],
+        "arn:aws:s3:::lake-bucket/lake/*"
+    );
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
     assert!(p[0].extra_commands[0].contains("--policy-name zetl-zero-etl-target"));
 }
@@ -395,8 +439,10 @@ fn zt010_grant_on_one_table_folder_is_a_warning() {
 
 #[test]
 fn zt010_explicit_bucket_deny_fails() {
-    let snap = snapshot(&[json!({"buckets": {"lake-bucket": {"policy": {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::lake-bucket/*"}]}}}})]);
+    let snap = snapshot(&[
+        json!({"buckets": {"lake-bucket": {"policy": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::lake-bucket/*"}]}}}}),
+    ]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].message_key, "explicit_deny");
     assert!(p[0].fix_policy.is_none());
@@ -413,17 +459,21 @@ fn zt012_scoped_to_aws_glue_log_groups_passes() {
 
 #[test]
 fn zp001_creator_without_create_integration() {
-    let snap = snapshot(&[json!({"principals": {CREATOR: {"inline_policies": [{"name": "x", "document": {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:CreateInboundIntegration", "Resource": "*"}]}}]}}})]);
+    let snap = snapshot(&[
+        json!({"principals": {CREATOR: {"inline_policies": [{"name": "x", "document": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:CreateInboundIntegration", "Resource": "*"}]}}]}}}),
+    ]);
     let p = problems(run("ZP001", &snap));
     assert_eq!(p[0].params["actions"], "glue:CreateIntegration");
     assert_eq!(
         p[0].fix_policy.as_ref().unwrap()["Statement"][0]["Resource"],
         "arn:aws:glue:us-east-1:111111111111:integration:*"
     );
-    let scoped = snapshot(&[json!({"principals": {CREATOR: {"inline_policies": [{"name": "x", "document": {
+    let scoped = snapshot(&[
+        json!({"principals": {CREATOR: {"inline_policies": [{"name": "x", "document": {
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:CreateIntegration",
-        "Resource": ["arn:aws:glue:us-east-1:111111111111:catalog", "arn:aws:glue:us-east-1:111111111111:database/*"]}]}}]}}})]);
+        "Resource": ["arn:aws:glue:us-east-1:111111111111:catalog", "arn:aws:glue:us-east-1:111111111111:database/*"]}]}}]}}}),
+    ]);
     let w = problems(run("ZP001", &scoped));
     assert_eq!(w[0].severity, Some(Severity::Warning));
 }
