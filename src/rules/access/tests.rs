@@ -490,3 +490,31 @@ fn zc002_unique_id_principal() {
         json!({"AWS": CREATOR})
     );
 }
+
+/// Every access rule fails on each of its `fixtures/rules/<ID>/fail*.json` and passes on each
+/// `pass*.json` (the doctor's catalog-driven test checks the same through the runner).
+#[test]
+fn fixtures_fail_and_pass() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    for (id, _) in ACCESS_CHECKS {
+        let dir = root.join(id);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{id}: no fixtures ({e})"))
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        assert!(names.iter().any(|n| n.starts_with("fail")), "{id}: no fail fixture");
+        assert!(names.iter().any(|n| n.starts_with("pass")), "{id}: no pass fixture");
+        for name in names {
+            let snap = crate::snapshot::load(&dir.join(&name))
+                .unwrap_or_else(|e| panic!("{id}/{name}: {e}"));
+            let o = run(id, &snap);
+            if name.starts_with("fail") {
+                let p = problems(o);
+                assert!(!p.is_empty(), "{id}/{name}");
+            } else {
+                assert!(matches!(o, Outcome::Pass { .. }), "{id}/{name}: {o:?}");
+            }
+        }
+    }
+}
