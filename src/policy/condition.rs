@@ -401,7 +401,7 @@ impl Condition {
             Values::Bools(bs) => bs.iter().any(|b| b.eq_ignore_ascii_case(actual.trim())),
             Values::Binary(bs) => {
                 let a = decode_binary(actual);
-                bs.iter().any(|b| *b == a)
+                bs.contains(&a)
             }
             Values::Cidrs(cs) => {
                 let ip = Cidr::parse(actual).map(|c| c.addr);

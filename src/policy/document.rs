@@ -374,12 +374,14 @@ fn parse_principal(v: &Value, path: &str) -> Result<PrincipalSpec, PolicyError> 
                     "Service" => service.extend(vals),
                     "Federated" => federated.extend(vals),
                     "CanonicalUser" => canonical_user.extend(vals),
-                    _ => return Err(err(
-                        &p,
-                        format!(
+                    _ => {
+                        return Err(err(
+                            &p,
+                            format!(
                             "unknown principal type {k:?} (AWS, Service, Federated, CanonicalUser)"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             Ok(PrincipalSpec::Map {

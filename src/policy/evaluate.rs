@@ -186,6 +186,7 @@ pub(crate) fn apply_statement(
     request: &Request,
     vars: &RequestVars,
     check_principal: bool,
+    has_boundary: bool,
 ) -> (Tri, PrincipalMatch) {
     let action_hit = s
         .action
@@ -219,6 +220,11 @@ pub(crate) fn apply_statement(
     if check_principal {
         pm = match &s.principal {
             None => PrincipalMatch::None,
+            // AWS: a resource-policy Deny with NotPrincipal always denies a principal that
+            // has a permissions boundary, whatever NotPrincipal lists.
+            Some(b) if b.negated && s.effect == Effect::Deny && has_boundary => {
+                PrincipalMatch::Exact
+            }
             Some(b) => {
                 let m = b.spec.match_principal(&request.principal);
                 if b.negated {
@@ -251,9 +257,11 @@ fn push_policy<'p>(
     p: &'p NamedPolicy<'_>,
     request: &Request,
     vars: &RequestVars,
+    has_boundary: bool,
 ) {
     for (index, s) in p.document.statements.iter().enumerate() {
-        let (value, principal) = apply_statement(s, request, vars, source == Source::Resource);
+        let (value, principal) =
+            apply_statement(s, request, vars, source == Source::Resource, has_boundary);
         applied.push(Applied {
             source,
             policy: &p.name,
@@ -278,16 +286,38 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     let principal = &request.principal;
     let uses_identity = principal.has_identity_policies();
     let mut applied: Vec<Applied> = Vec::new();
+    let has_boundary = uses_identity && policies.boundary.is_some();
     if uses_identity {
         for p in &policies.identity {
-            push_policy(&mut applied, Source::Identity, p, request, &vars);
+            push_policy(
+                &mut applied,
+                Source::Identity,
+                p,
+                request,
+                &vars,
+                has_boundary,
+            );
         }
         if let Some(b) = &policies.boundary {
-            push_policy(&mut applied, Source::Boundary, b, request, &vars);
+            push_policy(
+                &mut applied,
+                Source::Boundary,
+                b,
+                request,
+                &vars,
+                has_boundary,
+            );
         }
     }
     if let Some(r) = &policies.resource {
-        push_policy(&mut applied, Source::Resource, r, request, &vars);
+        push_policy(
+            &mut applied,
+            Source::Resource,
+            r,
+            request,
+            &vars,
+            has_boundary,
+        );
     }
 
     let is = |a: &&Applied, src: Source, eff: Effect| a.source == src && a.statement.effect == eff;
@@ -409,5 +439,672 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         unknown_keys,
         near_misses,
         explanation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::document::PolicyDocument;
+    use crate::policy::explain::MissReason;
+    use serde_json::json;
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn doc(v: serde_json::Value) -> PolicyDocument {
+        PolicyDocument::from_value(&v).unwrap()
+    }
+
+    fn allow(action: &str, resource: &str) -> PolicyDocument {
+        doc(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]}),
+        )
+    }
+
+    fn res_allow(principal: serde_json::Value, action: &str, resource: &str) -> PolicyDocument {
+        doc(
+            json!({"Version": "2012-10-17", "Statement": [{"Sid": "R", "Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource}]}),
+        )
+    }
+
+    fn req(principal: &str, action: &str, resource: &str) -> Request {
+        Request::new(Principal::parse(principal).unwrap(), action, resource)
+    }
+
+    fn user(acct: &str) -> String {
+        format!("arn:aws:iam::{acct}:user/alice")
+    }
+
+    fn bucket_obj() -> &'static str {
+        "arn:aws:s3:::bucket/key"
+    }
+
+    fn run(
+        r: &Request,
+        identity: &[&PolicyDocument],
+        resource: Option<&PolicyDocument>,
+        kind: ResourcePolicyKind,
+        boundary: Option<&PolicyDocument>,
+    ) -> Evaluation {
+        let mut set = PolicySet::new();
+        set.resource_kind = kind;
+        for (i, d) in identity.iter().enumerate() {
+            set = set.identity(NamedPolicy::new(format!("identity{i}"), d));
+        }
+        if let Some(d) = resource {
+            set = set.resource(NamedPolicy::new("resource policy", d), kind);
+        }
+        if let Some(d) = boundary {
+            set = set.boundary(NamedPolicy::new("boundary", d));
+        }
+        evaluate(r, &set)
+    }
+
+    use ResourcePolicyKind::{Generic, KmsKey, RoleTrust};
+
+    #[test]
+    fn same_account_identity_or_resource() {
+        let id = allow("s3:GetObject", "arn:aws:s3:::bucket/*");
+        let r = req(&user(A), "s3:getobject", bucket_obj()).with_resource_account(A);
+        let e = run(&r, &[&id], None, Generic, None);
+        assert_eq!(e.decision, Decision::Allowed);
+        assert_eq!(
+            e.deciding,
+            vec![StatementRef {
+                policy: "identity0".into(),
+                index: 0,
+                sid: None,
+                effect: Effect::Allow
+            }]
+        );
+        assert!(e.explanation[1].starts_with("same-account request"));
+        let rp = res_allow(
+            json!({"AWS": user(A)}),
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/*",
+        );
+        assert_eq!(
+            run(&r, &[], Some(&rp), Generic, None).decision,
+            Decision::Allowed
+        );
+        // Naming the account delegates to identity policies.
+        let rp_acct = res_allow(json!({"AWS": A}), "s3:GetObject", "arn:aws:s3:::bucket/*");
+        let e = run(&r, &[], Some(&rp_acct), Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(
+            e.explanation
+                .iter()
+                .any(|s| s.contains("delegates to that account's identity policies")),
+            "{:?}",
+            e.explanation
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&rp_acct), Generic, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&r, &[], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn cross_account_needs_both() {
+        let cat = format!("arn:aws:glue:us-east-1:{B}:catalog");
+        let r = req(&user(A), "glue:CreateInboundIntegration", &cat);
+        let id = allow("glue:CreateInboundIntegration", "*");
+        let rp = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:root")}),
+            "glue:CreateInboundIntegration",
+            &cat,
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&rp), Generic, None).decision,
+            Decision::Allowed
+        );
+        let e = run(&r, &[], Some(&rp), Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(
+            e.explanation.contains(
+                &"cross-account request: the resource policy allows but no identity policy does"
+                    .to_string()
+            ),
+            "{:?}",
+            e.explanation
+        );
+        let e = run(&r, &[&id], None, Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(e
+            .explanation
+            .iter()
+            .any(|s| s.contains("an identity policy allows but there is no resource policy")));
+        // resource_account given explicitly overrides (S3 ARNs carry no account).
+        let r = req(&user(A), "s3:GetObject", bucket_obj()).with_resource_account(B);
+        let id = allow("s3:GetObject", "*");
+        assert_eq!(
+            run(&r, &[&id], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn service_principals_use_the_resource_policy_alone() {
+        let table = format!("arn:aws:dynamodb:us-east-1:{A}:table/t");
+        let r = req("glue.amazonaws.com", "dynamodb:DescribeTable", &table);
+        let id = allow("*", "*");
+        assert_eq!(
+            run(&r, &[&id], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let rp = res_allow(
+            json!({"Service": "glue.amazonaws.com"}),
+            "dynamodb:DescribeTable",
+            &table,
+        );
+        let e = run(&r, &[], Some(&rp), Generic, None);
+        assert_eq!(e.decision, Decision::Allowed);
+        assert_eq!(e.deciding[0].sid.as_deref(), Some("R"));
+        let rp_other = res_allow(
+            json!({"Service": "redshift.amazonaws.com"}),
+            "dynamodb:DescribeTable",
+            &table,
+        );
+        let e = run(&r, &[], Some(&rp_other), Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(matches!(
+            &e.near_misses[0].reasons[0],
+            MissReason::PrincipalNotMatched { .. }
+        ));
+    }
+
+    #[test]
+    fn explicit_deny_wins_everywhere() {
+        let r = req(&user(A), "s3:GetObject", bucket_obj()).with_resource_account(A);
+        let id = allow("s3:*", "*");
+        let deny = doc(
+            json!({"Version": "2012-10-17", "Statement": [{"Sid": "D", "Effect": "Deny", "Action": "s3:Get*", "Resource": "*"}]}),
+        );
+        let e = run(&r, &[&id, &deny], None, Generic, None);
+        assert_eq!(e.decision, Decision::ExplicitlyDenied);
+        assert_eq!(e.deciding[0].policy, "identity1");
+        assert!(e.explanation[0].contains("explicit Deny overrides"));
+        let rdeny = doc(
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&rdeny), Generic, None).decision,
+            Decision::ExplicitlyDenied
+        );
+        assert_eq!(
+            run(&r, &[&id], None, Generic, Some(&deny)).decision,
+            Decision::ExplicitlyDenied
+        );
+        // A resource-policy Deny naming the account applies to its principals.
+        let acct_deny = doc(
+            json!({"Statement": [{"Effect": "Deny", "Principal": {"AWS": A}, "Action": "s3:*", "Resource": "*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&acct_deny), Generic, None).decision,
+            Decision::ExplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn boundaries() {
+        let r = req(&user(A), "s3:GetObject", bucket_obj()).with_resource_account(A);
+        let id = allow("s3:*", "*");
+        let narrow = allow("s3:PutObject", "*");
+        let e = run(&r, &[&id], None, Generic, Some(&narrow));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(e
+            .explanation
+            .iter()
+            .any(|s| s == "an identity policy allows it, but the permission boundary does not"));
+        assert_eq!(
+            run(&r, &[&id], None, Generic, Some(&allow("s3:Get*", "*"))).decision,
+            Decision::Allowed
+        );
+        // Same account: a resource policy naming the user is not limited by the boundary.
+        let rp = res_allow(json!({"AWS": user(A)}), "s3:GetObject", "*");
+        assert_eq!(
+            run(&r, &[], Some(&rp), Generic, Some(&narrow)).decision,
+            Decision::Allowed
+        );
+        // ... naming the role of a session is; naming the session is not.
+        let s = req(
+            &format!("arn:aws:sts::{A}:assumed-role/etl/s1"),
+            "s3:GetObject",
+            bucket_obj(),
+        )
+        .with_resource_account(A);
+        let by_role = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:role/etl")}),
+            "s3:GetObject",
+            "*",
+        );
+        assert_eq!(
+            run(&s, &[], Some(&by_role), Generic, None).decision,
+            Decision::Allowed
+        );
+        let e = run(&s, &[], Some(&by_role), Generic, Some(&narrow));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(
+            e.explanation
+                .iter()
+                .any(|x| x.contains("permission boundary does not allow it")),
+            "{:?}",
+            e.explanation
+        );
+        let by_session = res_allow(
+            json!({"AWS": format!("arn:aws:sts::{A}:assumed-role/etl/s1")}),
+            "s3:GetObject",
+            "*",
+        );
+        assert_eq!(
+            run(&s, &[], Some(&by_session), Generic, Some(&narrow)).decision,
+            Decision::Allowed
+        );
+        // A Deny with NotPrincipal always denies a principal with a boundary.
+        let np = doc(
+            json!({"Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": user(A)}, "Action": "s3:*", "Resource": "*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&np), Generic, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&np), Generic, Some(&id)).decision,
+            Decision::ExplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn role_trust_must_allow_explicitly() {
+        let role = format!("arn:aws:iam::{A}:role/target");
+        let trust_glue = doc(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        );
+        let g = req("glue.amazonaws.com", "sts:AssumeRole", &role);
+        assert_eq!(
+            run(&g, &[], Some(&trust_glue), RoleTrust, None).decision,
+            Decision::Allowed
+        );
+        let u = req(&user(A), "sts:AssumeRole", &role);
+        let id = allow("sts:AssumeRole", "*");
+        let e = run(&u, &[&id], Some(&trust_glue), RoleTrust, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert!(e
+            .explanation
+            .iter()
+            .any(|s| s.contains("must allow explicitly")));
+        let trust_acct = res_allow(json!({"AWS": A}), "sts:AssumeRole", "*");
+        assert_eq!(
+            run(&u, &[&id], Some(&trust_acct), RoleTrust, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&u, &[], Some(&trust_acct), RoleTrust, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let trust_user = res_allow(json!({"AWS": user(A)}), "sts:AssumeRole", "*");
+        assert_eq!(
+            run(&u, &[], Some(&trust_user), RoleTrust, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&u, &[&id], None, RoleTrust, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let x = req(&user(B), "sts:AssumeRole", &role);
+        let trust_b = res_allow(json!({"AWS": user(B)}), "sts:AssumeRole", "*");
+        assert_eq!(
+            run(&x, &[], Some(&trust_b), RoleTrust, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        assert_eq!(
+            run(&x, &[&id], Some(&trust_b), RoleTrust, None).decision,
+            Decision::Allowed
+        );
+    }
+
+    #[test]
+    fn kms_key_policy_root_delegation() {
+        let key = format!("arn:aws:kms:us-east-1:{A}:key/k");
+        let r = req(
+            &format!("arn:aws:sts::{A}:assumed-role/etl/s"),
+            "kms:Decrypt",
+            &key,
+        );
+        let root = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:root")}),
+            "kms:*",
+            "*",
+        );
+        let id = allow("kms:Decrypt", &key);
+        assert_eq!(
+            run(&r, &[&id], Some(&root), KmsKey, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&r, &[], Some(&root), KmsKey, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        assert_eq!(
+            run(&r, &[&id], None, KmsKey, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let only_admin = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:role/admin")}),
+            "kms:*",
+            "*",
+        );
+        assert_eq!(
+            run(&r, &[&id], Some(&only_admin), KmsKey, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let named = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:role/etl")}),
+            "kms:Decrypt",
+            "*",
+        );
+        assert_eq!(
+            run(&r, &[], Some(&named), KmsKey, None).decision,
+            Decision::Allowed
+        );
+    }
+
+    #[test]
+    fn not_elements() {
+        let r = req(&user(A), "s3:GetObject", bucket_obj()).with_resource_account(A);
+        let not_action =
+            doc(json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}));
+        assert_eq!(
+            run(&r, &[&not_action], None, Generic, None).decision,
+            Decision::Allowed
+        );
+        let not_action_s3 = doc(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": ["s3:*"], "Resource": "*"}]}),
+        );
+        let e = run(&r, &[&not_action_s3], None, Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert_eq!(
+            e.near_misses[0].reasons,
+            vec![MissReason::ActionNotMatched {
+                action: "s3:GetObject".into(),
+                listed: vec!["s3:*".into()],
+                not_action: true
+            }]
+        );
+        let not_res = doc(
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::other/*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[&not_res], None, Generic, None).decision,
+            Decision::Allowed
+        );
+        let not_res_hit = doc(
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::bucket/*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[&not_res_hit], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let not_principal = doc(
+            json!({"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": user(B)}, "Action": "s3:*", "Resource": "*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[], Some(&not_principal), Generic, None).decision,
+            Decision::Allowed
+        );
+        let np_me = doc(
+            json!({"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": user(A)}, "Action": "s3:*", "Resource": "*"}]}),
+        );
+        assert_eq!(
+            run(&r, &[], Some(&np_me), Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn data_perimeter_deny_and_unknown_keys() {
+        let table = format!("arn:aws:dynamodb:us-east-1:{A}:table/t");
+        let policy = doc(json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "AllowGlue", "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "dynamodb:DescribeTable", "Resource": table},
+            {"Sid": "Perimeter", "Effect": "Deny", "Principal": "*", "Action": "dynamodb:*", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}
+        ]}));
+        let glue_ctx = RequestContext::new()
+            .with("aws:PrincipalIsAWSService", "true")
+            .with("aws:PrincipalServiceName", "glue.amazonaws.com")
+            .missing_keys_unknown(true);
+        let r = req("glue.amazonaws.com", "dynamodb:DescribeTable", &table).with_context(glue_ctx);
+        let e = run(&r, &[], Some(&policy), Generic, None);
+        assert_eq!(e.decision, Decision::Allowed, "{:?}", e.explanation);
+        // A principal request: the deny depends on the org id, which was not supplied.
+        let u_ctx = RequestContext::new()
+            .with("aws:PrincipalAccount", A)
+            .missing_keys_unknown(true);
+        let u = req(&user(A), "dynamodb:DescribeTable", &table).with_context(u_ctx);
+        let id = allow("dynamodb:*", "*");
+        let e = run(&u, &[&id], Some(&policy), Generic, None);
+        assert_eq!(e.decision, Decision::Unknown);
+        assert_eq!(
+            e.unknown_keys,
+            vec![
+                "aws:PrincipalOrgID".to_string(),
+                "aws:PrincipalIsAWSService".to_string()
+            ]
+        );
+        assert_eq!(e.deciding[0].sid.as_deref(), Some("Perimeter"));
+        // With AWS's missing-key rules instead: StringNotEquals on a missing key is true,
+        // BoolIfExists too: the deny fires.
+        let u = req(&user(A), "dynamodb:DescribeTable", &table);
+        assert_eq!(
+            run(&u, &[&id], Some(&policy), Generic, None).decision,
+            Decision::ExplicitlyDenied
+        );
+        // Unknown does not rescue a request nothing allows.
+        let nothing = req(&user(A), "dynamodb:DescribeTable", &table)
+            .with_context(RequestContext::new().missing_keys_unknown(true));
+        assert_eq!(
+            run(&nothing, &[], Some(&policy), Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+    }
+
+    #[test]
+    fn near_misses_rank_and_explain() {
+        let table = format!("arn:aws:dynamodb:us-east-1:{A}:table/t");
+        let policy = doc(json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Far", "Effect": "Allow", "Principal": {"AWS": user(B)}, "Action": "s3:*", "Resource": "arn:aws:s3:::x"},
+            {"Sid": "Close", "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "dynamodb:ExportTableToPointInTime", "Resource": table,
+             "Condition": {"StringEquals": {"aws:SourceArn": format!("arn:aws:glue:us-east-1:{B}:integration:*")}, "StringLike": {"aws:SourceAccount": B}}}
+        ]}));
+        let ctx = RequestContext::new().with("aws:SourceAccount", A).with(
+            "aws:SourceArn",
+            format!("arn:aws:glue:us-east-1:{A}:integration:abc").as_str(),
+        );
+        let r = req(
+            "glue.amazonaws.com",
+            "dynamodb:ExportTableToPointInTime",
+            &table,
+        )
+        .with_context(ctx);
+        let e = run(&r, &[], Some(&policy), Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        assert_eq!(e.near_misses[0].statement.sid.as_deref(), Some("Close"));
+        assert_eq!(
+            e.near_misses[0].reasons,
+            vec![
+                MissReason::ConditionFailed {
+                    operator: "StringEquals".into(),
+                    key: "aws:SourceArn".into(),
+                    expected: vec![format!("arn:aws:glue:us-east-1:{B}:integration:*")],
+                    actual: Some(vec![format!("arn:aws:glue:us-east-1:{A}:integration:abc")]),
+                    note: Some("StringEquals does not expand *; use StringLike/ArnLike".into()),
+                },
+                MissReason::ConditionFailed {
+                    operator: "StringLike".into(),
+                    key: "aws:SourceAccount".into(),
+                    expected: vec![B.into()],
+                    actual: Some(vec![A.into()]),
+                    note: Some(format!(
+                        "names account {B}, the request comes from account {A}"
+                    )),
+                },
+            ]
+        );
+        assert_eq!(e.near_misses[1].statement.sid.as_deref(), Some("Far"));
+        assert_eq!(e.near_misses[1].reasons.len(), 3);
+        // A missing key is named as such.
+        let r = req(
+            "glue.amazonaws.com",
+            "dynamodb:ExportTableToPointInTime",
+            &table,
+        );
+        let e = run(&r, &[], Some(&policy), Generic, None);
+        assert_eq!(
+            e.near_misses[0].reasons[0],
+            MissReason::ConditionKeyMissing {
+                operator: "StringEquals".into(),
+                key: "aws:SourceArn".into()
+            }
+        );
+        assert!(e.near_misses[0]
+            .describe()
+            .starts_with("resource policy statement 1 (\"Close\") does not apply: "));
+    }
+
+    #[test]
+    fn principal_notes() {
+        let cat = format!("arn:aws:glue:us-east-1:{B}:catalog");
+        let rp = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{B}:root")}),
+            "glue:*",
+            &cat,
+        );
+        let r = req(&user(A), "glue:CreateInboundIntegration", &cat);
+        let e = run(&r, &[&allow("glue:*", "*")], Some(&rp), Generic, None);
+        let MissReason::PrincipalNotMatched { note, .. } = &e.near_misses[0].reasons[0] else {
+            panic!("{:?}", e.near_misses)
+        };
+        assert_eq!(
+            note.as_deref(),
+            Some(format!("names account {B}, the request comes from account {A}").as_str())
+        );
+        let by_path = res_allow(
+            json!({"AWS": format!("arn:aws:iam::{A}:role/team/etl")}),
+            "glue:*",
+            &cat,
+        );
+        let s = req(
+            &format!("arn:aws:sts::{A}:assumed-role/etl/s"),
+            "glue:CreateInboundIntegration",
+            &cat,
+        );
+        let e = run(&s, &[&allow("glue:*", "*")], Some(&by_path), Generic, None);
+        assert_eq!(e.decision, Decision::ImplicitlyDenied);
+        let MissReason::PrincipalNotMatched { note, .. } = &e.near_misses[0].reasons[0] else {
+            panic!()
+        };
+        assert!(note
+            .as_deref()
+            .unwrap()
+            .contains("supply the role ARN with its path"));
+        let s = Request {
+            principal: s
+                .principal
+                .with_role_arn(&format!("arn:aws:iam::{A}:role/team/etl")),
+            ..s
+        };
+        assert_eq!(
+            run(&s, &[&allow("glue:*", "*")], Some(&by_path), Generic, None).decision,
+            Decision::Allowed
+        );
+    }
+
+    #[test]
+    fn variables_in_resources() {
+        let d = allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*");
+        let ok =
+            req(&user(A), "s3:GetObject", "arn:aws:s3:::home/alice/f").with_resource_account(A);
+        assert_eq!(
+            run(&ok, &[&d], None, Generic, None).decision,
+            Decision::Allowed
+        );
+        let other =
+            req(&user(A), "s3:GetObject", "arn:aws:s3:::home/bob/f").with_resource_account(A);
+        assert_eq!(
+            run(&other, &[&d], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        // Version 2008-10-17: the text is literal.
+        let old = doc(
+            json!({"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}),
+        );
+        assert_eq!(
+            run(&ok, &[&old], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        // A role session has no aws:username: the element does not match.
+        let s = req(
+            &format!("arn:aws:sts::{A}:assumed-role/r/s"),
+            "s3:GetObject",
+            "arn:aws:s3:::home/alice/f",
+        )
+        .with_resource_account(A);
+        assert_eq!(
+            run(&s, &[&d], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let acct = allow("s3:GetObject", "arn:aws:s3:::b-${aws:PrincipalAccount}/*");
+        let r = req(&user(A), "s3:GetObject", &format!("arn:aws:s3:::b-{A}/k"))
+            .with_resource_account(A);
+        assert_eq!(
+            run(&r, &[&acct], None, Generic, None).decision,
+            Decision::Allowed
+        );
+    }
+
+    #[test]
+    fn root_and_anonymous_and_federated() {
+        let r = req(A, "s3:GetObject", bucket_obj()).with_resource_account(A);
+        assert_eq!(
+            run(&r, &[], None, Generic, None).decision,
+            Decision::Allowed
+        );
+        let key = format!("arn:aws:kms:us-east-1:{A}:key/k");
+        let rk = req(&format!("arn:aws:iam::{A}:root"), "kms:Decrypt", &key);
+        assert_eq!(
+            run(&rk, &[], None, KmsKey, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let root_policy = res_allow(json!({"AWS": A}), "kms:*", "*");
+        assert_eq!(
+            run(&rk, &[], Some(&root_policy), KmsKey, None).decision,
+            Decision::Allowed
+        );
+        let anon = req("*", "s3:GetObject", bucket_obj());
+        let public = res_allow(json!("*"), "s3:GetObject", "arn:aws:s3:::bucket/*");
+        assert_eq!(
+            run(&anon, &[], Some(&public), Generic, None).decision,
+            Decision::Allowed
+        );
+        assert_eq!(
+            run(&anon, &[&allow("*", "*")], None, Generic, None).decision,
+            Decision::ImplicitlyDenied
+        );
+        let fed = req(
+            &format!("arn:aws:sts::{A}:federated-user/alice"),
+            "s3:GetObject",
+            bucket_obj(),
+        )
+        .with_resource_account(A);
+        let by_user = res_allow(json!({"AWS": user(A)}), "s3:GetObject", "*");
+        assert_eq!(
+            run(&fed, &[], Some(&by_user), Generic, None).decision,
+            Decision::Allowed
+        );
     }
 }

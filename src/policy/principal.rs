@@ -342,6 +342,13 @@ impl PrincipalSpec {
     }
 }
 
+/// `arn:aws:sts::A:federated-user/NAME` -> `arn:aws:iam::A:user/NAME`.
+fn federated_user_arn(session: &str) -> Option<String> {
+    let [_, partition, _, _, account, resource] = split_arn(session)?;
+    let name = resource.strip_prefix("federated-user/")?;
+    Some(format!("arn:{partition}:iam::{account}:user/{name}"))
+}
+
 fn match_aws(r: &AwsPrincipalRef, p: &Principal) -> PrincipalMatch {
     match r {
         AwsPrincipalRef::Any => PrincipalMatch::Exact,
@@ -358,6 +365,13 @@ fn match_aws(r: &AwsPrincipalRef, p: &Principal) -> PrincipalMatch {
             Principal::Role { arn, .. } if arn == a => PrincipalMatch::Role,
             Principal::AssumedRole { session_arn, .. } if session_arn == a => PrincipalMatch::Exact,
             Principal::AssumedRole { role_arn, .. } if role_arn == a => PrincipalMatch::Role,
+            // A federated-user session matches the IAM user that created it, like a role
+            // session matches its role.
+            Principal::FederatedUser { arn, .. }
+                if federated_user_arn(arn).as_deref() == Some(a) =>
+            {
+                PrincipalMatch::Role
+            }
             _ => PrincipalMatch::None,
         },
     }
