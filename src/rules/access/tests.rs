@@ -503,8 +503,14 @@ fn fixtures_fail_and_pass() {
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
             .collect();
         names.sort();
-        assert!(names.iter().any(|n| n.starts_with("fail")), "{id}: no fail fixture");
-        assert!(names.iter().any(|n| n.starts_with("pass")), "{id}: no pass fixture");
+        assert!(
+            names.iter().any(|n| n.starts_with("fail")),
+            "{id}: no fail fixture"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("pass")),
+            "{id}: no pass fixture"
+        );
         for name in names {
             let snap = crate::snapshot::load(&dir.join(&name))
                 .unwrap_or_else(|e| panic!("{id}/{name}: {e}"));
@@ -515,6 +521,67 @@ fn fixtures_fail_and_pass() {
             } else {
                 assert!(matches!(o, Outcome::Pass { .. }), "{id}/{name}: {o:?}");
             }
+        }
+    }
+}
+
+#[test]
+fn session_of_a_role_with_a_path_matches_the_catalog_grant_naming_that_role() {
+    let pathed = "arn:aws:iam::111111111111:role/service/etl-admin";
+    let mut snap = snapshot(&[catalog_policy(json!([
+            {"Effect": "Allow", "Principal": {"AWS": pathed}, "Action": "glue:CreateInboundIntegration", "Resource": [CATALOG, DB]},
+            authorize()]))]);
+    let mut v = serde_json::to_value(&snap).unwrap();
+    let mut creator = v["principals"][CREATOR].take();
+    creator["arn"] = json!(pathed);
+    v["principals"].as_object_mut().unwrap().remove(CREATOR);
+    v["principals"][pathed] = creator;
+    snap = serde_json::from_value(v).unwrap();
+    snap.setup.source_principal =
+        Some("arn:aws:sts::111111111111:assumed-role/etl-admin/alice".into());
+    assert!(
+        matches!(run("ZT005", &snap), Outcome::Pass { .. }),
+        "{:?}",
+        run("ZT005", &snap)
+    );
+    assert!(matches!(run("ZP003", &snap), Outcome::Pass { .. }));
+    assert!(matches!(run("ZP002", &snap), Outcome::Pass { .. }));
+}
+
+#[test]
+fn iam_user_group_policies_count() {
+    let user = "arn:aws:iam::111111111111:user/alice";
+    let mut v = serde_json::to_value(snapshot(&[])).unwrap();
+    v["principals"][user] = json!({
+        "arn": user, "kind": "user",
+        "inline_policies": [], "attached_policies": [], "permissions_boundary": null,
+        "groups": [{"arn": "arn:aws:iam::111111111111:group/etl", "inline_policies": [{"name": "g", "document": {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:CreateIntegration", "Resource": "*"}]}}]}]
+    });
+    v["setup"]["source_principal"] = json!(user);
+    let snap: Snapshot = serde_json::from_value(v).unwrap();
+    assert!(matches!(run("ZP001", &snap), Outcome::Pass { .. }));
+    let p = problems(run("ZP002", &snap));
+    assert!(p[0].extra_commands[0].starts_with("aws iam put-user-policy --user-name alice"));
+}
+
+#[test]
+fn unreadable_facts_make_checks_unknown_with_the_missing_action() {
+    let snap = set(
+        snapshot(&[]),
+        &["tables", TABLE, "resource_policy"],
+        json!({"$unknown": {"reason": "access_denied", "action": "dynamodb:GetResourcePolicy", "message": "denied"}}),
+    );
+    for id in ["ZS003", "ZS004", "ZS005", "ZS006", "ZS007"] {
+        match run(id, &snap) {
+            Outcome::Unknown { missing_action, .. } => {
+                assert_eq!(
+                    missing_action.as_deref(),
+                    Some("dynamodb:GetResourcePolicy"),
+                    "{id}"
+                )
+            }
+            o => panic!("{id}: {o:?}"),
         }
     }
 }
