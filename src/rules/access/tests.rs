@@ -585,3 +585,50 @@ fn unreadable_facts_make_checks_unknown_with_the_missing_action() {
         }
     }
 }
+
+/// The `[fixtures]` of each access rule's TOML: fail fixtures fail with a fix containing every
+/// `fail_fix_contains` string (summary, commands and policy together), pass fixtures pass.
+#[test]
+fn rule_files_fixtures_and_fix_contents() {
+    #[derive(serde::Deserialize)]
+    struct Fixtures {
+        fail: Vec<String>,
+        pass: Vec<String>,
+        fail_fix_contains: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct FixPart {
+        summary: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct RuleFile {
+        fixtures: Fixtures,
+        fix: FixPart,
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (id, _) in ACCESS_CHECKS {
+        let text = std::fs::read_to_string(root.join(format!("rules/{id}.toml"))).unwrap();
+        let rule: RuleFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+        for f in &rule.fixtures.fail {
+            let snap = crate::snapshot::load(&root.join("fixtures").join(f)).unwrap();
+            for p in problems(run(id, &snap)) {
+                let fix = format!(
+                    "{}\n{}\n{}",
+                    crate::rules::runner::fill(&rule.fix.summary, &p.params),
+                    p.extra_commands.join("\n"),
+                    p.fix_policy.map(|v| v.to_string()).unwrap_or_default()
+                );
+                for want in &rule.fixtures.fail_fix_contains {
+                    assert!(
+                        fix.contains(want.as_str()),
+                        "{id} {f}: fix lacks {want:?}:\n{fix}"
+                    );
+                }
+            }
+        }
+        for f in &rule.fixtures.pass {
+            let snap = crate::snapshot::load(&root.join("fixtures").join(f)).unwrap();
+            assert!(matches!(run(id, &snap), Outcome::Pass { .. }), "{id} {f}");
+        }
+    }
+}
