@@ -15,7 +15,7 @@ use super::common::{base_params, denied, gather, generic, judge, problem_for, Re
 use super::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
 use super::outcome::{Outcome, Problem};
 use super::policies::catalog_policy;
-use super::principals::Requester;
+use super::principals::{NoRequester, Requester};
 use super::scan::{broad_catalog_grants, extra_service_grants};
 use super::synth::plan;
 use super::Scope;
@@ -154,6 +154,14 @@ pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let requester = if given {
         match super::principals::resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
             Ok(r) => r,
+            // Cross-account only the catalog policy is evaluated here: the ARN is enough
+            // when the creator's own policies could not be read.
+            Err(NoRequester::Unreadable(name, u)) if scope.values.cross_account() => {
+                match Principal::parse(&name) {
+                    Ok(p) => Requester::Representative(p),
+                    Err(_) => return super::common::no_requester(NoRequester::Unreadable(name, u)),
+                }
+            }
             Err(n) => return super::common::no_requester(n),
         }
     } else {

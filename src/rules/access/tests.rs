@@ -632,3 +632,14 @@ fn rule_files_fixtures_and_fix_contents() {
         }
     }
 }
+
+#[test]
+fn zt005_cross_account_needs_only_the_creator_arn() {
+    let snap = set(
+        snapshot(&[]),
+        &["principals", CREATOR],
+        json!({"$unknown": {"reason": "no_credentials", "message": "no source credentials"}}),
+    );
+    assert!(matches!(run("ZT005", &snap), Outcome::Pass { .. }));
+    assert!(matches!(run("ZP002", &snap), Outcome::Unknown { .. }));
+}
