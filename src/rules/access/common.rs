@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::policy::Decision;
-use crate::report::Severity;
 
 use super::super::requirement::{Applies, PolicySource, Requirement};
 use super::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
@@ -204,14 +203,7 @@ pub fn problem_for(
         .flat_map(|e| e.evaluation.deciding.iter().map(|s| s.describe()))
         .collect();
     params.insert("principal".into(), failed[0].principal.clone());
-    params.insert(
-        "denied".into(),
-        failed
-            .iter()
-            .map(|e| format!("{} on {}", e.action, e.resource))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    params.insert("denied".into(), denied_list(failed));
     let mut actions: Vec<String> = failed.iter().map(|e| e.action.clone()).collect();
     actions.dedup();
     params.insert("actions".into(), actions.join(", "));
@@ -219,11 +211,7 @@ pub fn problem_for(
     failing.dedup();
     let mut evidence =
         json!({"denied": failed.iter().map(|e| request_evidence(e)).collect::<Vec<_>>()});
-    let mut problem = Problem {
-        message_key: "fail".into(),
-        resource: failed[0].resource.clone(),
-        ..Problem::new("fail", "")
-    };
+    let mut problem = Problem::new("fail", finding_resource(scope, reqs, failed));
     if !explicit.is_empty() {
         problem.message_key = "explicit_deny".into();
         params.insert("deny_statements".into(), explicit.join(", "));
@@ -246,9 +234,40 @@ pub fn problem_for(
     problem
 }
 
-/// A warning-level problem (inference, or a scope that depends on names AWS chooses).
-pub fn as_warning(mut p: Problem, key: &str) -> Problem {
-    p.message_key = key.to_string();
-    p.severity = Some(Severity::Warning);
-    p
+/// `s3:PutObject, s3:DeleteObject on ARN; s3:ListBucket on ARN2`: actions grouped by resource.
+fn denied_list(failed: &[&Evaluated]) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for e in failed {
+        match groups.iter_mut().find(|(r, _)| *r == e.resource) {
+            Some((_, actions)) if !actions.contains(&e.action) => actions.push(e.action.clone()),
+            Some(_) => {}
+            None => groups.push((e.resource.clone(), vec![e.action.clone()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(r, a)| format!("{} on {r}", a.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What the finding is about: the thing the fix changes (the principal for an identity
+/// statement, else the resource whose policy changes).
+fn finding_resource(scope: &Scope, reqs: &[Requirement], failed: &[&Evaluated]) -> String {
+    let into = reqs
+        .iter()
+        .find(|r| r.id == failed[0].requirement)
+        .map(fix_into);
+    let value = |k: &str| scope.values.get(k).map(String::from);
+    match into {
+        Some(PolicySource::Identity) => failed[0]
+            .context
+            .get("aws:PrincipalArn")
+            .and_then(|v| v.values().first().cloned()),
+        Some(PolicySource::TablePolicy) => value("table_arn"),
+        Some(PolicySource::CatalogPolicy) => value("catalog_arn"),
+        Some(PolicySource::Trust) => value("role_arn"),
+        _ => None,
+    }
+    .unwrap_or_else(|| failed[0].resource.clone())
 }

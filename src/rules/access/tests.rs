@@ -710,18 +710,36 @@ fn through_the_runner() {
         let dir = root.join(&spec.id);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if !path.file_name().unwrap().to_string_lossy().starts_with("fail") {
+            if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("fail")
+            {
                 continue;
             }
             let snap = crate::snapshot::load(&path).unwrap();
             let report = crate::rules::run(&snap, &specs, &settings);
-            let mine: Vec<_> = report.findings.iter().filter(|f| f.rule == spec.id).collect();
-            assert!(!mine.is_empty(), "{}: no finding for {}", spec.id, path.display());
+            let mine: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == spec.id)
+                .collect();
+            assert!(
+                !mine.is_empty(),
+                "{}: no finding for {}",
+                spec.id,
+                path.display()
+            );
             for f in mine {
                 let fix = f.fix.as_ref().expect("a fix");
                 for text in std::iter::once(&f.message).chain(std::iter::once(&fix.summary)) {
                     let unfilled = text.find('{').map(|i| &text[i..]);
-                    assert!(unfilled.is_none(), "{}: unfilled placeholder in {text:?}", spec.id);
+                    assert!(
+                        unfilled.is_none(),
+                        "{}: unfilled placeholder in {text:?}",
+                        spec.id
+                    );
                 }
             }
         }
