@@ -417,3 +417,71 @@ mod tests {
         assert_eq!(removed["Statement"], json!([existing["Statement"][1]]));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn statement() -> impl Strategy<Value = Value> {
+        (
+            prop::option::of("[AB]"),
+            prop::sample::select(vec!["Allow", "Deny"]),
+            prop::collection::vec(
+                prop::sample::select(vec!["s3:GetObject", "s3:PutObject", "glue:GetTable"]),
+                1..3,
+            ),
+            prop::collection::vec(
+                prop::sample::select(vec!["*", "arn:aws:s3:::b/*", "arn:aws:s3:::c"]),
+                1..3,
+            ),
+            prop::bool::ANY,
+        )
+            .prop_map(|(sid, effect, actions, resources, cond)| {
+                let mut s = json!({"Effect": effect, "Action": actions, "Resource": resources});
+                if let Some(sid) = sid {
+                    s["Sid"] = json!(sid);
+                }
+                if cond {
+                    s["Condition"] = json!({"StringEquals": {"aws:SourceAccount": "111111111111"}});
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_idempotent_and_keeps_what_exists(
+            existing in prop::collection::vec(statement(), 0..5),
+            new in statement(),
+        ) {
+            let doc = json!({"Version": "2012-10-17", "Statement": existing.clone()});
+            let (once, outcome) = merge_statement(Some(&doc), &new, PolicyKind::DynamoDbTable).unwrap();
+            let (twice, again) = merge_statement(Some(&once), &new, PolicyKind::DynamoDbTable).unwrap();
+            prop_assert_eq!(&once, &twice);
+            prop_assert!(matches!(again, MergeOutcome::AlreadyPresent { .. }), "{:?}", again);
+            let merged = once["Statement"].as_array().unwrap();
+            match outcome {
+                MergeOutcome::AlreadyPresent { .. } => prop_assert_eq!(merged, &existing),
+                MergeOutcome::Added { .. } => {
+                    prop_assert_eq!(&merged[..existing.len()], &existing[..]);
+                    prop_assert_eq!(merged.len(), existing.len() + 1);
+                    // The new statement's Sid is not one already taken.
+                    if let Some(sid) = merged[existing.len()]["Sid"].as_str() {
+                        prop_assert!(existing.iter().all(|s| s["Sid"].as_str() != Some(sid)));
+                    }
+                }
+                MergeOutcome::Extended { index, .. } => {
+                    prop_assert_eq!(merged.len(), existing.len());
+                    for (i, s) in existing.iter().enumerate() {
+                        if i != index {
+                            prop_assert_eq!(&merged[i], s);
+                        }
+                    }
+                    prop_assert_eq!(&merged[index]["Sid"], &existing[index]["Sid"]);
+                }
+                MergeOutcome::Created => prop_assert!(false, "a document existed"),
+            }
+        }
+    }
+}
