@@ -47,7 +47,7 @@ fn put_catalog_policy(scope: &Scope) -> String {
     PolicyCommand::GluePutResourcePolicy {
         policy_hash: stored.and_then(|p| p.policy_hash.clone()),
         create: stored.is_none(),
-        enable_hybrid: false,
+        enable_hybrid: super::synth::lake_formation_cross_account(scope.snapshot, &scope.values),
     }
     .render(&target_cmd(scope))
 }

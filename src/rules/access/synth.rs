@@ -270,7 +270,7 @@ fn iam_facts<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> 
 
 /// Lake Formation grants to another account exist: PutResourcePolicy then needs
 /// `--enable-hybrid TRUE`.
-fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) -> bool {
+pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) -> bool {
     let target = values.target_account.as_str();
     snapshot
         .lake_formation

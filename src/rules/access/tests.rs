@@ -745,3 +745,18 @@ fn through_the_runner() {
         }
     }
 }
+
+#[test]
+fn catalog_put_needs_enable_hybrid_with_lake_formation_cross_account_grants() {
+    let wide = json!({"Sid": "Wide", "Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "glue:*", "Resource": "*"});
+    let snap = snapshot(&[
+        catalog_policy(json!([wide, authorize()])),
+        json!({"lake_formation": {"222222222222": {"permissions": [{"principal": "333333333333",
+            "resource": {"database": {"catalog_id": "222222222222", "name": "lake"}}, "permissions": ["DESCRIBE"]}]}}}),
+    ]);
+    let p = problems(run("ZT007", &snap));
+    assert_eq!(
+        p[0].extra_commands,
+        vec!["aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-hash-condition hash-1 --enable-hybrid TRUE --region us-east-1 --profile tgt"]
+    );
+}
