@@ -1,5 +1,23 @@
 //! Access requirements: rules that say "this principal must be able to do this", checked by
 //! one generic routine over the policy engine, with the fix synthesised from the same data.
+//!
+//! What the checks give the rule files' `[messages]` and `[fix]` templates (the contract with
+//! `rules/<ID>.toml`):
+//!
+//! - Every problem carries all pair placeholders of `requirement::PLACEHOLDERS` that are known
+//!   (`table_arn`, `database_arn`, `catalog_arn`, `role_arn`, `bucket`, `prefix`, ...) plus
+//!   `table`, `database`, `role` (short names).
+//! - Requirement-driven rules (ZS004, ZT005, ZT006, ZT009-ZT012, ZT015, ZT017, ZP001, ZP002,
+//!   ZP004, ZP005): key `fail` with `principal`, `actions`, `denied` ("A, B on ARN; C on
+//!   ARN2"); key `explicit_deny` with `deny_statements` when a Deny decides; ZT010 also
+//!   `narrow_scope` (warning), ZP001 `other_resource_types` (warning), ZP004 `probe_denied`.
+//! - ZS005 `fail`: `statement`, `problems`, `corrections` (old -> new). ZS006, ZS007, ZT007,
+//!   ZT016 `fail`: `statement` (ZT007 also `grantee`, `actions`; ZS007 `actions`).
+//!   ZP003 `fail`: `named`, `creator`. ZC002 `fail`: `unique_id`, `policy`, `statement`,
+//!   `current_arn` (when known). ZC003 `fail`: `arn`, `why`, `policy`, `statement`,
+//!   `corrected`. Any rule may add `fix_error` when the fix could not be built (size limit).
+//! - The command that applies `fix.policy` comes in `extra_commands`; the rule files' `[fix]`
+//!   keep `commands = []` for these rules so it is not printed twice.
 
 pub mod common;
 pub mod evaluate;
