@@ -69,6 +69,20 @@ fn valid_bucket_name(name: &str) -> bool {
         && edges(name.bytes().last())
 }
 
+/// Two role ARNs name the same role: same account and same role name (IAM role names are
+/// unique per account whatever their path, and people often omit the path).
+pub fn same_role(a: &str, b: &str) -> bool {
+    let key = |arn: &str| -> Option<(String, String)> {
+        let p = split_arn(arn)?;
+        let name = p[5].strip_prefix("role/")?.rsplit('/').next()?.to_string();
+        Some((p[4].to_string(), name))
+    };
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 /// `arn:partition:service:region:account:resource` split; `None` when not an ARN.
 pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
     let mut it = arn.splitn(6, ':');
@@ -194,6 +208,29 @@ impl<'s> PairFacts<'s> {
     /// The source table's facts, if the snapshot has them.
     pub fn table(&self) -> Option<&'s crate::snapshot::SourceTable> {
         self.snapshot.tables.get(&self.table_arn)
+    }
+
+    /// The role to check: `--target-role`, else the one the database's integration resource
+    /// property names (what Glue will really assume).
+    pub fn effective_target_role(&self) -> Option<String> {
+        self.target_role.clone().or_else(|| {
+            self.resource_property()
+                .known()
+                .and_then(|p| p.as_ref())
+                .and_then(|p| p.role_arn.clone())
+        })
+    }
+
+    /// The integration resource property on the target database.
+    pub fn resource_property(&self) -> Fact<Option<&'s crate::snapshot::ResourceProperty>> {
+        match self.snapshot.resource_properties.get(&self.database_arn) {
+            Some(Fact::Known(p)) => Fact::Known(p.as_ref()),
+            Some(Fact::Unknown(u)) => Fact::Unknown(u.clone()),
+            None => Fact::Unknown(Unknown::not_collected(format!(
+                "the snapshot has no integration resource property entry for {}",
+                self.database_arn
+            ))),
+        }
     }
 
     /// The integration, when one is known to exist.

@@ -108,6 +108,9 @@ pub type CheckFn = for<'s, 'a> fn(&PairFacts<'s>, &CheckContext<'a>) -> Outcome;
 /// Rules that read every other rule's outcome, so they run last (in this order).
 const RUN_LAST: [&str; 2] = ["ZI001", "ZC001"];
 
+/// Rules about a general-purpose bucket location: `skipped` (never failed) for S3 Tables.
+pub const GENERAL_PURPOSE_BUCKET_RULES: [&str; 4] = ["ZT002", "ZT003", "ZT010", "ZT017"];
+
 /// Said once per report: what no snapshot can show.
 pub const INVISIBLE_POLICIES_NOTE: &str = "Service control policies (SCPs), resource control policies (RCPs) and session policies are not visible to the doctor: a check that passes here can still be denied by them, and nothing in this report claims they allow anything.";
 
@@ -173,7 +176,9 @@ fn evaluate(
         let blocked = rule.depends_on.iter().find(|dep| {
             matches!(earlier.get(*dep), Some(Outcome::Fail(_))) || dependency_skipped.contains(*dep)
         });
-        let outcome = if let Some(dep) = blocked {
+        let outcome = if facts.s3_tables_target && GENERAL_PURPOSE_BUCKET_RULES.contains(&rule.id.as_str()) {
+            Outcome::skipped("S3 Tables target: this rule is about a general-purpose S3 bucket")
+        } else if let Some(dep) = blocked {
             dependency_skipped.insert(rule.id.clone());
             Outcome::skipped(format!("{dep} failed: {} needs what it checks", rule.id))
         } else {
@@ -449,6 +454,45 @@ fn finding(
         },
         note,
     )
+}
+
+/// The problem's fix: its `[fix.<variant>]` (falling back to `[fix]`), filled in, plus the
+/// check's extra commands and policy.
+pub fn render_fix(rule: &RuleSpec, problem: &Problem, params: &BTreeMap<String, String>) -> Option<Fix> {
+    let template = problem
+        .fix_variant
+        .as_deref()
+        .and_then(|v| rule.fixes.get(v))
+        .or_else(|| rule.fixes.get(""));
+    if template.is_none() && problem.fix_policy.is_none() && problem.extra_commands.is_empty() {
+        return None;
+    }
+    let mut commands: Vec<String> = template
+        .map(|t| t.commands.iter().map(|c| fill(c, params)).collect())
+        .unwrap_or_default();
+    commands.extend(problem.extra_commands.iter().cloned());
+    Some(Fix {
+        summary: template.map(|t| fill(&t.summary, params)).unwrap_or_default(),
+        commands,
+        policy: problem.fix_policy.clone(),
+    })
+}
+
+/// A problem's fix as the report would show it (ZI001 repeats the linked rules' fixes).
+pub fn problem_fix(facts: &PairFacts<'_>, rule: &RuleSpec, problem: &Problem, settings: &Settings) -> Option<Fix> {
+    let mut params = pair_params(facts, rule.side, settings);
+    params.extend(problem.params.clone());
+    render_fix(rule, problem, &params)
+}
+
+/// A problem's message as the report would show it.
+pub fn problem_message(facts: &PairFacts<'_>, rule: &RuleSpec, problem: &Problem, settings: &Settings) -> String {
+    let mut params = pair_params(facts, rule.side, settings);
+    params.extend(problem.params.clone());
+    rule.messages
+        .get(&problem.message_key)
+        .map(|t| fill(t, &params))
+        .unwrap_or_else(|| rule.title.clone())
 }
 
 /// Replaces `{name}` with its value; unknown names are left as written so a missing value is

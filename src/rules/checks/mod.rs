@@ -3,9 +3,23 @@
 
 use super::runner::CheckFn;
 
-/// Every implemented check. Families keep their checks in their own module; `access` adds
-/// its table (`crate::rules::access::CHECKS`) to `lookup`.
-pub const REGISTRY: &[&[(&str, CheckFn)]] = &[crate::rules::access::CHECKS];
+pub mod collection;
+pub mod integration;
+pub mod integration_errors;
+pub mod lake_formation;
+pub mod source;
+pub mod target;
+
+/// Every implemented check, one table per family module. `access` adds its table
+/// (`crate::rules::access::CHECKS`) here.
+pub const REGISTRY: &[&[(&str, CheckFn)]] = &[
+    source::CHECKS,
+    target::CHECKS,
+    lake_formation::CHECKS,
+    integration::CHECKS,
+    collection::CHECKS,
+    crate::rules::access::CHECKS,
+];
 
 pub fn lookup(rule_id: &str) -> Option<CheckFn> {
     REGISTRY
@@ -13,4 +27,18 @@ pub fn lookup(rule_id: &str) -> Option<CheckFn> {
         .flat_map(|table| table.iter())
         .find(|(id, _)| *id == rule_id)
         .map(|(_, f)| *f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn each_rule_is_registered_once() {
+        let mut seen = BTreeSet::new();
+        for (id, _) in REGISTRY.iter().flat_map(|t| t.iter()) {
+            assert!(seen.insert(*id), "{id} registered twice");
+        }
+    }
 }
