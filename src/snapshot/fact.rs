@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn unknown_round_trips() {
-        let text = r#"{"$unknown":{"reason":"access_denied","action":"glue:GetDatabase","message":"no"}}"#;
+        let text =
+            r#"{"$unknown":{"reason":"access_denied","action":"glue:GetDatabase","message":"no"}}"#;
         let f: Fact<String> = serde_json::from_str(text).unwrap();
         assert_eq!(
             f,

@@ -26,7 +26,13 @@ impl fmt::Display for SnapshotError {
         if self.path.is_empty() {
             write!(f, "{}: {}", self.file.display(), self.message)
         } else {
-            write!(f, "{}: at {}: {}", self.file.display(), self.path, self.message)
+            write!(
+                f,
+                "{}: at {}: {}",
+                self.file.display(),
+                self.path,
+                self.message
+            )
         }
     }
 }
@@ -65,10 +71,18 @@ fn load_value(file: &Path, depth: usize) -> Result<Value, SnapshotError> {
         return Ok(value);
     };
     if depth >= MAX_EXTENDS_DEPTH {
-        return Err(error(file, "$extends", "too many nested $extends (a cycle?)"));
+        return Err(error(
+            file,
+            "$extends",
+            "too many nested $extends (a cycle?)",
+        ));
     }
     let Some(base) = base.as_str() else {
-        return Err(error(file, "$extends", "must be a relative file path string"));
+        return Err(error(
+            file,
+            "$extends",
+            "must be a relative file path string",
+        ));
     };
     if let Some(key) = obj.keys().find(|k| *k != "$extends" && *k != "$patch") {
         return Err(error(
@@ -93,7 +107,11 @@ fn parse_json(text: &str, file: &Path) -> Result<Value, SnapshotError> {
         error(
             file,
             "",
-            &format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            &format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })
 }
@@ -124,7 +142,9 @@ fn from_value(value: Value, file: &Path) -> Result<Snapshot, SnapshotError> {
             return Err(error(
                 file,
                 "schema",
-                &format!("unsupported snapshot schema {other:?} (this zetl reads {SNAPSHOT_SCHEMA:?})"),
+                &format!(
+                    "unsupported snapshot schema {other:?} (this zetl reads {SNAPSHOT_SCHEMA:?})"
+                ),
             ))
         }
         None => {
@@ -186,7 +206,10 @@ mod tests {
         let msg = format!("{NESTED_PATH_MARK}table_status\u{1}missing field");
         assert_eq!(
             split_nested("tables.x.description", &msg),
-            ("tables.x.description.table_status".to_string(), "missing field".to_string())
+            (
+                "tables.x.description.table_status".to_string(),
+                "missing field".to_string()
+            )
         );
     }
 }

@@ -4,7 +4,10 @@
 use super::model::Snapshot;
 
 pub fn validate(snapshot: &Snapshot) -> Result<(), (String, String)> {
-    for (side, account) in [("source", &snapshot.accounts.source), ("target", &snapshot.accounts.target)] {
+    for (side, account) in [
+        ("source", &snapshot.accounts.source),
+        ("target", &snapshot.accounts.target),
+    ] {
         if account.id.len() != 12 || !account.id.bytes().all(|b| b.is_ascii_digit()) {
             return Err((
                 format!("accounts.{side}.id"),
