@@ -194,6 +194,11 @@ impl Catalog {
                 }
             }
         }
+        for (file, rule) in &rules {
+            if let Some(path) = dependency_cycle(&rules, &rule.id) {
+                return Err(err(file, format!("depends_on forms a cycle: {path}")));
+            }
+        }
         Ok(Catalog {
             rules: rules.into_iter().map(|(_, r)| r).collect(),
         })
@@ -214,6 +219,33 @@ impl Catalog {
     pub fn summaries(&self) -> Vec<RuleSummary> {
         self.rules.iter().map(Rule::summary_entry).collect()
     }
+}
+
+/// A `depends_on` path from `start` back to itself, if any (the runner orders rules by it).
+fn dependency_cycle(rules: &[(String, Rule)], start: &str) -> Option<String> {
+    let deps = |id: &str| -> Vec<String> {
+        rules
+            .iter()
+            .find(|(_, r)| r.id == id)
+            .map(|(_, r)| r.depends_on.clone())
+            .unwrap_or_default()
+    };
+    let mut stack = vec![vec![start.to_string()]];
+    let mut seen = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().cloned().unwrap_or_default();
+        for dep in deps(&last) {
+            let mut next = path.clone();
+            next.push(dep.clone());
+            if dep == start {
+                return Some(next.join(" -> "));
+            }
+            if seen.insert(dep) {
+                stack.push(next);
+            }
+        }
+    }
+    None
 }
 
 fn err(file: &str, message: String) -> CatalogError {
@@ -247,6 +279,16 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !kebab {
         return Err(err(file, format!("slug {:?} is not kebab-case", rule.slug)));
+    }
+    // rules.md: a rule may only be `error` where AWS documents the requirement.
+    if rule.inference && rule.severity == Severity::Error {
+        return Err(err(
+            file,
+            "an inference (AWS does not document it) cannot be severity error".into(),
+        ));
+    }
+    if rule.depends_on.iter().any(|d| *d == rule.id) {
+        return Err(err(file, "depends_on names the rule itself".into()));
     }
     for link in &rule.docs {
         if !link.starts_with("https://") {
@@ -288,28 +330,47 @@ pub fn is_rule_id(id: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-/// The `{name}` placeholders of a template; `{{` and `}}` are literal braces.
+/// Template syntax, shared with the runner's `fill`: `{name}` (ASCII letters, digits, `_`) is
+/// a placeholder; any other `{` or `}` is literal text, so AWS CLI shorthand such as
+/// `Database={CatalogId={target_account},Name={database}}` needs no escaping.
+fn placeholder_at(after_brace: &str) -> Option<&str> {
+    let end = after_brace.find('}')?;
+    let name = &after_brace[..end];
+    let is_name =
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    is_name.then_some(name)
+}
+
+/// The `{name}` placeholders of a template. Catches the typos a literal brace would hide:
+/// names must be lower snake_case, and `{` followed by a lower-case word that does not close
+/// (`{sta tus}`, `{table`) is reported rather than printed as text.
 pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     let mut names = Vec::new();
     let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        let (c, after) = (rest.as_bytes()[i], &rest[i + 1..]);
-        if after.starts_with(c as char) {
-            rest = &after[1..];
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        if let Some(name) = placeholder_at(after) {
+            if !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(format!(
+                    "placeholder {{{name}}} must be lower snake_case in {template:?}"
+                ));
+            }
+            names.push(name);
+            rest = &after[name.len() + 1..];
             continue;
         }
-        if c == b'}' {
-            return Err(format!("unmatched '}}' in {template:?}"));
+        let word = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        if word > 0 && after.as_bytes()[0].is_ascii_lowercase() {
+            let shown: String = after.chars().take(word + 2).collect();
+            return Err(format!("bad placeholder {{{shown}... in {template:?}"));
         }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed '{{' in {template:?}"))?;
-        let name = &after[..end];
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return Err(format!("bad placeholder {{{name}}} in {template:?}"));
-        }
-        names.push(name);
-        rest = &after[end + 1..];
+        rest = after;
     }
     Ok(names)
 }
@@ -319,26 +380,22 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 pub fn render(template: &str, params: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
+    while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
-        let (c, after) = (rest.as_bytes()[i], &rest[i + 1..]);
-        if after.starts_with(c as char) {
-            out.push(c as char);
-            rest = &after[1..];
-            continue;
+        let after = &rest[i + 1..];
+        match placeholder_at(after) {
+            Some(name) => {
+                let value = params
+                    .get(name)
+                    .ok_or_else(|| format!("no value for {{{name}}} in {template:?}"))?;
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
-        if c == b'}' {
-            return Err(format!("unmatched '}}' in {template:?}"));
-        }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed '{{' in {template:?}"))?;
-        let name = &after[..end];
-        let value = params
-            .get(name)
-            .ok_or_else(|| format!("no value for {{{name}}} in {template:?}"))?;
-        out.push_str(value);
-        rest = &after[end + 1..];
     }
     out.push_str(rest);
     Ok(out)
@@ -399,11 +456,50 @@ summary = "x"
     }
 
     #[test]
+    fn catalog_level_checks_name_the_file() {
+        let a = GOOD.replace("[fixtures]", "depends_on = [\"ZS003\"]\n[fixtures]");
+        let b = GOOD
+            .replace("ZS002", "ZS003")
+            .replace("pitr-disabled", "other")
+            .replace("[fixtures]", "depends_on = [\"ZS002\"]\n[fixtures]");
+        let e = Catalog::from_files(vec![("ZS002.toml".into(), a.clone()), ("ZS003.toml".into(), b)])
+            .unwrap_err();
+        assert_eq!(e.file, "ZS002.toml");
+        assert!(e.message.contains("cycle: ZS002 -> ZS003 -> ZS002"), "{e}");
+        let e = one(&a).unwrap_err();
+        assert_eq!(e.message, "depends_on names unknown rule ZS003");
+        let dup = GOOD.replace("ZS002", "ZS003");
+        let e = Catalog::from_files(vec![("ZS002.toml".into(), GOOD.into()), ("ZS003.toml".into(), dup)])
+            .unwrap_err();
+        assert!(e.message.contains("slug \"pitr-disabled\" is used by another rule"), "{e}");
+        let e = one(&GOOD.replace("summary = \"s\"", "summary = \"s\"\ninference = true")).unwrap_err();
+        assert!(e.message.contains("cannot be severity error"), "{e}");
+        let e = one(&GOOD.replace("https://docs", "http://docs")).unwrap_err();
+        assert!(e.message.contains("not an https URL"), "{e}");
+        let e = one(&GOOD.replace("[fix.other]", "[fix.other]\ncommand = 1")).unwrap_err();
+        assert!(e.message.contains("fix.other"), "{e}");
+    }
+
+    #[test]
     fn render_fills_and_refuses_missing_values() {
         let mut p = BTreeMap::new();
         p.insert("table".to_string(), "orders".to_string());
-        assert_eq!(render("t={table} {{x}}", &p).unwrap(), "t=orders {x}");
+        assert_eq!(
+            render("t={table} D={CatalogId=1,Name={table}} {\"a\":1}", &p).unwrap(),
+            "t=orders D={CatalogId=1,Name=orders} {\"a\":1}"
+        );
         assert!(render("{region}", &p).unwrap_err().contains("{region}"));
+    }
+
+    #[test]
+    fn placeholders_are_lower_snake_case_and_typos_are_caught() {
+        assert_eq!(
+            placeholders("Database={CatalogId={target_account},Name={database}}").unwrap(),
+            vec!["target_account", "database"]
+        );
+        assert_eq!(placeholders("{\"RoleArn\": 1}").unwrap(), Vec::<&str>::new());
+        assert!(placeholders("{table").unwrap_err().contains("bad placeholder"));
+        assert!(placeholders("{Table}").unwrap_err().contains("lower snake_case"));
     }
 
     #[test]
