@@ -178,7 +178,7 @@ impl Catalog {
             validate_rule(&file, &rule)?;
             rules.push((file, rule));
         }
-        rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        rules.sort_by(|a, b| catalog_order(&a.1.id).cmp(&catalog_order(&b.1.id)));
         let ids: BTreeSet<&str> = rules.iter().map(|(_, r)| r.id.as_str()).collect();
         let mut slugs = BTreeSet::new();
         for (file, rule) in &rules {
@@ -204,7 +204,7 @@ impl Catalog {
         })
     }
 
-    /// Rules in ID order.
+    /// Rules in catalog order (see [`catalog_order`]).
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
@@ -287,7 +287,7 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
             "an inference (AWS does not document it) cannot be severity error".into(),
         ));
     }
-    if rule.depends_on.iter().any(|d| *d == rule.id) {
+    if rule.depends_on.contains(&rule.id) {
         return Err(err(file, "depends_on names the rule itself".into()));
     }
     for link in &rule.docs {
@@ -322,6 +322,16 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
     Ok(())
 }
 
+/// Catalog order: the families as rules.md lists them (source, target, principals,
+/// integration, collection), numbers ascending within a family.
+pub fn catalog_order(id: &str) -> (usize, &str) {
+    let family = ["ZS", "ZT", "ZP", "ZI", "ZC"]
+        .iter()
+        .position(|f| id.starts_with(f))
+        .unwrap_or(usize::MAX);
+    (family, id)
+}
+
 pub fn is_rule_id(id: &str) -> bool {
     let b = id.as_bytes();
     b.len() == 5
@@ -336,8 +346,7 @@ pub fn is_rule_id(id: &str) -> bool {
 fn placeholder_at(after_brace: &str) -> Option<&str> {
     let end = after_brace.find('}')?;
     let name = &after_brace[..end];
-    let is_name =
-        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     is_name.then_some(name)
 }
 
@@ -462,17 +471,28 @@ summary = "x"
             .replace("ZS002", "ZS003")
             .replace("pitr-disabled", "other")
             .replace("[fixtures]", "depends_on = [\"ZS002\"]\n[fixtures]");
-        let e = Catalog::from_files(vec![("ZS002.toml".into(), a.clone()), ("ZS003.toml".into(), b)])
-            .unwrap_err();
+        let e = Catalog::from_files(vec![
+            ("ZS002.toml".into(), a.clone()),
+            ("ZS003.toml".into(), b),
+        ])
+        .unwrap_err();
         assert_eq!(e.file, "ZS002.toml");
         assert!(e.message.contains("cycle: ZS002 -> ZS003 -> ZS002"), "{e}");
         let e = one(&a).unwrap_err();
         assert_eq!(e.message, "depends_on names unknown rule ZS003");
         let dup = GOOD.replace("ZS002", "ZS003");
-        let e = Catalog::from_files(vec![("ZS002.toml".into(), GOOD.into()), ("ZS003.toml".into(), dup)])
-            .unwrap_err();
-        assert!(e.message.contains("slug \"pitr-disabled\" is used by another rule"), "{e}");
-        let e = one(&GOOD.replace("summary = \"s\"", "summary = \"s\"\ninference = true")).unwrap_err();
+        let e = Catalog::from_files(vec![
+            ("ZS002.toml".into(), GOOD.into()),
+            ("ZS003.toml".into(), dup),
+        ])
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("slug \"pitr-disabled\" is used by another rule"),
+            "{e}"
+        );
+        let e =
+            one(&GOOD.replace("summary = \"s\"", "summary = \"s\"\ninference = true")).unwrap_err();
         assert!(e.message.contains("cannot be severity error"), "{e}");
         let e = one(&GOOD.replace("https://docs", "http://docs")).unwrap_err();
         assert!(e.message.contains("not an https URL"), "{e}");
@@ -497,9 +517,16 @@ summary = "x"
             placeholders("Database={CatalogId={target_account},Name={database}}").unwrap(),
             vec!["target_account", "database"]
         );
-        assert_eq!(placeholders("{\"RoleArn\": 1}").unwrap(), Vec::<&str>::new());
-        assert!(placeholders("{table").unwrap_err().contains("bad placeholder"));
-        assert!(placeholders("{Table}").unwrap_err().contains("lower snake_case"));
+        assert_eq!(
+            placeholders("{\"RoleArn\": 1}").unwrap(),
+            Vec::<&str>::new()
+        );
+        assert!(placeholders("{table")
+            .unwrap_err()
+            .contains("bad placeholder"));
+        assert!(placeholders("{Table}")
+            .unwrap_err()
+            .contains("lower snake_case"));
     }
 
     #[test]
