@@ -1,6 +1,7 @@
 //! Rules: the catalog, the runner and the checks.
 
 pub mod access;
+pub mod catalog;
 pub mod checks;
 pub mod outcome;
 pub mod pair;
