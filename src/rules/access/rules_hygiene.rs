@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::fix::command::{CommandTarget, PolicyCommand};
 use crate::fix::document::statements;
 use crate::fix::merge::replace_statement;
 use crate::fix::{decode_policy, PolicyKind};
@@ -86,6 +87,9 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                 params.insert("current_arn".into(), arn.clone());
                 if let Some(fixed) = replace_unique_id(&p.stored, index, &id, arn, kind) {
                     problem.fix_policy = Some(fixed);
+                    problem
+                        .extra_commands
+                        .extend(put_command(scope, kind, &owner));
                 }
             }
             problem.params = params;
@@ -125,7 +129,7 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         .unwrap_or_default()
         .to_string();
     let mut problems = Vec::new();
-    for (owner, p, _) in pair_policies(scope) {
+    for (owner, p, kind) in pair_policies(scope) {
         for bad in bad_arns(&p.document, &database) {
             let mut params = base_params(scope);
             params.insert("arn".into(), bad.arn.clone());
@@ -138,10 +142,20 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                     .clone()
                     .unwrap_or_else(|| "(no single correction)".into()),
             );
+            let fix_policy = match (&bad.corrected, kind) {
+                (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),
+                _ => None,
+            };
+            let extra_commands = match (&fix_policy, kind) {
+                (Some(_), Some(kind)) => put_command(scope, kind, &owner).into_iter().collect(),
+                _ => Vec::new(),
+            };
             problems.push(Problem {
                 params,
                 resource: owner.clone(),
                 evidence: json!({"policy": p.name, "statement_index": bad.index, "arn": bad.arn, "why": bad.why, "corrected": bad.corrected}),
+                fix_policy,
+                extra_commands,
                 ..Problem::new("fail", "")
             });
         }
@@ -153,4 +167,65 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     } else {
         Outcome::Fail(problems)
     }
+}
+
+/// The policy with one Resource entry of statement `index` replaced.
+fn replace_resource(
+    stored: &Value,
+    index: usize,
+    old: &str,
+    new: &str,
+    kind: PolicyKind,
+) -> Option<Value> {
+    let mut stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let resource = stmt.get_mut("Resource")?;
+    match resource {
+        Value::String(s) if s == old => *s = new.to_string(),
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                if item.as_str() == Some(old) {
+                    *item = Value::String(new.to_string());
+                }
+            }
+        }
+        _ => return None,
+    }
+    replace_statement(stored, index, &stmt, kind).ok()
+}
+
+/// The command that writes back a resource policy of the pair.
+fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
+    let v = &scope.values;
+    let src = CommandTarget::new(
+        v.get("source_region").unwrap_or_default(),
+        scope.profiles.source.as_deref(),
+    );
+    let tgt = CommandTarget::new(
+        v.get("target_region").unwrap_or_default(),
+        scope.profiles.target.as_deref(),
+    );
+    let cmd = match kind {
+        PolicyKind::DynamoDbTable => PolicyCommand::DynamoDbPutResourcePolicy {
+            table_arn: owner.to_string(),
+            expected_revision_id: None,
+        },
+        PolicyKind::GlueCatalog => PolicyCommand::GluePutResourcePolicy {
+            policy_hash: None,
+            create: false,
+            enable_hybrid: super::synth::lake_formation_cross_account(scope.snapshot, v),
+        },
+        PolicyKind::S3Bucket => PolicyCommand::S3PutBucketPolicy {
+            bucket: v.get("bucket").unwrap_or_default().to_string(),
+        },
+        PolicyKind::IamTrust => PolicyCommand::IamUpdateAssumeRolePolicy {
+            role_arn: owner.to_string(),
+        },
+        _ => return None,
+    };
+    let on = if kind == PolicyKind::DynamoDbTable {
+        &src
+    } else {
+        &tgt
+    };
+    Some(cmd.render(on))
 }

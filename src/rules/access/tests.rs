@@ -121,6 +121,10 @@ fn seed_guide_policies_produce_no_error() {
         bad[0].params["corrected"],
         "arn:aws:glue:us-east-1:222222222222:table/lake/orders"
     );
+    assert_eq!(
+        bad[0].fix_policy.as_ref().unwrap()["Statement"][3]["Resource"],
+        json!([DB, "arn:aws:glue:us-east-1:222222222222:table/lake/orders"])
+    );
     for id in ["ZS006", "ZT007", "ZP003"] {
         assert!(matches!(run(id, &snap), Outcome::Pass { .. }), "{id}");
     }
