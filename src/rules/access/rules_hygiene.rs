@@ -3,7 +3,6 @@
 
 use serde_json::{json, Value};
 
-use crate::fix::command::{CommandTarget, PolicyCommand};
 use crate::fix::document::statements;
 use crate::fix::merge::replace_statement;
 use crate::fix::{decode_policy, PolicyKind};
@@ -89,7 +88,7 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                     problem.fix_policy = Some(fixed);
                     problem
                         .extra_commands
-                        .extend(put_command(scope, kind, &owner));
+                        .extend(super::synth::put_command(scope, kind, &owner));
                 }
             }
             problem.params = params;
@@ -147,7 +146,9 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                 _ => None,
             };
             let extra_commands = match (&fix_policy, kind) {
-                (Some(_), Some(kind)) => put_command(scope, kind, &owner).into_iter().collect(),
+                (Some(_), Some(kind)) => super::synth::put_command(scope, kind, &owner)
+                    .into_iter()
+                    .collect(),
                 _ => Vec::new(),
             };
             problems.push(Problem {
@@ -191,41 +192,4 @@ fn replace_resource(
         _ => return None,
     }
     replace_statement(stored, index, &stmt, kind).ok()
-}
-
-/// The command that writes back a resource policy of the pair.
-fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
-    let v = &scope.values;
-    let src = CommandTarget::new(
-        v.get("source_region").unwrap_or_default(),
-        scope.profiles.source.as_deref(),
-    );
-    let tgt = CommandTarget::new(
-        v.get("target_region").unwrap_or_default(),
-        scope.profiles.target.as_deref(),
-    );
-    let cmd = match kind {
-        PolicyKind::DynamoDbTable => PolicyCommand::DynamoDbPutResourcePolicy {
-            table_arn: owner.to_string(),
-            expected_revision_id: None,
-        },
-        PolicyKind::GlueCatalog => PolicyCommand::GluePutResourcePolicy {
-            policy_hash: None,
-            create: false,
-            enable_hybrid: super::synth::lake_formation_cross_account(scope.snapshot, v),
-        },
-        PolicyKind::S3Bucket => PolicyCommand::S3PutBucketPolicy {
-            bucket: v.get("bucket").unwrap_or_default().to_string(),
-        },
-        PolicyKind::IamTrust => PolicyCommand::IamUpdateAssumeRolePolicy {
-            role_arn: owner.to_string(),
-        },
-        _ => return None,
-    };
-    let on = if kind == PolicyKind::DynamoDbTable {
-        &src
-    } else {
-        &tgt
-    };
-    Some(cmd.render(on))
 }

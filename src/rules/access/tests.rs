@@ -449,7 +449,18 @@ fn zt010_explicit_bucket_deny_fails() {
     ]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].message_key, "explicit_deny");
-    assert!(p[0].fix_policy.is_none());
+    assert_eq!(
+        p[0].fix_policy.as_ref().unwrap()["Statement"][0]["Condition"],
+        json!({"ArnNotEquals": {"aws:PrincipalArn": ROLE}})
+    );
+    assert_eq!(
+        p[0].extra_commands,
+        vec!["aws s3api put-bucket-policy --bucket lake-bucket --policy file://bucket-policy.json --region us-east-1 --profile tgt"]
+    );
+    let fixed = snapshot(&[
+        json!({"buckets": {"lake-bucket": {"policy": p[0].fix_policy.clone().unwrap()}}}),
+    ]);
+    assert!(matches!(run("ZT010", &fixed), Outcome::Pass { .. }));
 }
 
 #[test]
