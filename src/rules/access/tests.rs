@@ -797,3 +797,22 @@ fn catalog_put_needs_enable_hybrid_with_lake_formation_cross_account_grants() {
         vec!["aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-hash-condition hash-1 --enable-hybrid TRUE --region us-east-1 --profile tgt"]
     );
 }
+
+#[test]
+fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
+    let snap = snapshot(&[role_statements(json!([
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake-bucket",
+         "Condition": {"StringLike": {"s3:prefix": ["lake/orders/*"]}}},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/*"}]))]);
+    let p = problems(run("ZT010", &snap));
+    assert_eq!(p[0].message_key, "narrow_scope");
+    assert_eq!(p[0].severity, Some(Severity::Warning));
+    // A prefix condition for another folder is an error.
+    let other = snapshot(&[role_statements(json!([
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake-bucket",
+         "Condition": {"StringLike": {"s3:prefix": ["other/*"]}}},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/*"}]))]);
+    let p = problems(run("ZT010", &other));
+    assert_eq!(p[0].message_key, "fail");
+    assert_eq!(p[0].severity, None);
+}
