@@ -816,3 +816,35 @@ fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
     assert_eq!(p[0].message_key, "fail");
     assert_eq!(p[0].severity, None);
 }
+
+#[test]
+fn generate_on_the_healthy_setup_changes_nothing() {
+    let snap = snapshot(&[]);
+    let scope = Scope::new(&snap, &snap.setup.pairs[0], Profiles::default());
+    let docs: Vec<_> = super::generate::generate(&scope, embedded())
+        .into_iter()
+        .map(|d| d.unwrap())
+        .collect();
+    let names: Vec<&str> = docs.iter().map(|d| d.document.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "table policy",
+            "catalog policy",
+            "trust policy of arn:aws:iam::222222222222:role/zero-etl-target",
+            "inline policy zetl-zero-etl-target of arn:aws:iam::222222222222:role/zero-etl-target",
+            "inline policy zetl-zero-etl-create-integration of arn:aws:iam::111111111111:role/etl-admin",
+        ]
+    );
+    // The healthy table policy already holds the documented statement: nothing is added, and
+    // generating on the generated document is stable.
+    let table = &docs[0].policy;
+    assert_eq!(table["Statement"], json!([healthy_table_statement()]));
+    let again = snapshot(&[json!({"tables": {TABLE: {"resource_policy": {"policy": table}}}})]);
+    let scope = Scope::new(&again, &again.setup.pairs[0], Profiles::default());
+    let docs2 = super::generate::generate(&scope, embedded());
+    assert_eq!(&docs2[0].as_ref().unwrap().policy, table);
+    // The catalog policy names the creator and Glue.
+    let catalog = docs[1].policy.to_string();
+    assert!(catalog.contains(CREATOR) && catalog.contains("glue:AuthorizeInboundIntegration"));
+}
