@@ -22,9 +22,22 @@ pub fn exclude_glue_from_deny(statement: &Value, service: &str) -> DenyEdit {
     if names_only_service(statement, service) {
         return DenyEdit::Removed;
     }
+    DenyEdit::Narrowed {
+        statement: add_negated_value(statement, OPERATOR, KEY, service),
+    }
+}
+
+/// The narrowest edit that stops a Deny from matching one IAM principal (e.g. the target role
+/// in a data-perimeter bucket policy): `ArnNotEquals aws:PrincipalArn = ARN` added, or the ARN
+/// added to an existing list of that key. Everyone else stays denied.
+pub fn exclude_principal_from_deny(statement: &Value, principal_arn: &str) -> Value {
+    add_negated_value(statement, "ArnNotEquals", "aws:PrincipalArn", principal_arn)
+}
+
+fn add_negated_value(statement: &Value, operator: &str, key: &str, value: &str) -> Value {
     let mut out = statement.clone();
     let Some(obj) = out.as_object_mut() else {
-        return DenyEdit::Narrowed { statement: out };
+        return out;
     };
     let mut condition = obj
         .get("Condition")
@@ -33,27 +46,25 @@ pub fn exclude_glue_from_deny(statement: &Value, service: &str) -> DenyEdit {
         .unwrap_or_default();
     let op_name = condition
         .keys()
-        .find(|k| k.eq_ignore_ascii_case(OPERATOR))
+        .find(|k| k.eq_ignore_ascii_case(operator))
         .cloned()
-        .unwrap_or_else(|| OPERATOR.to_string());
+        .unwrap_or_else(|| operator.to_string());
     let block = condition
         .entry(op_name)
         .or_insert_with(|| Value::Object(Map::new()));
     if let Some(block) = block.as_object_mut() {
         let key_name = block
             .keys()
-            .find(|k| k.eq_ignore_ascii_case(KEY))
+            .find(|k| k.eq_ignore_ascii_case(key))
             .cloned()
-            .unwrap_or_else(|| KEY.to_string());
-        // Negated operators match when the value equals none of the listed ones, so adding
-        // Glue to an existing list excludes it too.
+            .unwrap_or_else(|| key.to_string());
         let mut values: Vec<Value> = match block.get(&key_name) {
             Some(Value::String(s)) => vec![json!(s)],
             Some(Value::Array(a)) => a.clone(),
             _ => Vec::new(),
         };
-        if !values.iter().any(|v| v.as_str() == Some(service)) {
-            values.push(json!(service));
+        if !values.iter().any(|v| v.as_str() == Some(value)) {
+            values.push(json!(value));
         }
         let v = if values.len() == 1 {
             values.remove(0)
@@ -63,7 +74,7 @@ pub fn exclude_glue_from_deny(statement: &Value, service: &str) -> DenyEdit {
         block.insert(key_name, v);
     }
     obj.insert("Condition".into(), Value::Object(condition));
-    DenyEdit::Narrowed { statement: out }
+    out
 }
 
 fn names_only_service(statement: &Value, service: &str) -> bool {
@@ -120,6 +131,15 @@ mod tests {
             DenyEdit::Narrowed {
                 statement: statement.clone()
             }
+        );
+    }
+
+    #[test]
+    fn principal_exclusion() {
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"});
+        assert_eq!(
+            exclude_principal_from_deny(&deny, "arn:aws:iam::2:role/r")["Condition"],
+            json!({"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::2:role/r"}})
         );
     }
 

@@ -16,7 +16,7 @@ pub mod statement;
 
 pub use command::{CommandTarget, PolicyCommand};
 pub use condition_edit::{correct_conditions, ConditionEdit};
-pub use deny_edit::{exclude_glue_from_deny, DenyEdit};
+pub use deny_edit::{exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit};
 pub use document::{decode_policy, FixError};
 pub use limits::{check_size, PolicyKind};
 pub use merge::{merge_statement, replace_statement, MergeOutcome};

@@ -43,7 +43,7 @@ pub struct Rule {
     pub fix: Option<FixSpec>,
     /// Access requirements (typed by the access rules).
     #[serde(default)]
-    pub requirement: Vec<toml::Table>,
+    pub requirement: Vec<crate::rules::requirement::Requirement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

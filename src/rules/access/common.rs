@@ -10,9 +10,17 @@ use crate::policy::Decision;
 use super::super::requirement::{Applies, PolicySource, Requirement};
 use super::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
 use super::outcome::{Outcome, Problem};
+use super::policies;
 use super::principals::NoRequester;
+use super::principals::GLUE_SERVICE;
+use super::synth::put_command;
 use super::synth::{fix_into, plan, statement_for, PlannedFix};
 use super::Scope;
+use crate::fix::document::statements;
+use crate::fix::merge::replace_statement;
+use crate::fix::{
+    decode_policy, exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit, PolicyKind,
+};
 
 /// Where checks find the requirements of a rule (the catalog's `[[requirement]]` tables).
 pub trait Requirements {
@@ -215,6 +223,10 @@ pub fn problem_for(
     if !explicit.is_empty() {
         problem.message_key = "explicit_deny".into();
         params.insert("deny_statements".into(), explicit.join(", "));
+        if let Some((policy, command)) = deny_fix(scope, failed) {
+            problem.fix_policy = Some(policy);
+            problem.extra_commands.push(command);
+        }
     } else {
         match fix_for_failing(scope, reqs, &failing, principal_override) {
             Ok(Some(fix)) => {
@@ -232,6 +244,61 @@ pub fn problem_for(
     problem.params = params;
     problem.evidence = evidence;
     problem
+}
+
+/// When every deciding Deny sits in one resource policy of the pair: that policy with each
+/// Deny narrowed so it stops matching this requester (Glue, or the IAM principal's ARN).
+/// Denies in identity policies are left to their owner: the message names them.
+fn deny_fix(scope: &Scope, failed: &[&Evaluated]) -> Option<(Value, String)> {
+    let refs: Vec<_> = failed
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
+        .flat_map(|e| e.evaluation.deciding.iter())
+        .collect();
+    let name = refs.first()?.policy.clone();
+    if refs.iter().any(|r| r.policy != name) {
+        return None;
+    }
+    let (s, v) = (scope.snapshot, &scope.values);
+    let (loaded, kind, owner) = match name.as_str() {
+        "table policy" => (
+            policies::table_policy(s, v).ok()??,
+            PolicyKind::DynamoDbTable,
+            v.get("table_arn")?,
+        ),
+        "catalog policy" => (
+            policies::catalog_policy(s, v).ok()??,
+            PolicyKind::GlueCatalog,
+            v.get("catalog_arn")?,
+        ),
+        "bucket policy" => (
+            policies::bucket_policy(s, v).ok()??,
+            PolicyKind::S3Bucket,
+            v.get("bucket_arn")?,
+        ),
+        _ => return None,
+    };
+    let principal_arn = failed[0]
+        .context
+        .get("aws:PrincipalArn")
+        .and_then(|c| c.values().first().cloned());
+    let mut indices: Vec<usize> = refs.iter().map(|r| r.index).collect();
+    indices.sort_unstable();
+    indices.dedup();
+    let mut policy = loaded.stored.clone();
+    for i in indices {
+        let stmt = statements(&decode_policy(&policy).ok()?).get(i)?.clone();
+        let narrowed = match &principal_arn {
+            Some(arn) => exclude_principal_from_deny(&stmt, arn),
+            None => match exclude_glue_from_deny(&stmt, GLUE_SERVICE) {
+                DenyEdit::Narrowed { statement } => statement,
+                DenyEdit::Removed => return None,
+            },
+        };
+        policy = replace_statement(&policy, i, &narrowed, kind).ok()?;
+    }
+    let command = put_command(scope, kind, owner)?;
+    Some((policy, command))
 }
 
 /// `s3:PutObject, s3:DeleteObject on ARN; s3:ListBucket on ARN2`: actions grouped by resource.

@@ -21,6 +21,7 @@
 
 pub mod common;
 pub mod evaluate;
+pub mod generate;
 pub mod outcome;
 pub mod policies;
 pub mod principals;

@@ -86,6 +86,9 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                 params.insert("current_arn".into(), arn.clone());
                 if let Some(fixed) = replace_unique_id(&p.stored, index, &id, arn, kind) {
                     problem.fix_policy = Some(fixed);
+                    problem
+                        .extra_commands
+                        .extend(super::synth::put_command(scope, kind, &owner));
                 }
             }
             problem.params = params;
@@ -125,7 +128,7 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         .unwrap_or_default()
         .to_string();
     let mut problems = Vec::new();
-    for (owner, p, _) in pair_policies(scope) {
+    for (owner, p, kind) in pair_policies(scope) {
         for bad in bad_arns(&p.document, &database) {
             let mut params = base_params(scope);
             params.insert("arn".into(), bad.arn.clone());
@@ -138,10 +141,22 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                     .clone()
                     .unwrap_or_else(|| "(no single correction)".into()),
             );
+            let fix_policy = match (&bad.corrected, kind) {
+                (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),
+                _ => None,
+            };
+            let extra_commands = match (&fix_policy, kind) {
+                (Some(_), Some(kind)) => super::synth::put_command(scope, kind, &owner)
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
             problems.push(Problem {
                 params,
                 resource: owner.clone(),
                 evidence: json!({"policy": p.name, "statement_index": bad.index, "arn": bad.arn, "why": bad.why, "corrected": bad.corrected}),
+                fix_policy,
+                extra_commands,
                 ..Problem::new("fail", "")
             });
         }
@@ -153,4 +168,28 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     } else {
         Outcome::Fail(problems)
     }
+}
+
+/// The policy with one Resource entry of statement `index` replaced.
+fn replace_resource(
+    stored: &Value,
+    index: usize,
+    old: &str,
+    new: &str,
+    kind: PolicyKind,
+) -> Option<Value> {
+    let mut stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let resource = stmt.get_mut("Resource")?;
+    match resource {
+        Value::String(s) if s == old => *s = new.to_string(),
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                if item.as_str() == Some(old) {
+                    *item = Value::String(new.to_string());
+                }
+            }
+        }
+        _ => return None,
+    }
+    replace_statement(stored, index, &stmt, kind).ok()
 }

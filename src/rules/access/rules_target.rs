@@ -361,6 +361,15 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         scope.values.get("s3_prefix").unwrap_or_default(),
         scope.values.get("target_table_name").unwrap_or_default()
     );
+    // The table's own folder in key-prefix form, for s3:prefix conditions.
+    let bucket_arn = format!(
+        "arn:aws:s3:::{}/",
+        scope.values.get("bucket").unwrap_or_default()
+    );
+    let key_folder = folder
+        .strip_prefix(&bucket_arn)
+        .unwrap_or_default()
+        .to_string();
     let only_narrow = evals.iter().filter(|e| denied(e)).all(|e| {
         e.evaluation.decision == Decision::ImplicitlyDenied
             && e.evaluation.near_misses.iter().any(|m| {
@@ -370,6 +379,10 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                         not_resource: false,
                         ..
                     } => listed.iter().any(|l| l.starts_with(&folder)),
+                    MissReason::ConditionFailed { key, expected, .. } => {
+                        key.eq_ignore_ascii_case("s3:prefix")
+                            && expected.iter().any(|x| x.starts_with(&key_folder))
+                    }
                     _ => false,
                 })
             })

@@ -288,3 +288,40 @@ pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairVal
             })
         })
 }
+
+/// The command that writes back a resource policy of the pair.
+pub(super) fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
+    let v = &scope.values;
+    let src = CommandTarget::new(
+        v.get("source_region").unwrap_or_default(),
+        scope.profiles.source.as_deref(),
+    );
+    let tgt = CommandTarget::new(
+        v.get("target_region").unwrap_or_default(),
+        scope.profiles.target.as_deref(),
+    );
+    let cmd = match kind {
+        PolicyKind::DynamoDbTable => PolicyCommand::DynamoDbPutResourcePolicy {
+            table_arn: owner.to_string(),
+            expected_revision_id: None,
+        },
+        PolicyKind::GlueCatalog => PolicyCommand::GluePutResourcePolicy {
+            policy_hash: None,
+            create: false,
+            enable_hybrid: lake_formation_cross_account(scope.snapshot, v),
+        },
+        PolicyKind::S3Bucket => PolicyCommand::S3PutBucketPolicy {
+            bucket: v.get("bucket").unwrap_or_default().to_string(),
+        },
+        PolicyKind::IamTrust => PolicyCommand::IamUpdateAssumeRolePolicy {
+            role_arn: owner.to_string(),
+        },
+        _ => return None,
+    };
+    let on = if kind == PolicyKind::DynamoDbTable {
+        &src
+    } else {
+        &tgt
+    };
+    Some(cmd.render(on))
+}
