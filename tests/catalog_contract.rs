@@ -448,6 +448,29 @@ fn zetl_explain_by_id_and_by_slug() {
         .stdout
         .clone();
     assert_eq!(by_id, by_slug);
+    let lower = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "zs002"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(by_id, lower);
+    let zt013 = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "target-not-configured"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let zt013 = String::from_utf8(zt013).unwrap();
+    assert!(
+        zt013.contains("\nFix (update): Set the target role of database {database} to {role_arn}"),
+        "{zt013}"
+    );
+    assert!(zt013.contains("  $ aws glue update-integration-resource-property --resource-arn {database_arn} --target-processing-properties RoleArn={role_arn} --region {target_region}{profile}\n"), "{zt013}");
     let text = String::from_utf8(by_id).unwrap();
     assert!(text.starts_with("ZS002 pitr-disabled: Point-in-time recovery is disabled on the source table\nseverity: error   side: source\n"), "{text}");
     assert!(

@@ -41,6 +41,7 @@ pub fn explain(rule: &Rule) -> String {
     out.push_str(rule.explanation.trim());
     out.push_str("\n\n");
     if let Some(fix) = &rule.fix {
+        out.push_str("The fix a finding carries (`zetl doctor` fills in the {placeholders}):\n\n");
         let templates = fix
             .default
             .iter()

@@ -209,11 +209,11 @@ impl Catalog {
         &self.rules
     }
 
-    /// By ID (case-insensitive) or slug.
+    /// By ID or slug (both case-insensitive).
     pub fn get(&self, id_or_slug: &str) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| r.id.eq_ignore_ascii_case(id_or_slug) || r.slug == id_or_slug)
+        self.rules.iter().find(|r| {
+            r.id.eq_ignore_ascii_case(id_or_slug) || r.slug.eq_ignore_ascii_case(id_or_slug)
+        })
     }
 
     pub fn summaries(&self) -> Vec<RuleSummary> {
