@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a DynamoDB -> Glue zero-ETL setup across both accounts and print findings.
-    Doctor(DoctorArgs),
+    Doctor(Box<DoctorArgs>),
     /// List the rule catalog.
     Rules(RulesArgs),
     /// Print a rule's full explanation.
@@ -28,7 +28,7 @@ pub enum Command {
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Plan (and with --apply, apply) the changes that repair fixable findings.
-    Fix(FixArgs),
+    Fix(Box<FixArgs>),
 }
 
 /// Which two accounts, which resources, and how to reach them. Shared by doctor, fix and
@@ -174,7 +174,7 @@ pub enum PolicyCommand {
     /// Evaluate IAM requests with zetl's policy engine; no AWS call.
     Simulate(SimulateArgs),
     /// Print the policies a correct setup needs.
-    Generate(GenerateArgs),
+    Generate(Box<GenerateArgs>),
 }
 
 #[derive(Debug, Args)]

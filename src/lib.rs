@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod fix;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod snapshot;

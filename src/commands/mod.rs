@@ -7,14 +7,16 @@ use crate::cli::Command;
 
 pub mod doctor;
 pub mod exit;
+pub mod explain;
+pub mod rules;
 
 pub use exit::{CliError, Exit};
 
 pub fn run(command: Command) -> Result<Exit, CliError> {
     match command {
-        Command::Doctor(args) => doctor::run(args),
-        Command::Rules(_) => Err(CliError::not_yet("zetl rules")),
-        Command::Explain(_) => Err(CliError::not_yet("zetl explain")),
+        Command::Doctor(args) => doctor::run(*args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Policy(crate::cli::PolicyCommand::Simulate(_)) => {
             Err(CliError::not_yet("zetl policy simulate"))
         }

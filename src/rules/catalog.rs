@@ -43,7 +43,7 @@ pub struct Rule {
     pub fix: Option<FixSpec>,
     /// Access requirements (typed by the access rules).
     #[serde(default)]
-    pub requirement: Vec<toml::Table>,
+    pub requirement: Vec<crate::rules::requirement::Requirement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -178,7 +178,7 @@ impl Catalog {
             validate_rule(&file, &rule)?;
             rules.push((file, rule));
         }
-        rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        rules.sort_by(|a, b| catalog_order(&a.1.id).cmp(&catalog_order(&b.1.id)));
         let ids: BTreeSet<&str> = rules.iter().map(|(_, r)| r.id.as_str()).collect();
         let mut slugs = BTreeSet::new();
         for (file, rule) in &rules {
@@ -194,26 +194,58 @@ impl Catalog {
                 }
             }
         }
+        for (file, rule) in &rules {
+            if let Some(path) = dependency_cycle(&rules, &rule.id) {
+                return Err(err(file, format!("depends_on forms a cycle: {path}")));
+            }
+        }
         Ok(Catalog {
             rules: rules.into_iter().map(|(_, r)| r).collect(),
         })
     }
 
-    /// Rules in ID order.
+    /// Rules in catalog order (see [`catalog_order`]).
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
-    /// By ID (case-insensitive) or slug.
+    /// By ID or slug (both case-insensitive).
     pub fn get(&self, id_or_slug: &str) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| r.id.eq_ignore_ascii_case(id_or_slug) || r.slug == id_or_slug)
+        self.rules.iter().find(|r| {
+            r.id.eq_ignore_ascii_case(id_or_slug) || r.slug.eq_ignore_ascii_case(id_or_slug)
+        })
     }
 
     pub fn summaries(&self) -> Vec<RuleSummary> {
         self.rules.iter().map(Rule::summary_entry).collect()
     }
+}
+
+/// A `depends_on` path from `start` back to itself, if any (the runner orders rules by it).
+fn dependency_cycle(rules: &[(String, Rule)], start: &str) -> Option<String> {
+    let deps = |id: &str| -> Vec<String> {
+        rules
+            .iter()
+            .find(|(_, r)| r.id == id)
+            .map(|(_, r)| r.depends_on.clone())
+            .unwrap_or_default()
+    };
+    let mut stack = vec![vec![start.to_string()]];
+    let mut seen = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().cloned().unwrap_or_default();
+        for dep in deps(&last) {
+            let mut next = path.clone();
+            next.push(dep.clone());
+            if dep == start {
+                return Some(next.join(" -> "));
+            }
+            if seen.insert(dep) {
+                stack.push(next);
+            }
+        }
+    }
+    None
 }
 
 fn err(file: &str, message: String) -> CatalogError {
@@ -248,6 +280,16 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
     if !kebab {
         return Err(err(file, format!("slug {:?} is not kebab-case", rule.slug)));
     }
+    // rules.md: a rule may only be `error` where AWS documents the requirement.
+    if rule.inference && rule.severity == Severity::Error {
+        return Err(err(
+            file,
+            "an inference (AWS does not document it) cannot be severity error".into(),
+        ));
+    }
+    if rule.depends_on.contains(&rule.id) {
+        return Err(err(file, "depends_on names the rule itself".into()));
+    }
     for link in &rule.docs {
         if !link.starts_with("https://") {
             return Err(err(file, format!("docs link {link:?} is not an https URL")));
@@ -280,6 +322,16 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
     Ok(())
 }
 
+/// Catalog order: the families as rules.md lists them (source, target, principals,
+/// integration, collection), numbers ascending within a family.
+pub fn catalog_order(id: &str) -> (usize, &str) {
+    let family = ["ZS", "ZT", "ZP", "ZI", "ZC"]
+        .iter()
+        .position(|f| id.starts_with(f))
+        .unwrap_or(usize::MAX);
+    (family, id)
+}
+
 pub fn is_rule_id(id: &str) -> bool {
     let b = id.as_bytes();
     b.len() == 5
@@ -288,28 +340,46 @@ pub fn is_rule_id(id: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-/// The `{name}` placeholders of a template; `{{` and `}}` are literal braces.
+/// Template syntax, shared with the runner's `fill`: `{name}` (ASCII letters, digits, `_`) is
+/// a placeholder; any other `{` or `}` is literal text, so AWS CLI shorthand such as
+/// `Database={CatalogId={target_account},Name={database}}` needs no escaping.
+fn placeholder_at(after_brace: &str) -> Option<&str> {
+    let end = after_brace.find('}')?;
+    let name = &after_brace[..end];
+    let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    is_name.then_some(name)
+}
+
+/// The `{name}` placeholders of a template. Catches the typos a literal brace would hide:
+/// names must be lower snake_case, and `{` followed by a lower-case word that does not close
+/// (`{sta tus}`, `{table`) is reported rather than printed as text.
 pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     let mut names = Vec::new();
     let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        let (c, after) = (rest.as_bytes()[i], &rest[i + 1..]);
-        if after.starts_with(c as char) {
-            rest = &after[1..];
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        if let Some(name) = placeholder_at(after) {
+            if !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(format!(
+                    "placeholder {{{name}}} must be lower snake_case in {template:?}"
+                ));
+            }
+            names.push(name);
+            rest = &after[name.len() + 1..];
             continue;
         }
-        if c == b'}' {
-            return Err(format!("unmatched '}}' in {template:?}"));
+        let word = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        if word > 0 && after.as_bytes()[0].is_ascii_lowercase() {
+            let shown: String = after.chars().take(word + 2).collect();
+            return Err(format!("bad placeholder {{{shown}... in {template:?}"));
         }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed '{{' in {template:?}"))?;
-        let name = &after[..end];
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return Err(format!("bad placeholder {{{name}}} in {template:?}"));
-        }
-        names.push(name);
-        rest = &after[end + 1..];
+        rest = after;
     }
     Ok(names)
 }
@@ -319,26 +389,22 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 pub fn render(template: &str, params: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
+    while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
-        let (c, after) = (rest.as_bytes()[i], &rest[i + 1..]);
-        if after.starts_with(c as char) {
-            out.push(c as char);
-            rest = &after[1..];
-            continue;
+        let after = &rest[i + 1..];
+        match placeholder_at(after) {
+            Some(name) => {
+                let value = params
+                    .get(name)
+                    .ok_or_else(|| format!("no value for {{{name}}} in {template:?}"))?;
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
-        if c == b'}' {
-            return Err(format!("unmatched '}}' in {template:?}"));
-        }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed '{{' in {template:?}"))?;
-        let name = &after[..end];
-        let value = params
-            .get(name)
-            .ok_or_else(|| format!("no value for {{{name}}} in {template:?}"))?;
-        out.push_str(value);
-        rest = &after[end + 1..];
     }
     out.push_str(rest);
     Ok(out)
@@ -399,11 +465,68 @@ summary = "x"
     }
 
     #[test]
+    fn catalog_level_checks_name_the_file() {
+        let a = GOOD.replace("[fixtures]", "depends_on = [\"ZS003\"]\n[fixtures]");
+        let b = GOOD
+            .replace("ZS002", "ZS003")
+            .replace("pitr-disabled", "other")
+            .replace("[fixtures]", "depends_on = [\"ZS002\"]\n[fixtures]");
+        let e = Catalog::from_files(vec![
+            ("ZS002.toml".into(), a.clone()),
+            ("ZS003.toml".into(), b),
+        ])
+        .unwrap_err();
+        assert_eq!(e.file, "ZS002.toml");
+        assert!(e.message.contains("cycle: ZS002 -> ZS003 -> ZS002"), "{e}");
+        let e = one(&a).unwrap_err();
+        assert_eq!(e.message, "depends_on names unknown rule ZS003");
+        let dup = GOOD.replace("ZS002", "ZS003");
+        let e = Catalog::from_files(vec![
+            ("ZS002.toml".into(), GOOD.into()),
+            ("ZS003.toml".into(), dup),
+        ])
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("slug \"pitr-disabled\" is used by another rule"),
+            "{e}"
+        );
+        let e =
+            one(&GOOD.replace("summary = \"s\"", "summary = \"s\"\ninference = true")).unwrap_err();
+        assert!(e.message.contains("cannot be severity error"), "{e}");
+        let e = one(&GOOD.replace("https://docs", "http://docs")).unwrap_err();
+        assert!(e.message.contains("not an https URL"), "{e}");
+        let e = one(&GOOD.replace("[fix.other]", "[fix.other]\ncommand = 1")).unwrap_err();
+        assert!(e.message.contains("fix.other"), "{e}");
+    }
+
+    #[test]
     fn render_fills_and_refuses_missing_values() {
         let mut p = BTreeMap::new();
         p.insert("table".to_string(), "orders".to_string());
-        assert_eq!(render("t={table} {{x}}", &p).unwrap(), "t=orders {x}");
+        assert_eq!(
+            render("t={table} D={CatalogId=1,Name={table}} {\"a\":1}", &p).unwrap(),
+            "t=orders D={CatalogId=1,Name=orders} {\"a\":1}"
+        );
         assert!(render("{region}", &p).unwrap_err().contains("{region}"));
+    }
+
+    #[test]
+    fn placeholders_are_lower_snake_case_and_typos_are_caught() {
+        assert_eq!(
+            placeholders("Database={CatalogId={target_account},Name={database}}").unwrap(),
+            vec!["target_account", "database"]
+        );
+        assert_eq!(
+            placeholders("{\"RoleArn\": 1}").unwrap(),
+            Vec::<&str>::new()
+        );
+        assert!(placeholders("{table")
+            .unwrap_err()
+            .contains("bad placeholder"));
+        assert!(placeholders("{Table}")
+            .unwrap_err()
+            .contains("lower snake_case"));
     }
 
     #[test]

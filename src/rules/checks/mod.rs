@@ -18,6 +18,7 @@ pub const REGISTRY: &[&[(&str, CheckFn)]] = &[
     lake_formation::CHECKS,
     integration::CHECKS,
     collection::CHECKS,
+    crate::rules::access::CHECKS,
 ];
 
 pub fn lookup(rule_id: &str) -> Option<CheckFn> {
