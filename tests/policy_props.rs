@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use zetl::policy::{
-    evaluate, ContextValue, NamedPolicy, PolicyDocument, PolicySet, Principal, Request, RequestContext,
-    ResourcePolicyKind,
+    evaluate, ContextValue, NamedPolicy, PolicyDocument, PolicySet, Principal, Request,
+    RequestContext, ResourcePolicyKind,
 };
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -12,27 +12,59 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
         ".{0,12}".prop_map(Value::String),
         prop_oneof![
-            Just("Allow"), Just("Deny"), Just("*"), Just("s3:Get*"), Just("arn:aws:s3:::b/*"),
-            Just("2012-10-17"), Just("2008-10-17"), Just("${aws:username}"), Just("${"), Just("123456789012"),
-            Just("glue.amazonaws.com"), Just("arn:aws:iam::123456789012:root"), Just("%7B%22"),
+            Just("Allow"),
+            Just("Deny"),
+            Just("*"),
+            Just("s3:Get*"),
+            Just("arn:aws:s3:::b/*"),
+            Just("2012-10-17"),
+            Just("2008-10-17"),
+            Just("${aws:username}"),
+            Just("${"),
+            Just("123456789012"),
+            Just("glue.amazonaws.com"),
+            Just("arn:aws:iam::123456789012:root"),
+            Just("%7B%22"),
         ]
         .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(5, 64, 8, |inner| {
         let key = prop_oneof![
-            Just("Version"), Just("Statement"), Just("Effect"), Just("Action"), Just("NotAction"), Just("Resource"),
-            Just("NotResource"), Just("Principal"), Just("NotPrincipal"), Just("Condition"), Just("Sid"), Just("AWS"),
-            Just("Service"), Just("StringLike"), Just("ForAllValues:StringEquals"), Just("NumericLessThan"),
-            Just("IpAddress"), Just("Null"), Just("DateGreaterThan"), Just("BinaryEquals"), Just("ArnLike"),
-            Just("BoolIfExists"), Just("aws:SourceArn"), Just("x"),
+            Just("Version"),
+            Just("Statement"),
+            Just("Effect"),
+            Just("Action"),
+            Just("NotAction"),
+            Just("Resource"),
+            Just("NotResource"),
+            Just("Principal"),
+            Just("NotPrincipal"),
+            Just("Condition"),
+            Just("Sid"),
+            Just("AWS"),
+            Just("Service"),
+            Just("StringLike"),
+            Just("ForAllValues:StringEquals"),
+            Just("NumericLessThan"),
+            Just("IpAddress"),
+            Just("Null"),
+            Just("DateGreaterThan"),
+            Just("BinaryEquals"),
+            Just("ArnLike"),
+            Just("BoolIfExists"),
+            Just("aws:SourceArn"),
+            Just("x"),
         ]
         .prop_map(str::to_string);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((key, inner), 0..5).prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+            prop::collection::vec((key, inner), 0..5)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
@@ -49,13 +81,34 @@ fn arb_pattern() -> impl Strategy<Value = String> {
 
 fn arb_condition() -> impl Strategy<Value = Value> {
     let op = prop_oneof![
-        Just("StringEquals"), Just("StringNotEquals"), Just("StringEqualsIgnoreCase"), Just("StringLike"),
-        Just("StringNotLikeIfExists"), Just("NumericLessThan"), Just("NumericNotEquals"), Just("DateLessThanEquals"),
-        Just("Bool"), Just("BinaryEquals"), Just("IpAddress"), Just("NotIpAddress"), Just("ArnEquals"),
-        Just("ArnNotLike"), Just("Null"), Just("ForAllValues:StringLike"), Just("ForAnyValue:StringNotEquals"),
+        Just("StringEquals"),
+        Just("StringNotEquals"),
+        Just("StringEqualsIgnoreCase"),
+        Just("StringLike"),
+        Just("StringNotLikeIfExists"),
+        Just("NumericLessThan"),
+        Just("NumericNotEquals"),
+        Just("DateLessThanEquals"),
+        Just("Bool"),
+        Just("BinaryEquals"),
+        Just("IpAddress"),
+        Just("NotIpAddress"),
+        Just("ArnEquals"),
+        Just("ArnNotLike"),
+        Just("Null"),
+        Just("ForAllValues:StringLike"),
+        Just("ForAnyValue:StringNotEquals"),
     ];
-    let key = prop_oneof![Just("aws:SourceArn"), Just("aws:SourceAccount"), Just("aws:TagKeys"), Just("k")];
-    let values = prop::collection::vec(prop_oneof![arb_pattern(), "[0-9.:/]{0,16}", Just("true".to_string())], 1..3);
+    let key = prop_oneof![
+        Just("aws:SourceArn"),
+        Just("aws:SourceAccount"),
+        Just("aws:TagKeys"),
+        Just("k")
+    ];
+    let values = prop::collection::vec(
+        prop_oneof![arb_pattern(), "[0-9.:/]{0,16}", Just("true".to_string())],
+        1..3,
+    );
     prop::collection::vec((op, key, values), 0..3).prop_map(|cs| {
         let mut m = Map::new();
         for (op, key, values) in cs {
@@ -83,19 +136,49 @@ fn arb_statement() -> impl Strategy<Value = Value> {
         any::<bool>(),
         arb_condition(),
     )
-        .prop_map(|(deny, actions, not_action, resources, not_resource, principal, not_principal, condition)| {
-            let mut s = Map::new();
-            s.insert("Effect".into(), json!(if deny { "Deny" } else { "Allow" }));
-            s.insert((if not_action { "NotAction" } else { "Action" }).into(), json!(actions));
-            if let Some(r) = resources {
-                s.insert((if not_resource { "NotResource" } else { "Resource" }).into(), json!(r));
-            }
-            if let Some(p) = principal {
-                s.insert((if not_principal { "NotPrincipal" } else { "Principal" }).into(), p);
-            }
-            s.insert("Condition".into(), condition);
-            Value::Object(s)
-        })
+        .prop_map(
+            |(
+                deny,
+                actions,
+                not_action,
+                resources,
+                not_resource,
+                principal,
+                not_principal,
+                condition,
+            )| {
+                let mut s = Map::new();
+                s.insert("Effect".into(), json!(if deny { "Deny" } else { "Allow" }));
+                s.insert(
+                    (if not_action { "NotAction" } else { "Action" }).into(),
+                    json!(actions),
+                );
+                if let Some(r) = resources {
+                    s.insert(
+                        (if not_resource {
+                            "NotResource"
+                        } else {
+                            "Resource"
+                        })
+                        .into(),
+                        json!(r),
+                    );
+                }
+                if let Some(p) = principal {
+                    s.insert(
+                        (if not_principal {
+                            "NotPrincipal"
+                        } else {
+                            "Principal"
+                        })
+                        .into(),
+                        p,
+                    );
+                }
+                s.insert("Condition".into(), condition);
+                Value::Object(s)
+            },
+        )
 }
 
 fn arb_policy() -> impl Strategy<Value = Value> {
@@ -121,7 +204,13 @@ fn arb_context() -> impl Strategy<Value = RequestContext> {
     (
         prop::collection::vec(
             (
-                prop_oneof![Just("aws:SourceArn"), Just("aws:SourceAccount"), Just("aws:TagKeys"), Just("K"), Just("aws:username")],
+                prop_oneof![
+                    Just("aws:SourceArn"),
+                    Just("aws:SourceAccount"),
+                    Just("aws:TagKeys"),
+                    Just("K"),
+                    Just("aws:username")
+                ],
                 prop_oneof![
                     "[a-z0-9:/*.-]{0,20}".prop_map(ContextValue::Single),
                     prop::collection::vec("[a-z0-9]{0,4}", 0..3).prop_map(ContextValue::Multi),

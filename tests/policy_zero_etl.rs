@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 use zetl::policy::{
-    evaluate, ContextValue, Decision, NamedPolicy, PolicyDocument, PolicySet, Principal, Request, RequestContext,
-    ResourcePolicyKind,
+    evaluate, ContextValue, Decision, NamedPolicy, PolicyDocument, PolicySet, Principal, Request,
+    RequestContext, ResourcePolicyKind,
 };
 
 const SRC: &str = "444455556666";
@@ -158,7 +158,12 @@ struct Case {
 }
 
 fn glue_req(action: &str, resource: &str, ctx: RequestContext) -> Request {
-    Request::new(Principal::parse("glue.amazonaws.com").unwrap(), action, resource).with_context(ctx)
+    Request::new(
+        Principal::parse("glue.amazonaws.com").unwrap(),
+        action,
+        resource,
+    )
+    .with_context(ctx)
 }
 
 fn cases() -> Vec<Case> {
@@ -176,7 +181,10 @@ fn cases() -> Vec<Case> {
         Request::new(creator(), "glue:CreateInboundIntegration", &resource).with_context(ctx)
     };
     let mut v = Vec::new();
-    for (policy, label) in [(aws_table_policy(), "AWS table policy"), (seed_table_policy(), "seed table policy")] {
+    for (policy, label) in [
+        (aws_table_policy(), "AWS table policy"),
+        (seed_table_policy(), "seed table policy"),
+    ] {
         for (action, resource) in [
             ("dynamodb:ExportTableToPointInTime", table()),
             ("dynamodb:DescribeTable", table()),
@@ -198,17 +206,27 @@ fn cases() -> Vec<Case> {
         name: "table policy naming the target account in SourceArn/SourceAccount",
         request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
         identity: vec![],
-        resource: Some(table_policy_with("ArnLike", &format!("arn:aws:glue:{R}:{TGT}:integration:*"), TGT)),
+        resource: Some(table_policy_with(
+            "ArnLike",
+            &format!("arn:aws:glue:{R}:{TGT}:integration:*"),
+            TGT,
+        )),
         kind: ResourcePolicyKind::Generic,
         boundary: None,
         expect: Decision::ImplicitlyDenied,
-        mentions: vec![format!("names account {TGT}, the request comes from account {SRC}")],
+        mentions: vec![format!(
+            "names account {TGT}, the request comes from account {SRC}"
+        )],
     });
     v.push(Case {
         name: "StringEquals with * on aws:SourceArn never matches",
         request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
         identity: vec![],
-        resource: Some(table_policy_with("StringEquals", &format!("arn:aws:glue:{R}:{SRC}:integration:*"), SRC)),
+        resource: Some(table_policy_with(
+            "StringEquals",
+            &format!("arn:aws:glue:{R}:{SRC}:integration:*"),
+            SRC,
+        )),
         kind: ResourcePolicyKind::Generic,
         boundary: None,
         expect: Decision::ImplicitlyDenied,
@@ -219,7 +237,11 @@ fn cases() -> Vec<Case> {
             name: Box::leak(format!("{op} with * on aws:SourceArn matches").into_boxed_str()),
             request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
             identity: vec![],
-            resource: Some(table_policy_with(op, &format!("arn:aws:glue:{R}:{SRC}:integration:*"), SRC)),
+            resource: Some(table_policy_with(
+                op,
+                &format!("arn:aws:glue:{R}:{SRC}:integration:*"),
+                SRC,
+            )),
             kind: ResourcePolicyKind::Generic,
             boundary: None,
             expect: Decision::Allowed,
@@ -300,7 +322,11 @@ fn cases() -> Vec<Case> {
     for resource in [catalog(), database()] {
         v.push(Case {
             name: "AWS catalog statement B lets Glue AuthorizeInboundIntegration",
-            request: glue_req("glue:AuthorizeInboundIntegration", &resource, glue_context(&table(), SRC)),
+            request: glue_req(
+                "glue:AuthorizeInboundIntegration",
+                &resource,
+                glue_context(&table(), SRC),
+            ),
             identity: vec![],
             resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:root"))),
             kind: ResourcePolicyKind::Generic,
@@ -310,7 +336,11 @@ fn cases() -> Vec<Case> {
         });
         v.push(Case {
             name: "seed catalog policy lets Glue AuthorizeInboundIntegration",
-            request: glue_req("glue:AuthorizeInboundIntegration", &resource, glue_context(&table(), SRC)),
+            request: glue_req(
+                "glue:AuthorizeInboundIntegration",
+                &resource,
+                glue_context(&table(), SRC),
+            ),
             identity: vec![],
             resource: Some(seed_catalog_policy()),
             kind: ResourcePolicyKind::Generic,
@@ -346,7 +376,10 @@ fn cases() -> Vec<Case> {
             kind: ResourcePolicyKind::Generic,
             boundary: None,
             expect: Decision::ImplicitlyDenied,
-            mentions: vec!["cross-account request: the resource policy allows but no identity policy does".to_string()],
+            mentions: vec![
+                "cross-account request: the resource policy allows but no identity policy does"
+                    .to_string(),
+            ],
         });
         v.push(Case {
             name: "catalog naming the creator role, with identity allow",
@@ -372,11 +405,16 @@ fn cases() -> Vec<Case> {
             name: "catalog naming another role than the creator",
             request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
             identity: vec![creator_identity()],
-            resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:role/someone-else"))),
+            resource: Some(aws_catalog_policy(&format!(
+                "arn:aws:iam::{SRC}:role/someone-else"
+            ))),
             kind: ResourcePolicyKind::Generic,
             boundary: None,
             expect: Decision::ImplicitlyDenied,
-            mentions: vec![format!("principal {} is not named in Principal", creator_session())],
+            mentions: vec![format!(
+                "principal {} is not named in Principal",
+                creator_session()
+            )],
         });
         v.push(Case {
             name: "statement A's aws:SourceArn condition when the key is not known",
@@ -403,8 +441,12 @@ fn cases() -> Vec<Case> {
     });
     v.push(Case {
         name: "assumed-role session vs a role ARN with a path, path known",
-        request: Request::new(creator().with_role_arn(&with_path), "glue:CreateInboundIntegration", &catalog())
-            .with_context(creator_ctx(Some(&table()))),
+        request: Request::new(
+            creator().with_role_arn(&with_path),
+            "glue:CreateInboundIntegration",
+            &catalog(),
+        )
+        .with_context(creator_ctx(Some(&table()))),
         identity: vec![creator_identity()],
         resource: Some(aws_catalog_policy(&with_path)),
         kind: ResourcePolicyKind::Generic,
@@ -415,7 +457,11 @@ fn cases() -> Vec<Case> {
     // The target role.
     v.push(Case {
         name: "role trust policy for glue.amazonaws.com",
-        request: glue_req("sts:AssumeRole", &target_role(), RequestContext::new().missing_keys_unknown(true)),
+        request: glue_req(
+            "sts:AssumeRole",
+            &target_role(),
+            RequestContext::new().missing_keys_unknown(true),
+        ),
         identity: vec![],
         resource: Some(glue_trust()),
         kind: ResourcePolicyKind::RoleTrust,
@@ -433,7 +479,8 @@ fn cases() -> Vec<Case> {
         expect: Decision::ImplicitlyDenied,
         mentions: vec!["principal glue.amazonaws.com is not named in Principal [\"lambda.amazonaws.com\"]".to_string()],
     });
-    let role_session = || Principal::parse(&format!("arn:aws:sts::{TGT}:assumed-role/zetl-target/glue")).unwrap();
+    let role_session =
+        || Principal::parse(&format!("arn:aws:sts::{TGT}:assumed-role/zetl-target/glue")).unwrap();
     let key = format!("arn:aws:kms:{R}:{TGT}:key/k1");
     v.push(Case {
         name: "KMS key policy delegating to the account root + role identity allow",
@@ -468,8 +515,12 @@ fn cases() -> Vec<Case> {
     });
     v.push(Case {
         name: "target role's S3 writes allowed without a boundary",
-        request: Request::new(role_session(), "s3:PutObject", "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet")
-            .with_resource_account(TGT),
+        request: Request::new(
+            role_session(),
+            "s3:PutObject",
+            "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet",
+        )
+        .with_resource_account(TGT),
         identity: vec![target_role_policy()],
         resource: None,
         kind: ResourcePolicyKind::Generic,
@@ -481,7 +532,9 @@ fn cases() -> Vec<Case> {
         name: "s3:ListBucket with the s3:prefix context",
         request: Request::new(role_session(), "s3:ListBucket", "arn:aws:s3:::lake-bucket")
             .with_resource_account(TGT)
-            .with_context(RequestContext::new().with("s3:prefix", ContextValue::Single("prefix/".into()))),
+            .with_context(
+                RequestContext::new().with("s3:prefix", ContextValue::Single("prefix/".into())),
+            ),
         identity: vec![target_role_policy()],
         resource: None,
         kind: ResourcePolicyKind::Generic,
@@ -498,14 +551,32 @@ fn zero_etl_requirements() {
     let all = cases();
     assert!(all.len() >= 40, "{}", all.len());
     for case in all {
-        let identity: Vec<PolicyDocument> = case.identity.iter().map(|v| PolicyDocument::from_value(v).unwrap()).collect();
-        let resource = case.resource.as_ref().map(|v| PolicyDocument::from_value(v).unwrap());
-        let boundary = case.boundary.as_ref().map(|v| PolicyDocument::from_value(v).unwrap());
+        let identity: Vec<PolicyDocument> = case
+            .identity
+            .iter()
+            .map(|v| PolicyDocument::from_value(v).unwrap())
+            .collect();
+        let resource = case
+            .resource
+            .as_ref()
+            .map(|v| PolicyDocument::from_value(v).unwrap());
+        let boundary = case
+            .boundary
+            .as_ref()
+            .map(|v| PolicyDocument::from_value(v).unwrap());
         let set = PolicySet {
-            identity: identity.iter().enumerate().map(|(i, d)| NamedPolicy::new(format!("identity policy {i}"), d)).collect(),
-            resource: resource.as_ref().map(|d| NamedPolicy::new("resource policy", d)),
+            identity: identity
+                .iter()
+                .enumerate()
+                .map(|(i, d)| NamedPolicy::new(format!("identity policy {i}"), d))
+                .collect(),
+            resource: resource
+                .as_ref()
+                .map(|d| NamedPolicy::new("resource policy", d)),
             resource_kind: case.kind,
-            boundary: boundary.as_ref().map(|d| NamedPolicy::new("permission boundary", d)),
+            boundary: boundary
+                .as_ref()
+                .map(|d| NamedPolicy::new("permission boundary", d)),
         };
         let e = evaluate(&case.request, &set);
         let text: Vec<String> = e
@@ -515,12 +586,22 @@ fn zero_etl_requirements() {
             .chain(e.near_misses.iter().map(|m| m.describe()))
             .collect();
         if e.decision != case.expect {
-            failures.push(format!("{}: expected {:?}, got {:?}\n  {}", case.name, case.expect, e.decision, text.join("\n  ")));
+            failures.push(format!(
+                "{}: expected {:?}, got {:?}\n  {}",
+                case.name,
+                case.expect,
+                e.decision,
+                text.join("\n  ")
+            ));
             continue;
         }
         for m in &case.mentions {
             if !text.iter().any(|t| t.contains(m.as_str())) {
-                failures.push(format!("{}: no mention of {m:?} in\n  {}", case.name, text.join("\n  ")));
+                failures.push(format!(
+                    "{}: no mention of {m:?} in\n  {}",
+                    case.name,
+                    text.join("\n  ")
+                ));
             }
         }
     }
@@ -530,7 +611,8 @@ fn zero_etl_requirements() {
 #[test]
 fn iam_returns_url_encoded_documents() {
     let text = serde_json::to_string(&aws_table_policy()).unwrap();
-    let encoded = percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let encoded = percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
     assert!(encoded.starts_with("%7B%22Version%22"));
     let d = PolicyDocument::parse(&encoded).unwrap();
     assert_eq!(d, PolicyDocument::from_value(&aws_table_policy()).unwrap());
