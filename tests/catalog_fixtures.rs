@@ -14,7 +14,11 @@ fn fixtures() -> PathBuf {
 
 fn report_for(file: &Path) -> Report {
     let snapshot = zetl::snapshot::load(file).unwrap_or_else(|e| panic!("{e}"));
-    run(&snapshot, &catalog_specs().expect("catalog"), &Settings::default())
+    run(
+        &snapshot,
+        &catalog_specs().expect("catalog"),
+        &Settings::default(),
+    )
 }
 
 fn status_of(report: &Report, rule: &str) -> Status {
@@ -42,7 +46,10 @@ fn every_rule_fails_on_its_failing_fixtures_and_passes_on_its_passing_ones() {
             let report = report_for(&path);
             let status = status_of(&report, &rule.id);
             if status != Status::Fail {
-                wrong.push(format!("{}: {rel} gives {status:?}, expected Fail", rule.id));
+                wrong.push(format!(
+                    "{}: {rel} gives {status:?}, expected Fail",
+                    rule.id
+                ));
                 continue;
             }
             let fixes: Vec<String> = report
@@ -64,12 +71,23 @@ fn every_rule_fails_on_its_failing_fixtures_and_passes_on_its_passing_ones() {
             }
             let status = status_of(&report_for(&path), &rule.id);
             if status != Status::Pass {
-                wrong.push(format!("{}: {rel} gives {status:?}, expected Pass", rule.id));
+                wrong.push(format!(
+                    "{}: {rel} gives {status:?}, expected Pass",
+                    rule.id
+                ));
             }
         }
     }
-    assert!(missing.is_empty(), "rules without their fixture files:\n{}", missing.join("\n"));
-    assert!(wrong.is_empty(), "rules that do not behave on their fixtures:\n{}", wrong.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "rules without their fixture files:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        wrong.is_empty(),
+        "rules that do not behave on their fixtures:\n{}",
+        wrong.join("\n")
+    );
 }
 
 fn counts(name: &str) -> (usize, usize, usize, Vec<String>) {
@@ -81,7 +99,12 @@ fn counts(name: &str) -> (usize, usize, usize, Vec<String>) {
         .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
         .map(|c| format!("{} {:?}", c.rule, c.status))
         .collect();
-    (ids(Severity::Error), ids(Severity::Warning), ids(Severity::Info), bad)
+    (
+        ids(Severity::Error),
+        ids(Severity::Warning),
+        ids(Severity::Info),
+        bad,
+    )
 }
 
 #[test]
@@ -121,5 +144,10 @@ fn every_catalog_rule_appears_once_per_pair() {
     let report = report_for(&fixtures().join("healthy/cross-account.json"));
     let catalog = Catalog::embedded().expect("catalog");
     assert_eq!(report.checks.len(), catalog.rules().len());
-    assert_eq!(report.notes.len(), 1, "only the SCP/RCP/session-policy note: {:?}", report.notes);
+    assert_eq!(
+        report.notes.len(),
+        1,
+        "only the SCP/RCP/session-policy note: {:?}",
+        report.notes
+    );
 }
