@@ -245,3 +245,14 @@ fn without_from_exits_3() {
         .code(3)
         .stderr(predicate::str::contains("--from"));
 }
+
+#[test]
+fn zc001_names_the_missing_action_and_an_existing_policy_file_that_grants_it() {
+    let (report, _) = json_report(&["--from", &fixture("rules/ZC001/fail.json")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ZC001").unwrap();
+    assert_eq!(f["evidence"]["action"], "dynamodb:DescribeContinuousBackups");
+    let file = f["evidence"]["policy_file"].as_str().unwrap();
+    assert_eq!(file, "permissions/zetl-source-readonly.json");
+    let policy = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    assert!(policy.contains("\"dynamodb:DescribeContinuousBackups\""));
+}
