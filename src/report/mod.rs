@@ -1,5 +1,79 @@
 //! Rendering findings: human (flutter-doctor style), json (the contract), sarif, markdown.
+//!
+//! Renderers only format what the [`Report`] already says; every decision (status, severity,
+//! which fix) was made by the rule runner. The one entry point is [`render`]:
+//!
+//! ```
+//! use zetl::report::{render, Format, RenderOptions};
+//! # fn show(report: &zetl::report::Report, rules: &[zetl::report::RuleSummary]) {
+//! let options = RenderOptions { color: zetl::report::color_enabled(false), ..RenderOptions::default() };
+//! print!("{}", render(report, rules, Format::Human, &options));
+//! # }
+//! ```
 
+pub mod color;
+pub mod human;
+pub mod json;
+pub mod markdown;
 pub mod model;
+pub mod sarif;
+pub mod summary_line;
 
+pub use color::color_enabled;
 pub use model::*;
+
+/// Output format of `zetl doctor --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+impl From<crate::cli::ReportFormat> for Format {
+    fn from(f: crate::cli::ReportFormat) -> Self {
+        match f {
+            crate::cli::ReportFormat::Human => Format::Human,
+            crate::cli::ReportFormat::Json => Format::Json,
+            crate::cli::ReportFormat::Sarif => Format::Sarif,
+            crate::cli::ReportFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// How the human format is drawn; the other formats ignore these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// ANSI colours; compute it with [`color_enabled`] (`--no-color`, `NO_COLOR`, terminal).
+    pub color: bool,
+    /// `-v`: also show what passing checks saw.
+    pub verbose: bool,
+    /// `-q`: only checks that did not pass, and the summary line.
+    pub quiet: bool,
+}
+
+/// Renders `report` in `format`. `rules` is the catalog (titles, sides, severities, docs);
+/// SARIF lists every rule of it. The result ends with a newline.
+pub fn render(
+    report: &Report,
+    rules: &[RuleSummary],
+    format: Format,
+    options: &RenderOptions,
+) -> String {
+    match format {
+        Format::Human => human::render(report, rules, options),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Markdown => markdown::render(report, rules),
+    }
+}
+
+/// Pretty JSON of a value that cannot fail to serialise (only string map keys); should it
+/// ever fail, the output says so as JSON rather than panicking.
+fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+        serde_json::json!({ "error": format!("could not serialise the report: {e}") }).to_string()
+    })
+}

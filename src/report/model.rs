@@ -44,6 +44,9 @@ pub struct RuleSummary {
     pub side: Side,
     pub title: String,
     pub summary: String,
+    /// AWS documentation links; the first is the rule's help link in SARIF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +116,9 @@ pub struct Check {
     /// Why skipped / unknown / suppressed (for suppressed: the suppression's reason).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What a passing check saw (`Outcome::Pass { evidence }`); shown by `doctor -v`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,220 @@
+//! `--format markdown`: a pull-request comment (GitHub-flavoured Markdown). The summary line,
+//! a table of findings, then one collapsed `<details>` per finding with its evidence and fix
+//! (commands in ```sh blocks, the policy in ```json blocks), then the notes.
+
+use std::collections::HashMap;
+
+use super::summary_line::summary_line;
+use super::{Finding, Report, RuleSummary, Severity};
+
+pub fn render(report: &Report, rules: &[RuleSummary]) -> String {
+    let rules: HashMap<&str, &RuleSummary> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut out = String::new();
+    out.push_str("## zetl doctor\n\n");
+    out.push_str(&format!("**{}**\n\n", summary_line(&report.summary)));
+    out.push_str(&format!(
+        "Source account {} → target account {}; facts collected {}.\n\n",
+        code_span(&report.accounts.source),
+        code_span(&report.accounts.target),
+        report
+            .collected_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    ));
+    let groups = by_pair(&report.findings);
+    if groups.is_empty() {
+        out.push_str("No findings.\n\n");
+    }
+    for (pair, findings) in &groups {
+        // Several pairs: one section each, so a finding's pair is never ambiguous.
+        if groups.len() > 1 {
+            match pair {
+                Some(pair) => out.push_str(&format!("### {}\n\n", code_span(pair))),
+                None => out.push_str("### Other findings\n\n"),
+            }
+        }
+        table(findings, &rules, &mut out);
+        for finding in findings {
+            details(finding, &mut out);
+        }
+    }
+    for note in &report.notes {
+        out.push_str("> [!NOTE]\n");
+        for line in note.lines() {
+            out.push_str(&format!("> {}\n", text(line)));
+        }
+        out.push('\n');
+    }
+    // One trailing newline, whatever the last block was.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Findings grouped by pair, groups in order of first appearance.
+fn by_pair(findings: &[Finding]) -> Vec<(Option<&str>, Vec<&Finding>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = Vec::new();
+    let mut index: HashMap<Option<&str>, usize> = HashMap::new();
+    for finding in findings {
+        let pair = finding.pair.as_deref();
+        let i = *index.entry(pair).or_insert_with(|| {
+            groups.push((pair, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(finding);
+    }
+    groups
+}
+
+fn table(findings: &[&Finding], rules: &HashMap<&str, &RuleSummary>, out: &mut String) {
+    out.push_str("| Severity | Rule | Resource | Message |\n");
+    out.push_str("| --- | --- | --- | --- |\n");
+    for f in findings {
+        let rule = match rules.get(f.rule.as_str()) {
+            Some(r) => format!("{} {}", code_span(&f.rule), text(&r.slug)),
+            None => code_span(&f.rule),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            severity_label(f.severity),
+            cell(&rule),
+            cell(&code_span(&f.resource)),
+            cell(&text(&f.message)),
+        ));
+    }
+    out.push('\n');
+}
+
+fn details(finding: &Finding, out: &mut String) {
+    out.push_str(&format!(
+        "<details>\n<summary><code>{}</code> {}</summary>\n\n",
+        html(&finding.rule),
+        html(&finding.message)
+    ));
+    out.push_str(&format!("Resource: {}\n\n", code_span(&finding.resource)));
+    let evidence_is_empty = match &finding.evidence {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    if !evidence_is_empty {
+        out.push_str("Evidence:\n\n");
+        fenced("json", &super::to_pretty_json(&finding.evidence), out);
+    }
+    match &finding.fix {
+        Some(fix) => {
+            out.push_str(&format!("**Fix:** {}\n\n", text(&fix.summary)));
+            if !fix.commands.is_empty() {
+                fenced("sh", &fix.commands.join("\n"), out);
+            }
+            if let Some(policy) = &fix.policy {
+                out.push_str("Complete policy to apply:\n\n");
+                fenced("json", &super::to_pretty_json(policy), out);
+            }
+        }
+        None => out.push_str("No automatic fix.\n\n"),
+    }
+    out.push_str("</details>\n\n");
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "❌ error",
+        Severity::Warning => "⚠️ warning",
+        Severity::Info => "ℹ️ info",
+    }
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside it.
+fn fenced(lang: &str, body: &str, out: &mut String) {
+    let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
+    out.push_str(&format!("{fence}{lang}\n{body}\n{fence}\n\n"));
+}
+
+/// An inline code span that survives backticks in its content.
+fn code_span(s: &str) -> String {
+    let ticks = "`".repeat(longest_backtick_run(s) + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{}{pad}{ticks}", s.replace('\n', " "))
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// Plain text with Markdown and HTML punctuation escaped, so facts render as written.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A table cell: pipes escaped (also inside code spans) and line breaks as `<br>`.
+fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_backslash = false;
+    for c in s.chars() {
+        if c == '|' && !prev_backslash {
+            out.push('\\');
+        }
+        prev_backslash = c == '\\' && !prev_backslash;
+        out.push(c);
+    }
+    out.replace("\r\n", "<br>").replace('\n', "<br>")
+}
+
+/// Text inside HTML elements (`<summary>`).
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_in_the_content() {
+        let mut out = String::new();
+        fenced("sh", "echo ```", &mut out);
+        assert_eq!(out, "````sh\necho ```\n````\n\n");
+        let mut out = String::new();
+        fenced("json", "{}", &mut out);
+        assert_eq!(out, "```json\n{}\n```\n\n");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code_span("arn:aws:s3:::b"), "`arn:aws:s3:::b`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn text_and_cells_escape_what_markdown_would_interpret() {
+        assert_eq!(text("s3:* on b/*"), "s3:\\* on b/\\*");
+        assert_eq!(text("<img>"), "\\<img\\>");
+        assert_eq!(cell("a|b\nc"), "a\\|b<br>c");
+        assert_eq!(cell(&text("a|b")), "a\\|b");
+        assert_eq!(cell("`x|y`"), "`x\\|y`");
+    }
+
+    #[test]
+    fn summary_text_is_html_escaped() {
+        assert_eq!(html("a <b> & c"), "a &lt;b&gt; &amp; c");
+    }
+}
