@@ -249,10 +249,30 @@ fn without_from_exits_3() {
 #[test]
 fn zc001_names_the_missing_action_and_an_existing_policy_file_that_grants_it() {
     let (report, _) = json_report(&["--from", &fixture("rules/ZC001/fail.json")]);
-    let f = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ZC001").unwrap();
-    assert_eq!(f["evidence"]["action"], "dynamodb:DescribeContinuousBackups");
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZC001")
+        .unwrap();
+    assert_eq!(
+        f["evidence"]["action"],
+        "dynamodb:DescribeContinuousBackups"
+    );
     let file = f["evidence"]["policy_file"].as_str().unwrap();
     assert_eq!(file, "permissions/zetl-source-readonly.json");
     let policy = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
     assert!(policy.contains("\"dynamodb:DescribeContinuousBackups\""));
+}
+
+#[test]
+fn default_human_format_shows_the_failing_rule_and_its_fix_without_colour() {
+    doctor(&["--from", &fixture("demo/cross-account.json"), "--no-color"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("ZS002")
+                .and(predicate::str::contains("update-continuous-backups"))
+                .and(predicate::str::contains("\u{1b}[").not()),
+        );
 }

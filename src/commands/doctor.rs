@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::cli::{DoctorArgs, FailOn, ReportFormat, SetupArgs};
 use crate::commands::{CliError, Exit};
 use crate::config::{self, Config, ConfigFailOn, ConfigFormat};
-use crate::report::{Report, Severity, Status};
+use crate::report::{color_enabled, Format, RenderOptions, Report, Severity, Status};
 use crate::rules::runner::{RuleSpec, Settings, Suppression};
 use crate::snapshot::{self, Pair, Snapshot};
 
@@ -58,25 +58,21 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
     Ok(gate(&report, options.fail_on, options.allow_unknown))
 }
 
-fn render(report: &Report, options: &Options, _args: &DoctorArgs) -> Result<String, CliError> {
-    match options.format {
-        ReportFormat::Json => serde_json::to_string_pretty(report)
-            .map(|s| s + "\n")
-            .map_err(|e| CliError::usage(format!("cannot serialise the report: {e}"))),
-        other => Err(CliError::usage(format!(
-            "--format {} is not available in this build yet; use --format json",
-            format_name(other)
-        ))),
-    }
-}
-
-fn format_name(f: ReportFormat) -> &'static str {
-    match f {
-        ReportFormat::Human => "human",
-        ReportFormat::Json => "json",
-        ReportFormat::Sarif => "sarif",
-        ReportFormat::Markdown => "markdown",
-    }
+fn render(report: &Report, options: &Options, args: &DoctorArgs) -> Result<String, CliError> {
+    let catalog =
+        crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    let render_options = RenderOptions {
+        // Colour only for a terminal on stdout (never into --output files).
+        color: args.output.is_none() && color_enabled(args.no_color),
+        verbose: args.verbose,
+        quiet: args.quiet,
+    };
+    Ok(crate::report::render(
+        report,
+        &catalog.summaries(),
+        Format::from(options.format),
+        &render_options,
+    ))
 }
 
 /// The exit code: 1 when a finding reaches `--fail-on`, or when a check could not run and
@@ -159,6 +155,7 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
             .target_profile
             .clone()
             .or_else(|| setup.profile.clone()),
+        pass_evidence: args.verbose,
     };
     Ok(Options {
         format,

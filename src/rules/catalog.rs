@@ -125,6 +125,7 @@ impl Rule {
             side: self.side,
             title: self.title.clone(),
             summary: self.summary.clone(),
+            docs: self.docs.clone(),
         }
     }
 }

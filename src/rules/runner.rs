@@ -89,6 +89,8 @@ pub struct Settings {
     /// (empty for snapshots collected without one).
     pub source_profile: Option<String>,
     pub target_profile: Option<String>,
+    /// Keep what passing checks saw in the report (`doctor -v`).
+    pub pass_evidence: bool,
 }
 
 pub const DEFAULT_CREATING_THRESHOLD_MINUTES: u32 = 30;
@@ -103,6 +105,7 @@ impl Default for Settings {
             severity_overrides: BTreeMap::new(),
             source_profile: None,
             target_profile: None,
+            pass_evidence: false,
         }
     }
 }
@@ -251,6 +254,7 @@ fn run_pair(
             status: Status::Pass,
             pair: label.clone(),
             reason: None,
+            evidence: None,
         };
         if !settings.selects(&rule.id) {
             check.status = Status::Skipped;
@@ -259,7 +263,11 @@ fn run_pair(
             continue;
         }
         match outcome {
-            Outcome::Pass { .. } => {}
+            Outcome::Pass { evidence } => {
+                if settings.pass_evidence {
+                    check.evidence = Some(evidence);
+                }
+            }
             Outcome::Skipped { reason } => {
                 check.status = Status::Skipped;
                 check.reason = Some(reason);
