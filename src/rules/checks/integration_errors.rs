@@ -65,8 +65,13 @@ const PATTERNS: &[Pattern] = &[
         all: &["sts:assumerole"],
         rules: &["ZT008", "ZT009"],
     },
+    // "assumed-role/..." appears in every session ARN, so only explicit assume failures count.
     Pattern {
-        all: &["assume", "role"],
+        all: &["unable to assume"],
+        rules: &["ZT008", "ZT009"],
+    },
+    Pattern {
+        all: &["cannot assume"],
         rules: &["ZT008", "ZT009"],
     },
     Pattern {
@@ -80,10 +85,6 @@ const PATTERNS: &[Pattern] = &[
     Pattern {
         all: &["bucket"],
         rules: &["ZT003", "ZT010"],
-    },
-    Pattern {
-        all: &["role", "s3"],
-        rules: &["ZT010"],
     },
     Pattern {
         all: &["glue:createtable"],
