@@ -57,7 +57,7 @@ fn run(rule: &str, snap: &Snapshot) -> Outcome {
             target: Some("tgt".into()),
         },
     );
-    check(&scope, embedded())
+    check(&scope, embedded().unwrap())
 }
 
 fn problems(o: Outcome) -> Vec<crate::rules::Problem> {
@@ -821,7 +821,7 @@ fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
 fn generate_on_the_healthy_setup_changes_nothing() {
     let snap = snapshot(&[]);
     let scope = Scope::new(&snap, &snap.setup.pairs[0], Profiles::default());
-    let docs: Vec<_> = super::generate::generate(&scope, embedded())
+    let docs: Vec<_> = super::generate::generate(&scope, embedded().unwrap())
         .into_iter()
         .map(|d| d.unwrap())
         .collect();
@@ -842,7 +842,7 @@ fn generate_on_the_healthy_setup_changes_nothing() {
     assert_eq!(table["Statement"], json!([healthy_table_statement()]));
     let again = snapshot(&[json!({"tables": {TABLE: {"resource_policy": {"policy": table}}}})]);
     let scope = Scope::new(&again, &again.setup.pairs[0], Profiles::default());
-    let docs2 = super::generate::generate(&scope, embedded());
+    let docs2 = super::generate::generate(&scope, embedded().unwrap());
     assert_eq!(&docs2[0].as_ref().unwrap().policy, table);
     // The catalog policy names the creator and Glue.
     let catalog = docs[1].policy.to_string();
