@@ -154,7 +154,9 @@ pub fn parse(text: &str) -> Result<Config, String> {
             ));
         }
         if s.reason.trim().is_empty() {
-            return Err(format!("suppress[{i}].reason: a suppression needs a reason"));
+            return Err(format!(
+                "suppress[{i}].reason: a suppression needs a reason"
+            ));
         }
         if let Some(r) = &s.resource {
             if !r.starts_with("arn:") {
@@ -169,7 +171,9 @@ pub fn parse(text: &str) -> Result<Config, String> {
     }
     for (name, list) in [("only", &config.only), ("skip", &config.skip)] {
         if let Some(bad) = list.iter().find(|s| !is_selector(s)) {
-            return Err(format!("{name}: {bad:?} is neither a rule ID nor a family (ZS, ZT, ZP, ZI, ZC)"));
+            return Err(format!(
+                "{name}: {bad:?} is neither a rule ID nor a family (ZS, ZT, ZP, ZI, ZC)"
+            ));
         }
     }
     Ok(config)
@@ -178,7 +182,10 @@ pub fn parse(text: &str) -> Result<Config, String> {
 /// `ZS002`: two capital letters and three digits.
 pub fn is_rule_id(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 5 && b[0] == b'Z' && b[1].is_ascii_uppercase() && b[2..].iter().all(u8::is_ascii_digit)
+    b.len() == 5
+        && b[0] == b'Z'
+        && b[1].is_ascii_uppercase()
+        && b[2..].iter().all(u8::is_ascii_digit)
 }
 
 /// A rule ID or a family prefix (`ZS`), case-insensitive.

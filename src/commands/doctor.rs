@@ -28,7 +28,8 @@ pub fn run(args: DoctorArgs) -> Result<Exit, CliError> {
 
 /// The doctor with a given rule list (the catalog in production).
 pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliError> {
-    let loaded = config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let loaded =
+        config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
     let options = options(&args, loaded)?;
     let Some(from) = &args.from else {
         return Err(CliError::Collection(
@@ -36,7 +37,8 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
         ));
     };
     let mut snapshot = snapshot::load(from).map_err(|e| CliError::usage(e.to_string()))?;
-    apply_setup_overrides(&mut snapshot, &options.setup).map_err(|m| CliError::usage(format!("{}: {m}", from.display())))?;
+    apply_setup_overrides(&mut snapshot, &options.setup)
+        .map_err(|m| CliError::usage(format!("{}: {m}", from.display())))?;
     let mut report = crate::rules::run(&snapshot, rules, &options.settings);
     report.source_file = Some(
         options
@@ -48,8 +50,9 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
     );
     let text = render(&report, &options, &args)?;
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| CliError::usage(format!("{}: cannot write the report: {e}", path.display())))?,
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            CliError::usage(format!("{}: cannot write the report: {e}", path.display()))
+        })?,
         None => print!("{text}"),
     }
     Ok(gate(&report, options.fail_on, options.allow_unknown))
@@ -125,7 +128,11 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
     });
     let setup = merge_setup(&args.setup, &config);
     let pick = |flag: &Vec<String>, file: &Vec<String>| -> Vec<String> {
-        if flag.is_empty() { file.clone() } else { flag.clone() }
+        if flag.is_empty() {
+            file.clone()
+        } else {
+            flag.clone()
+        }
     };
     let settings = Settings {
         creating_threshold_minutes: args
@@ -144,8 +151,14 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
             })
             .collect(),
         severity_overrides: config.severity.clone(),
-        source_profile: setup.source_profile.clone().or_else(|| setup.profile.clone()),
-        target_profile: setup.target_profile.clone().or_else(|| setup.profile.clone()),
+        source_profile: setup
+            .source_profile
+            .clone()
+            .or_else(|| setup.profile.clone()),
+        target_profile: setup
+            .target_profile
+            .clone()
+            .or_else(|| setup.profile.clone()),
     };
     Ok(Options {
         format,
@@ -187,17 +200,43 @@ fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
 pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &SetupArgs) -> Result<(), String> {
     let source = snapshot.accounts.source.clone();
     let target = snapshot.accounts.target.clone();
-    let src_region = setup.source_region.clone().or(setup.region.clone()).unwrap_or(source.region.clone());
-    let tgt_region = setup.target_region.clone().or(setup.region.clone()).unwrap_or(target.region.clone());
+    let src_region = setup
+        .source_region
+        .clone()
+        .or(setup.region.clone())
+        .unwrap_or(source.region.clone());
+    let tgt_region = setup
+        .target_region
+        .clone()
+        .or(setup.region.clone())
+        .unwrap_or(target.region.clone());
     let table = setup
         .source_table
         .as_deref()
-        .map(|t| complete_arn(t, "dynamodb", &src_region, &source.id, "table/", "--source-table"))
+        .map(|t| {
+            complete_arn(
+                t,
+                "dynamodb",
+                &src_region,
+                &source.id,
+                "table/",
+                "--source-table",
+            )
+        })
         .transpose()?;
     let database = setup
         .target_database
         .as_deref()
-        .map(|d| complete_arn(d, "glue", &tgt_region, &target.id, "database/", "--target-database"))
+        .map(|d| {
+            complete_arn(
+                d,
+                "glue",
+                &tgt_region,
+                &target.id,
+                "database/",
+                "--target-database",
+            )
+        })
         .transpose()?;
     let role = setup
         .target_role
@@ -244,30 +283,44 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &SetupArgs) -> Resu
     }
     let s = &mut snapshot.setup;
     s.source_principal = setup.source_principal.clone().or(s.source_principal.take());
-    s.console_principal = setup.console_principal.clone().or(s.console_principal.take());
+    s.console_principal = setup
+        .console_principal
+        .clone()
+        .or(s.console_principal.take());
     s.target_principal = setup.target_principal.clone().or(s.target_principal.take());
     Ok(())
 }
 
 /// A name becomes `arn:aws:SERVICE:REGION:ACCOUNT:PREFIXname`; an ARN must be of that service.
-fn complete_arn(value: &str, service: &str, region: &str, account: &str, prefix: &str, flag: &str) -> Result<String, String> {
+fn complete_arn(
+    value: &str,
+    service: &str,
+    region: &str,
+    account: &str,
+    prefix: &str,
+    flag: &str,
+) -> Result<String, String> {
     if value.starts_with("arn:") {
-        let ok = crate::rules::pair::split_arn(value)
-            .is_some_and(|p| {
-                p[2] == service
-                    && p[4].len() == 12
-                    && (p[5].starts_with(prefix)
-                        || (service == "glue" && p[5].starts_with("catalog/s3tablescatalog")))
-            });
+        let ok = crate::rules::pair::split_arn(value).is_some_and(|p| {
+            p[2] == service
+                && p[4].len() == 12
+                && (p[5].starts_with(prefix)
+                    || (service == "glue" && p[5].starts_with("catalog/s3tablescatalog")))
+        });
         if !ok {
-            return Err(format!("{flag} {value:?} is not a {service} {} ARN", prefix.trim_end_matches('/')));
+            return Err(format!(
+                "{flag} {value:?} is not a {service} {} ARN",
+                prefix.trim_end_matches('/')
+            ));
         }
         return Ok(value.to_string());
     }
     if value.is_empty() || value.contains(':') || value.contains('/') {
         return Err(format!("{flag} {value:?} is neither an ARN nor a name"));
     }
-    Ok(format!("arn:aws:{service}:{region}:{account}:{prefix}{value}"))
+    Ok(format!(
+        "arn:aws:{service}:{region}:{account}:{prefix}{value}"
+    ))
 }
 
 /// A role name is looked up in the snapshot (so its path is kept), else made an ARN.
@@ -279,12 +332,16 @@ fn complete_role(value: &str, snapshot: &Snapshot, account: &str) -> Result<Stri
         return Ok(value.to_string());
     }
     if value.is_empty() || value.contains(':') {
-        return Err(format!("--target-role {value:?} is neither an ARN nor a name"));
+        return Err(format!(
+            "--target-role {value:?} is neither an ARN nor a name"
+        ));
     }
     let suffix = format!("/{value}");
     let known = snapshot
         .principals
         .keys()
         .find(|k| k.starts_with(&format!("arn:aws:iam::{account}:role/")) && k.ends_with(&suffix));
-    Ok(known.cloned().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{value}")))
+    Ok(known
+        .cloned()
+        .unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{value}")))
 }

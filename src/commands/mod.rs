@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::Command;
 
+pub mod doctor;
 pub mod exit;
 pub mod explain;
 pub mod rules;
@@ -13,7 +14,7 @@ pub use exit::{CliError, Exit};
 
 pub fn run(command: Command) -> Result<Exit, CliError> {
     match command {
-        Command::Doctor(_) => Err(CliError::not_yet("zetl doctor")),
+        Command::Doctor(args) => doctor::run(*args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Policy(crate::cli::PolicyCommand::Simulate(_)) => {

@@ -10,4 +10,10 @@ pub mod runner;
 
 pub use outcome::{Outcome, Problem};
 pub use pair::{FoundIntegration, IntegrationOrigin, Location, PairFacts};
-pub use runner::{run, CheckContext, CheckFn, FixTemplate, RuleSpec, Settings, Suppression};
+pub use runner::{run, CheckContext, CheckFn, RuleSpec, Settings, Suppression};
+
+/// The embedded catalog as the runner sees it.
+pub fn catalog_specs() -> Result<Vec<RuleSpec>, String> {
+    let catalog = catalog::Catalog::embedded().map_err(|e| e.to_string())?;
+    Ok(catalog.rules().iter().map(RuleSpec::from).collect())
+}

@@ -30,6 +30,34 @@ pub struct RuleSpec {
     pub fixes: BTreeMap<String, FixTemplate>,
 }
 
+impl From<&super::catalog::Rule> for RuleSpec {
+    fn from(r: &super::catalog::Rule) -> Self {
+        let mut fixes = BTreeMap::new();
+        if let Some(fix) = &r.fix {
+            let convert = |t: &super::catalog::FixTemplate| FixTemplate {
+                summary: t.summary.clone(),
+                commands: t.commands.clone(),
+            };
+            if let Some(d) = &fix.default {
+                fixes.insert(String::new(), convert(d));
+            }
+            for (name, t) in &fix.variants {
+                fixes.insert(name.clone(), convert(t));
+            }
+        }
+        RuleSpec {
+            id: r.id.clone(),
+            slug: r.slug.clone(),
+            severity: r.severity,
+            side: r.side,
+            title: r.title.clone(),
+            depends_on: r.depends_on.clone(),
+            messages: r.messages.clone(),
+            fixes,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FixTemplate {
     pub summary: String,
@@ -176,23 +204,24 @@ fn evaluate(
         let blocked = rule.depends_on.iter().find(|dep| {
             matches!(earlier.get(*dep), Some(Outcome::Fail(_))) || dependency_skipped.contains(*dep)
         });
-        let outcome = if facts.s3_tables_target && GENERAL_PURPOSE_BUCKET_RULES.contains(&rule.id.as_str()) {
-            Outcome::skipped("S3 Tables target: this rule is about a general-purpose S3 bucket")
-        } else if let Some(dep) = blocked {
-            dependency_skipped.insert(rule.id.clone());
-            Outcome::skipped(format!("{dep} failed: {} needs what it checks", rule.id))
-        } else {
-            let ctx = CheckContext {
-                settings,
-                rules,
-                earlier: &earlier,
-                selected: &selected,
+        let outcome =
+            if facts.s3_tables_target && GENERAL_PURPOSE_BUCKET_RULES.contains(&rule.id.as_str()) {
+                Outcome::skipped("S3 Tables target: this rule is about a general-purpose S3 bucket")
+            } else if let Some(dep) = blocked {
+                dependency_skipped.insert(rule.id.clone());
+                Outcome::skipped(format!("{dep} failed: {} needs what it checks", rule.id))
+            } else {
+                let ctx = CheckContext {
+                    settings,
+                    rules,
+                    earlier: &earlier,
+                    selected: &selected,
+                };
+                match checks::lookup(&rule.id) {
+                    Some(check) => check(facts, &ctx),
+                    None => Outcome::unknown("not implemented", None),
+                }
             };
-            match checks::lookup(&rule.id) {
-                Some(check) => check(facts, &ctx),
-                None => Outcome::unknown("not implemented", None),
-            }
-        };
         earlier.insert(rule.id.clone(), outcome);
     }
     earlier
@@ -458,7 +487,11 @@ fn finding(
 
 /// The problem's fix: its `[fix.<variant>]` (falling back to `[fix]`), filled in, plus the
 /// check's extra commands and policy.
-pub fn render_fix(rule: &RuleSpec, problem: &Problem, params: &BTreeMap<String, String>) -> Option<Fix> {
+pub fn render_fix(
+    rule: &RuleSpec,
+    problem: &Problem,
+    params: &BTreeMap<String, String>,
+) -> Option<Fix> {
     let template = problem
         .fix_variant
         .as_deref()
@@ -472,21 +505,33 @@ pub fn render_fix(rule: &RuleSpec, problem: &Problem, params: &BTreeMap<String, 
         .unwrap_or_default();
     commands.extend(problem.extra_commands.iter().cloned());
     Some(Fix {
-        summary: template.map(|t| fill(&t.summary, params)).unwrap_or_default(),
+        summary: template
+            .map(|t| fill(&t.summary, params))
+            .unwrap_or_default(),
         commands,
         policy: problem.fix_policy.clone(),
     })
 }
 
 /// A problem's fix as the report would show it (ZI001 repeats the linked rules' fixes).
-pub fn problem_fix(facts: &PairFacts<'_>, rule: &RuleSpec, problem: &Problem, settings: &Settings) -> Option<Fix> {
+pub fn problem_fix(
+    facts: &PairFacts<'_>,
+    rule: &RuleSpec,
+    problem: &Problem,
+    settings: &Settings,
+) -> Option<Fix> {
     let mut params = pair_params(facts, rule.side, settings);
     params.extend(problem.params.clone());
     render_fix(rule, problem, &params)
 }
 
 /// A problem's message as the report would show it.
-pub fn problem_message(facts: &PairFacts<'_>, rule: &RuleSpec, problem: &Problem, settings: &Settings) -> String {
+pub fn problem_message(
+    facts: &PairFacts<'_>,
+    rule: &RuleSpec,
+    problem: &Problem,
+    settings: &Settings,
+) -> String {
     let mut params = pair_params(facts, rule.side, settings);
     params.extend(problem.params.clone());
     rule.messages

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use crate::report::Side;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::{CheckContext, CheckFn};
-use crate::report::Side;
 
 pub const CHECKS: &[(&str, CheckFn)] = &[("ZC001", zc001_unknown_facts)];
 
@@ -26,7 +26,10 @@ fn source_side(action: &str, side: Option<Side>) -> bool {
     if action.starts_with("dynamodb:") || action == "glue:describeintegrations" {
         return true;
     }
-    if action.starts_with("s3:") || action.starts_with("lakeformation:") || action.starts_with("glue:") {
+    if action.starts_with("s3:")
+        || action.starts_with("lakeformation:")
+        || action.starts_with("glue:")
+    {
         return false;
     }
     matches!(side, Some(Side::Source))
@@ -40,11 +43,18 @@ fn zc001_unknown_facts(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome
         if !ctx.selected.contains(rule_id) || rule_id == "ZC001" {
             continue;
         }
-        let Outcome::Unknown { reason, missing_action } = outcome else {
+        let Outcome::Unknown {
+            reason,
+            missing_action,
+        } = outcome
+        else {
             continue;
         };
         match missing_action {
-            Some(action) => by_action.entry(action.clone()).or_default().push(rule_id.clone()),
+            Some(action) => by_action
+                .entry(action.clone())
+                .or_default()
+                .push(rule_id.clone()),
             None => problems.push(
                 Problem::new("not_verifiable", facts.label())
                     .param("rule", rule_id.clone())

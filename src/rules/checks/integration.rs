@@ -43,7 +43,9 @@ const DEFAULT_REFRESH_INTERVAL: &str = "15";
 fn integration<'s>(facts: &PairFacts<'s>) -> Result<&'s Integration, Outcome> {
     match &facts.integration {
         Fact::Unknown(u) => Err(Outcome::from_unknown_fact("glue:DescribeIntegrations", u)),
-        Fact::Known(None) => Err(Outcome::skipped("no integration exists yet for this pair (ZI007)")),
+        Fact::Known(None) => Err(Outcome::skipped(
+            "no integration exists yet for this pair (ZI007)",
+        )),
         Fact::Known(Some(found)) => Ok(found.integration),
     }
 }
@@ -135,15 +137,22 @@ fn create_options(i: &Integration) -> String {
     if let Some(k) = &i.kms_key_id {
         out.push_str(&format!(" --kms-key-id {k}"));
     }
-    let interval = i.refresh_interval.as_deref().unwrap_or(DEFAULT_REFRESH_INTERVAL);
+    let interval = i
+        .refresh_interval
+        .as_deref()
+        .unwrap_or(DEFAULT_REFRESH_INTERVAL);
     out.push_str(&format!(" --integration-config RefreshInterval={interval}"));
     out
 }
 
 fn integration_name(i: &Integration) -> String {
-    i.integration_name
-        .clone()
-        .unwrap_or_else(|| i.integration_arn.rsplit(':').next().unwrap_or_default().to_string())
+    i.integration_name.clone().unwrap_or_else(|| {
+        i.integration_arn
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    })
 }
 
 /// Whether the table policy pins this integration's ARN in a condition (a recreated
@@ -156,7 +165,9 @@ fn policy_names(facts: &PairFacts<'_>, integration_arn: &str) -> bool {
         Value::String(s) => s.clone(),
         v => v.to_string(),
     };
-    let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().to_string();
+    let decoded = percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .to_string();
     text.contains(integration_arn) || decoded.contains(integration_arn)
 }
 
@@ -170,7 +181,9 @@ fn recreate_problem(key: &str, facts: &PairFacts<'_>, i: &Integration) -> Proble
         .param("integration_target", i.target_arn.clone())
         .param("create_options", create_options(i));
     if policy_names(facts, &i.integration_arn) {
-        p = p.fix_variant("source_arn_pinned").param("old_integration_arn", i.integration_arn.clone());
+        p = p
+            .fix_variant("source_arn_pinned")
+            .param("old_integration_arn", i.integration_arn.clone());
     }
     p
 }
@@ -183,7 +196,11 @@ fn zi002_failed(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     if i.status != "FAILED" {
         return Outcome::pass(status_evidence(i));
     }
-    let errors: Vec<&str> = i.errors.iter().filter_map(|e| e.error_message.as_deref()).collect();
+    let errors: Vec<&str> = i
+        .errors
+        .iter()
+        .filter_map(|e| e.error_message.as_deref())
+        .collect();
     Outcome::fail(recreate_problem("fail", facts, i).evidence(json!({
         "integration_arn": i.integration_arn,
         "status": i.status,
@@ -205,7 +222,10 @@ fn zi003_creating_too_long(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Out
         return Outcome::pass(status_evidence(i));
     }
     let Some(created) = i.create_time else {
-        return Outcome::unknown("the integration is CREATING and its CreateTime is not known", None);
+        return Outcome::unknown(
+            "the integration is CREATING and its CreateTime is not known",
+            None,
+        );
     };
     let minutes = minutes_since(facts.now(), created);
     let threshold = ctx.settings.creating_threshold_minutes;
@@ -253,7 +273,9 @@ fn zi005_role_differs(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     };
     let property = match facts.resource_property() {
         Fact::Known(p) => p,
-        Fact::Unknown(u) => return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u),
+        Fact::Unknown(u) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u)
+        }
     };
     let configured = property.and_then(|p| p.role_arn.clone());
     let evidence = json!({"integration_arn": i.integration_arn, "configured_role": configured, "expected_role": wanted});
@@ -274,8 +296,14 @@ fn zi006_replication_timing(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outc
         Ok(i) => i,
         Err(o) => return o,
     };
-    let interval = i.refresh_interval.clone().unwrap_or_else(|| DEFAULT_REFRESH_INTERVAL.to_string());
-    let last_sync = i.last_sync.as_ref().and_then(|f| f.known().copied().flatten());
+    let interval = i
+        .refresh_interval
+        .clone()
+        .unwrap_or_else(|| DEFAULT_REFRESH_INTERVAL.to_string());
+    let last_sync = i
+        .last_sync
+        .as_ref()
+        .and_then(|f| f.known().copied().flatten());
     let evidence = json!({
         "integration_arn": i.integration_arn,
         "status": i.status,
@@ -289,12 +317,23 @@ fn zi006_replication_timing(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outc
         .param("refresh_interval", interval)
         .param("status", i.status.clone());
     let problem = if i.status != "ACTIVE" {
-        Problem { message_key: "not_active".into(), ..base }
+        Problem {
+            message_key: "not_active".into(),
+            ..base
+        }
     } else if let Some(t) = last_sync {
-        Problem { message_key: "active_synced".into(), ..base }.param("last_sync", t.to_rfc3339())
+        Problem {
+            message_key: "active_synced".into(),
+            ..base
+        }
+        .param("last_sync", t.to_rfc3339())
     } else if matches!(i.last_sync, Some(Fact::Known(None))) {
         let created = i.create_time.map(|t| t.to_rfc3339()).unwrap_or_default();
-        Problem { message_key: "active_not_synced".into(), ..base }.param("create_time", created)
+        Problem {
+            message_key: "active_not_synced".into(),
+            ..base
+        }
+        .param("create_time", created)
     } else {
         base
     };
@@ -306,7 +345,13 @@ fn suggested_name(facts: &PairFacts<'_>) -> String {
     let raw = format!("{}-to-{}", facts.table_name, facts.database_name);
     let mut name: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     name.truncate(128);
     name
@@ -330,7 +375,10 @@ fn zi008_table_properties(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcom
     }
     let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
         return Outcome::unknown(
-            format!("the snapshot has no integration table properties entry for {}", facts.database_arn),
+            format!(
+                "the snapshot has no integration table properties entry for {}",
+                facts.database_arn
+            ),
             Some("glue:GetIntegrationTableProperties".into()),
         );
     };

@@ -9,37 +9,130 @@ struct Pattern {
 }
 
 const PATTERNS: &[Pattern] = &[
-    Pattern { all: &["point in time recovery"], rules: &["ZS002"] },
-    Pattern { all: &["pointintimerecovery"], rules: &["ZS002"] },
-    Pattern { all: &["pitr"], rules: &["ZS002"] },
-    Pattern { all: &["target glue database not found"], rules: &["ZT001", "ZI004"] },
-    Pattern { all: &["database", "not found"], rules: &["ZT001", "ZI004"] },
-    Pattern { all: &["lake formation"], rules: &["ZT014"] },
-    Pattern { all: &["lakeformation"], rules: &["ZT014"] },
-    Pattern { all: &["dynamodb:"], rules: &["ZS003", "ZS005", "ZS007", "ZS004"] },
-    Pattern { all: &["resource-based policy", "table"], rules: &["ZS003", "ZS005", "ZS007", "ZS004"] },
-    Pattern { all: &["resource policy", "dynamodb"], rules: &["ZS003", "ZS005", "ZS007", "ZS004"] },
-    Pattern { all: &["kms", "dynamodb"], rules: &["ZS008", "ZS009", "ZS011"] },
-    Pattern { all: &["kms", "table"], rules: &["ZS008", "ZS009", "ZS011"] },
-    Pattern { all: &["kms"], rules: &["ZT015", "ZT017", "ZS009"] },
-    Pattern { all: &["sts:assumerole"], rules: &["ZT008", "ZT009"] },
-    Pattern { all: &["assume", "role"], rules: &["ZT008", "ZT009"] },
-    Pattern { all: &["s3:"], rules: &["ZT010"] },
-    Pattern { all: &["s3", "access denied"], rules: &["ZT010"] },
-    Pattern { all: &["bucket"], rules: &["ZT003", "ZT010"] },
-    Pattern { all: &["role", "s3"], rules: &["ZT010"] },
-    Pattern { all: &["glue:createtable"], rules: &["ZT011"] },
-    Pattern { all: &["glue:updatetable"], rules: &["ZT011"] },
-    Pattern { all: &["glue:gettable"], rules: &["ZT011"] },
-    Pattern { all: &["glue:getdatabase"], rules: &["ZT011"] },
-    Pattern { all: &["glue:deletetable"], rules: &["ZT011"] },
-    Pattern { all: &["authorizeinboundintegration"], rules: &["ZT004", "ZT006"] },
-    Pattern { all: &["createinboundintegration"], rules: &["ZT004", "ZT005", "ZP002", "ZP003"] },
-    Pattern { all: &["catalog", "policy"], rules: &["ZT004", "ZT006"] },
-    Pattern { all: &["logs:"], rules: &["ZT012"] },
-    Pattern { all: &["cloudwatch"], rules: &["ZT012"] },
-    Pattern { all: &["resource property"], rules: &["ZT013", "ZI005"] },
-    Pattern { all: &["target role"], rules: &["ZT008", "ZT013", "ZT010", "ZT011"] },
+    Pattern {
+        all: &["point in time recovery"],
+        rules: &["ZS002"],
+    },
+    Pattern {
+        all: &["pointintimerecovery"],
+        rules: &["ZS002"],
+    },
+    Pattern {
+        all: &["pitr"],
+        rules: &["ZS002"],
+    },
+    Pattern {
+        all: &["target glue database not found"],
+        rules: &["ZT001", "ZI004"],
+    },
+    Pattern {
+        all: &["database", "not found"],
+        rules: &["ZT001", "ZI004"],
+    },
+    Pattern {
+        all: &["lake formation"],
+        rules: &["ZT014"],
+    },
+    Pattern {
+        all: &["lakeformation"],
+        rules: &["ZT014"],
+    },
+    Pattern {
+        all: &["dynamodb:"],
+        rules: &["ZS003", "ZS005", "ZS007", "ZS004"],
+    },
+    Pattern {
+        all: &["resource-based policy", "table"],
+        rules: &["ZS003", "ZS005", "ZS007", "ZS004"],
+    },
+    Pattern {
+        all: &["resource policy", "dynamodb"],
+        rules: &["ZS003", "ZS005", "ZS007", "ZS004"],
+    },
+    Pattern {
+        all: &["kms", "dynamodb"],
+        rules: &["ZS008", "ZS009", "ZS011"],
+    },
+    Pattern {
+        all: &["kms", "table"],
+        rules: &["ZS008", "ZS009", "ZS011"],
+    },
+    Pattern {
+        all: &["kms"],
+        rules: &["ZT015", "ZT017", "ZS009"],
+    },
+    Pattern {
+        all: &["sts:assumerole"],
+        rules: &["ZT008", "ZT009"],
+    },
+    Pattern {
+        all: &["assume", "role"],
+        rules: &["ZT008", "ZT009"],
+    },
+    Pattern {
+        all: &["s3:"],
+        rules: &["ZT010"],
+    },
+    Pattern {
+        all: &["s3", "access denied"],
+        rules: &["ZT010"],
+    },
+    Pattern {
+        all: &["bucket"],
+        rules: &["ZT003", "ZT010"],
+    },
+    Pattern {
+        all: &["role", "s3"],
+        rules: &["ZT010"],
+    },
+    Pattern {
+        all: &["glue:createtable"],
+        rules: &["ZT011"],
+    },
+    Pattern {
+        all: &["glue:updatetable"],
+        rules: &["ZT011"],
+    },
+    Pattern {
+        all: &["glue:gettable"],
+        rules: &["ZT011"],
+    },
+    Pattern {
+        all: &["glue:getdatabase"],
+        rules: &["ZT011"],
+    },
+    Pattern {
+        all: &["glue:deletetable"],
+        rules: &["ZT011"],
+    },
+    Pattern {
+        all: &["authorizeinboundintegration"],
+        rules: &["ZT004", "ZT006"],
+    },
+    Pattern {
+        all: &["createinboundintegration"],
+        rules: &["ZT004", "ZT005", "ZP002", "ZP003"],
+    },
+    Pattern {
+        all: &["catalog", "policy"],
+        rules: &["ZT004", "ZT006"],
+    },
+    Pattern {
+        all: &["logs:"],
+        rules: &["ZT012"],
+    },
+    Pattern {
+        all: &["cloudwatch"],
+        rules: &["ZT012"],
+    },
+    Pattern {
+        all: &["resource property"],
+        rules: &["ZT013", "ZI005"],
+    },
+    Pattern {
+        all: &["target role"],
+        rules: &["ZT008", "ZT013", "ZT010", "ZT011"],
+    },
 ];
 
 /// The rules that may explain `message`, in root-cause order, without duplicates.
@@ -56,15 +149,24 @@ pub fn candidate_rules(message: &str) -> Vec<&'static str> {
         }
     }
     // A bare AccessDenied naming no action at all: the table policy is the documented cause.
-    if out.is_empty() && (text.contains("accessdenied") || text.contains("access denied") || text.contains("not authorized")) {
+    if out.is_empty()
+        && (text.contains("accessdenied")
+            || text.contains("access denied")
+            || text.contains("not authorized"))
+    {
         out.extend(["ZS003", "ZS005", "ZS007", "ZS004"]);
     }
     out
 }
 
 /// Candidates that failed in this run first (keeping root-cause order), then the others.
-pub fn link(message: &str, failed: &dyn Fn(&str) -> bool) -> (Vec<&'static str>, Vec<&'static str>) {
-    candidate_rules(message).into_iter().partition(|r| failed(r))
+pub fn link(
+    message: &str,
+    failed: &dyn Fn(&str) -> bool,
+) -> (Vec<&'static str>, Vec<&'static str>) {
+    candidate_rules(message)
+        .into_iter()
+        .partition(|r| failed(r))
 }
 
 #[cfg(test)]
@@ -79,9 +181,18 @@ mod tests {
 
     #[test]
     fn other_messages() {
-        assert_eq!(candidate_rules("Point in time recovery is not enabled for table 'orders'"), ["ZS002"]);
-        assert_eq!(candidate_rules("Failed to ingest data with error: Target Glue database not found."), ["ZT001", "ZI004"]);
-        assert_eq!(candidate_rules("Insufficient lake formation permissions on Target Glue database."), ["ZT014"]);
+        assert_eq!(
+            candidate_rules("Point in time recovery is not enabled for table 'orders'"),
+            ["ZS002"]
+        );
+        assert_eq!(
+            candidate_rules("Failed to ingest data with error: Target Glue database not found."),
+            ["ZT001", "ZI004"]
+        );
+        assert_eq!(
+            candidate_rules("Insufficient lake formation permissions on Target Glue database."),
+            ["ZT014"]
+        );
         assert!(candidate_rules("Something else entirely").is_empty());
     }
 

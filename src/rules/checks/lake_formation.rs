@@ -27,19 +27,30 @@ fn zt014_lake_formation(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome 
     // The database's default permissions are read with GetDatabase: when they hand new tables
     // to IAM_ALLOWED_PRINCIPALS, IAM governs whatever Lake Formation's lists say.
     if iam_default(db) {
-        return Outcome::pass(json!({"governed_by": "IAM", "via": "CreateTableDefaultPermissions"}));
+        return Outcome::pass(
+            json!({"governed_by": "IAM", "via": "CreateTableDefaultPermissions"}),
+        );
     }
     let lf = match lf {
         Some(Fact::Known(lf)) => lf,
-        Some(Fact::Unknown(u)) => return Outcome::from_unknown_fact("lakeformation:ListPermissions", u),
+        Some(Fact::Unknown(u)) => {
+            return Outcome::from_unknown_fact("lakeformation:ListPermissions", u)
+        }
         None => {
             return Outcome::unknown(
-                format!("the snapshot has no Lake Formation facts for account {}", facts.target_account),
+                format!(
+                    "the snapshot has no Lake Formation facts for account {}",
+                    facts.target_account
+                ),
                 Some("lakeformation:ListPermissions".into()),
             )
         }
     };
-    if lf.permissions.iter().any(|g| g.principal == IAM_ALLOWED_PRINCIPALS && on_database(g, db, facts)) {
+    if lf
+        .permissions
+        .iter()
+        .any(|g| g.principal == IAM_ALLOWED_PRINCIPALS && on_database(g, db, facts))
+    {
         return Outcome::pass(json!({"governed_by": "IAM", "via": "IAM_ALLOWED_PRINCIPALS grant"}));
     }
     let Some(role) = facts.effective_target_role() else {
@@ -49,19 +60,31 @@ fn zt014_lake_formation(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome 
         );
     };
     if lf.admins.iter().any(|a| same_role(a, &role)) {
-        return Outcome::pass(json!({"governed_by": "Lake Formation", "role_is_data_lake_admin": true}));
+        return Outcome::pass(
+            json!({"governed_by": "Lake Formation", "role_is_data_lake_admin": true}),
+        );
     }
-    let role_grants: Vec<&LfGrant> = lf.permissions.iter().filter(|g| same_role(&g.principal, &role)).collect();
+    let role_grants: Vec<&LfGrant> = lf
+        .permissions
+        .iter()
+        .filter(|g| same_role(&g.principal, &role))
+        .collect();
     let held: Vec<String> = role_grants
         .iter()
         .filter(|g| on_database(g, db, facts))
         .flat_map(|g| g.permissions.iter().cloned())
         .collect();
-    let has_all = held.iter().any(|p| p == "ALL" || p.eq_ignore_ascii_case("SUPER"));
+    let has_all = held
+        .iter()
+        .any(|p| p == "ALL" || p.eq_ignore_ascii_case("SUPER"));
     let missing: Vec<&str> = if has_all {
         Vec::new()
     } else {
-        NEEDED.iter().copied().filter(|n| !held.iter().any(|h| h == n)).collect()
+        NEEDED
+            .iter()
+            .copied()
+            .filter(|n| !held.iter().any(|h| h == n))
+            .collect()
     };
     let tag_grants = role_grants
         .iter()
@@ -86,7 +109,9 @@ fn zt014_lake_formation(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome 
         let covered = role_grants.iter().any(|g| match &g.resource {
             LfResource::DataLocation { resource_arn, .. } => {
                 covers(resource_arn, &location_arn)
-                    && g.permissions.iter().any(|p| p == "DATA_LOCATION_ACCESS" || p == "ALL")
+                    && g.permissions
+                        .iter()
+                        .any(|p| p == "DATA_LOCATION_ACCESS" || p == "ALL")
             }
             _ => false,
         });
@@ -116,7 +141,8 @@ fn iam_default(db: &Database) -> bool {
 fn on_database(g: &LfGrant, db: &Database, facts: &PairFacts<'_>) -> bool {
     match &g.resource {
         LfResource::Database { catalog_id, name } => {
-            name == &db.name && (catalog_id == &facts.target_account || catalog_id == &db.catalog_id)
+            name == &db.name
+                && (catalog_id == &facts.target_account || catalog_id == &db.catalog_id)
         }
         _ => false,
     }
@@ -130,7 +156,10 @@ fn registered_location(lf: &LakeFormation, facts: &PairFacts<'_>) -> Option<Stri
     } else {
         format!("{}/{}", location.bucket_arn(), location.prefix)
     };
-    lf.registered_locations.iter().find(|r| covers(r, &target)).cloned()
+    lf.registered_locations
+        .iter()
+        .find(|r| covers(r, &target))
+        .cloned()
 }
 
 /// `outer` (an S3 ARN) is `inner` or a parent path of it.

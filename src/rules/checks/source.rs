@@ -129,7 +129,9 @@ fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome
         Outcome::fail(
             Problem::new("fail", facts.table_arn.clone())
                 .param("key_arn", arn.clone())
-                .evidence(json!({"kms_key_arn": arn, "key_manager": m.key_manager, "aliases": m.aliases})),
+                .evidence(
+                    json!({"kms_key_arn": arn, "key_manager": m.key_manager, "aliases": m.aliases}),
+                ),
         )
     } else {
         Outcome::pass(json!({"kms_key_arn": arn, "key_manager": m.key_manager}))
@@ -177,7 +179,8 @@ fn zs009_key_usable(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
 }
 
 fn zs010_regions(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
-    let evidence = json!({"source_region": facts.source_region, "target_region": facts.target_region});
+    let evidence =
+        json!({"source_region": facts.source_region, "target_region": facts.target_region});
     if facts.source_region == facts.target_region {
         Outcome::pass(evidence)
     } else {

@@ -28,7 +28,9 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
 pub(crate) fn existing_database<'s>(facts: &PairFacts<'s>) -> Result<&'s Database, Outcome> {
     match facts.database() {
         Fact::Known(Some(d)) => Ok(d),
-        Fact::Known(None) => Err(Outcome::skipped("the target database does not exist (ZT001)")),
+        Fact::Known(None) => Err(Outcome::skipped(
+            "the target database does not exist (ZT001)",
+        )),
         Fact::Unknown(u) => Err(Outcome::from_unknown_fact("glue:GetDatabase", &u)),
     }
 }
@@ -53,7 +55,11 @@ fn zt002_location_uri(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
         Ok(d) => d,
         Err(o) => return o,
     };
-    let uri = db.location_uri.as_deref().map(str::trim).unwrap_or_default();
+    let uri = db
+        .location_uri
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
     if uri.is_empty() {
         return Outcome::fail(
             Problem::new("missing", facts.database_arn.clone())
@@ -61,7 +67,9 @@ fn zt002_location_uri(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
         );
     }
     match Location::parse(uri) {
-        Ok(l) => Outcome::pass(json!({"location_uri": uri, "bucket": l.bucket, "prefix": l.prefix})),
+        Ok(l) => {
+            Outcome::pass(json!({"location_uri": uri, "bucket": l.bucket, "prefix": l.prefix}))
+        }
         Err(error) => Outcome::fail(
             Problem::new("invalid", facts.database_arn.clone())
                 .param("location_uri", uri)
@@ -139,7 +147,9 @@ fn zt013_resource_property(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outco
     }
     let property = match facts.resource_property() {
         Fact::Known(p) => p,
-        Fact::Unknown(u) => return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u),
+        Fact::Unknown(u) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u)
+        }
     };
     let role = facts.target_role.clone().unwrap_or_default();
     let Some(property) = property else {
