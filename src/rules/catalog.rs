@@ -531,6 +531,16 @@ summary = "x"
     }
 
     #[test]
+    fn the_embedded_catalog_loads_in_rules_md_order() {
+        let c = Catalog::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<&str> = c.rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.first(), Some(&"ZS001"));
+        assert_eq!(ids.last(), Some(&"ZC003"));
+        assert_eq!(c.summaries().len(), ids.len());
+        assert_eq!(c.get("PITR-DISABLED").map(|r| r.id.as_str()), Some("ZS002"));
+    }
+
+    #[test]
     fn rule_ids_have_the_catalog_form() {
         assert!(is_rule_id("ZT017"));
         assert!(!is_rule_id("ZX001"));

@@ -1,12 +1,9 @@
 //! The access checks' registry table, and the `[[requirement]]` tables they read from the
 //! embedded rule files (`rules/<ID>.toml`).
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use include_dir::{include_dir, Dir};
-use serde::Deserialize;
-
+use crate::rules::catalog::Catalog;
 use crate::rules::runner::{CheckContext, CheckFn};
 use crate::rules::PairFacts;
 
@@ -16,58 +13,21 @@ use super::outcome::Outcome;
 use super::synth::Profiles;
 use super::{rules_hygiene, rules_principal, rules_source, rules_target, Scope};
 
-static RULE_FILES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
-
-/// Only the requirement part of a rule file; the catalog owns (and validates) the rest.
-#[derive(Deserialize)]
-struct RequirementPart {
-    #[serde(default)]
-    requirement: Vec<Requirement>,
+/// The rule catalog, loaded once; its rules' `[[requirement]]` tables drive the access checks.
+pub fn embedded() -> Result<&'static Catalog, &'static str> {
+    static CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::embedded().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(String::as_str)
 }
 
-/// Requirements by rule ID, or why a rule file's requirements could not be read.
-pub struct EmbeddedRequirements {
-    by_rule: BTreeMap<String, Result<Vec<Requirement>, String>>,
-}
-
-impl EmbeddedRequirements {
-    pub fn parse(files: impl Iterator<Item = (String, String)>) -> Self {
-        let mut by_rule = BTreeMap::new();
-        for (id, text) in files {
-            let parsed = toml::from_str::<RequirementPart>(&text)
-                .map(|p| p.requirement)
-                .map_err(|e| format!("rules/{id}.toml: {e}"));
-            by_rule.insert(id, parsed);
-        }
-        EmbeddedRequirements { by_rule }
-    }
-
-    /// The first rule file whose requirements do not parse.
-    pub fn error(&self) -> Option<&str> {
-        self.by_rule
-            .values()
-            .find_map(|r| r.as_ref().err().map(String::as_str))
-    }
-}
-
-impl Requirements for EmbeddedRequirements {
+impl Requirements for Catalog {
     fn requirements(&self, rule: &str) -> &[Requirement] {
-        match self.by_rule.get(rule) {
-            Some(Ok(r)) => r,
-            _ => &[],
-        }
+        self.get(rule)
+            .map(|r| r.requirement.as_slice())
+            .unwrap_or(&[])
     }
-}
-
-pub fn embedded() -> &'static EmbeddedRequirements {
-    static TABLE: OnceLock<EmbeddedRequirements> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        EmbeddedRequirements::parse(RULE_FILES.files().filter_map(|f| {
-            let name = f.path().file_name()?.to_str()?;
-            let id = name.strip_suffix(".toml")?;
-            Some((id.to_string(), f.contents_utf8()?.to_string()))
-        }))
-    })
 }
 
 /// An access check over a pair's scope and the rules' requirements.
@@ -75,13 +35,15 @@ pub type AccessCheck = fn(&Scope, &dyn Requirements) -> Outcome;
 
 /// Runs an access check for one pair with the embedded requirements.
 fn run(check: AccessCheck, facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
-    let table = embedded();
-    if let Some(e) = table.error() {
-        return Outcome::Unknown {
-            reason: format!("the rule data is invalid: {e}"),
-            missing_action: None,
-        };
-    }
+    let table = match embedded() {
+        Ok(t) => t,
+        Err(e) => {
+            return Outcome::Unknown {
+                reason: format!("the rule catalog is invalid: {e}"),
+                missing_action: None,
+            }
+        }
+    };
     let profiles = Profiles {
         source: ctx.settings.source_profile.clone(),
         target: ctx.settings.target_profile.clone(),
@@ -137,17 +99,18 @@ checks! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::requirement::{placeholders_used, PLACEHOLDERS};
 
     #[test]
-    fn every_embedded_requirement_parses_and_uses_known_placeholders() {
-        let t = embedded();
-        assert_eq!(t.error(), None);
-        for (id, reqs) in &t.by_rule {
-            for r in reqs.as_ref().unwrap() {
-                for name in super::super::super::requirement::placeholders_used(r) {
+    fn every_requirement_uses_known_placeholders() {
+        let catalog = embedded().unwrap();
+        for rule in catalog.rules() {
+            for r in &rule.requirement {
+                for name in placeholders_used(r) {
                     assert!(
-                        super::super::super::requirement::PLACEHOLDERS.contains(&name.as_str()),
-                        "{id}: unknown placeholder {{{name}}}"
+                        PLACEHOLDERS.contains(&name.as_str()),
+                        "{}: unknown placeholder {{{name}}}",
+                        rule.id
                     );
                 }
             }
@@ -156,14 +119,23 @@ mod tests {
 
     #[test]
     fn requirement_driven_rules_have_requirements() {
+        let catalog = embedded().unwrap();
         for id in [
             "ZS004", "ZT005", "ZT006", "ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT017",
             "ZP001", "ZP002", "ZP004", "ZP005",
         ] {
             assert!(
-                !embedded().requirements(id).is_empty(),
+                !catalog.requirements(id).is_empty(),
                 "{id} has no [[requirement]]"
             );
+        }
+    }
+
+    #[test]
+    fn every_access_check_is_a_catalog_rule() {
+        let catalog = embedded().unwrap();
+        for (id, _) in CHECKS {
+            assert!(catalog.get(id).is_some(), "{id}");
         }
     }
 }

@@ -57,7 +57,7 @@ fn run(rule: &str, snap: &Snapshot) -> Outcome {
             target: Some("tgt".into()),
         },
     );
-    check(&scope, embedded())
+    check(&scope, embedded().unwrap())
 }
 
 fn problems(o: Outcome) -> Vec<crate::rules::Problem> {
@@ -659,49 +659,12 @@ fn zt005_cross_account_needs_only_the_creator_arn() {
     assert!(matches!(run("ZP002", &snap), Outcome::Unknown { .. }));
 }
 
-/// The access rules' files as the runner sees them (the catalog builds the same specs).
+/// The access rules as the runner sees them (from the embedded catalog).
 fn access_rule_specs() -> Vec<crate::rules::RuleSpec> {
-    #[derive(serde::Deserialize)]
-    struct FixPart {
-        summary: String,
-        commands: Vec<String>,
-    }
-    #[derive(serde::Deserialize)]
-    struct RuleFile {
-        id: String,
-        slug: String,
-        severity: Severity,
-        side: crate::report::Side,
-        title: String,
-        depends_on: Vec<String>,
-        messages: std::collections::BTreeMap<String, String>,
-        fix: FixPart,
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ACCESS_CHECKS
-        .iter()
-        .map(|(id, _)| {
-            let text = std::fs::read_to_string(root.join(format!("rules/{id}.toml"))).unwrap();
-            let r: RuleFile = toml::from_str(&text).unwrap();
-            let mut fixes = std::collections::BTreeMap::new();
-            fixes.insert(
-                String::new(),
-                crate::rules::FixTemplate {
-                    summary: r.fix.summary,
-                    commands: r.fix.commands,
-                },
-            );
-            crate::rules::RuleSpec {
-                id: r.id,
-                slug: r.slug,
-                severity: r.severity,
-                side: r.side,
-                title: r.title,
-                depends_on: r.depends_on,
-                messages: r.messages,
-                fixes,
-            }
-        })
+    crate::rules::catalog_specs()
+        .unwrap()
+        .into_iter()
+        .filter(|r| ACCESS_CHECKS.iter().any(|(id, _)| *id == r.id))
         .collect()
 }
 
@@ -821,7 +784,7 @@ fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
 fn generate_on_the_healthy_setup_changes_nothing() {
     let snap = snapshot(&[]);
     let scope = Scope::new(&snap, &snap.setup.pairs[0], Profiles::default());
-    let docs: Vec<_> = super::generate::generate(&scope, embedded())
+    let docs: Vec<_> = super::generate::generate(&scope, embedded().unwrap())
         .into_iter()
         .map(|d| d.unwrap())
         .collect();
@@ -842,7 +805,7 @@ fn generate_on_the_healthy_setup_changes_nothing() {
     assert_eq!(table["Statement"], json!([healthy_table_statement()]));
     let again = snapshot(&[json!({"tables": {TABLE: {"resource_policy": {"policy": table}}}})]);
     let scope = Scope::new(&again, &again.setup.pairs[0], Profiles::default());
-    let docs2 = super::generate::generate(&scope, embedded());
+    let docs2 = super::generate::generate(&scope, embedded().unwrap());
     assert_eq!(&docs2[0].as_ref().unwrap().policy, table);
     // The catalog policy names the creator and Glue.
     let catalog = docs[1].policy.to_string();
