@@ -5,6 +5,9 @@
 pub mod cli;
 pub mod collect;
 pub mod commands;
+pub mod config;
+pub mod fix;
 pub mod policy;
 pub mod report;
+pub mod rules;
 pub mod snapshot;

@@ -5,16 +5,19 @@ use std::process::ExitCode;
 
 use crate::cli::Command;
 
+pub mod doctor;
 pub mod exit;
+pub mod explain;
+pub mod rules;
 pub mod simulate;
 
 pub use exit::{CliError, Exit};
 
 pub fn run(command: Command) -> Result<Exit, CliError> {
     match command {
-        Command::Doctor(_) => Err(CliError::not_yet("zetl doctor")),
-        Command::Rules(_) => Err(CliError::not_yet("zetl rules")),
-        Command::Explain(_) => Err(CliError::not_yet("zetl explain")),
+        Command::Doctor(args) => doctor::run(*args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
         Command::Policy(crate::cli::PolicyCommand::Generate(_)) => {
             Err(CliError::not_yet("zetl policy generate"))

@@ -1,0 +1,350 @@
+//! `zetl doctor`: evaluate a setup and print findings. With `--from` it replays a snapshot
+//! and makes no AWS call at all.
+
+use std::path::PathBuf;
+
+use crate::cli::{DoctorArgs, FailOn, ReportFormat, SetupArgs};
+use crate::commands::{CliError, Exit};
+use crate::config::{self, Config, ConfigFailOn, ConfigFormat};
+use crate::report::{color_enabled, Format, RenderOptions, Report, Severity, Status};
+use crate::rules::runner::{RuleSpec, Settings, Suppression};
+use crate::snapshot::{self, Pair, Snapshot};
+
+/// Everything the doctor decided from flags + zetl.toml.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: ReportFormat,
+    pub fail_on: FailOn,
+    pub allow_unknown: bool,
+    pub settings: Settings,
+    pub setup: SetupArgs,
+    pub config_file: Option<PathBuf>,
+}
+
+pub fn run(args: DoctorArgs) -> Result<Exit, CliError> {
+    let rules = crate::rules::catalog_specs().map_err(CliError::usage)?;
+    run_with_rules(args, &rules)
+}
+
+/// The doctor with a given rule list (the catalog in production).
+pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliError> {
+    let loaded =
+        config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let options = options(&args, loaded)?;
+    let (mut snapshot, source_file) = match &args.from {
+        Some(from) => {
+            let snapshot = snapshot::load(from).map_err(|e| CliError::usage(e.to_string()))?;
+            (snapshot, Some(from.clone()))
+        }
+        // Live: the collector reads both accounts (never writes) with the merged settings.
+        None => (crate::collect::command::live_snapshot(&options.setup)?, None),
+    };
+    if let Some(path) = &args.save_snapshot {
+        crate::collect::command::write_snapshot(&snapshot, path)?;
+    }
+    let origin = source_file
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "live collection".into());
+    apply_setup_overrides(&mut snapshot, &options.setup)
+        .map_err(|m| CliError::usage(format!("{origin}: {m}")))?;
+    let mut report = crate::rules::run(&snapshot, rules, &options.settings);
+    report.source_file = options
+        .config_file
+        .clone()
+        .or(source_file)
+        .map(|p| p.display().to_string());
+    let text = render(&report, &options, &args)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            CliError::usage(format!("{}: cannot write the report: {e}", path.display()))
+        })?,
+        None => print!("{text}"),
+    }
+    Ok(gate(&report, options.fail_on, options.allow_unknown))
+}
+
+fn render(report: &Report, options: &Options, args: &DoctorArgs) -> Result<String, CliError> {
+    let catalog =
+        crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    let render_options = RenderOptions {
+        // Colour only for a terminal on stdout (never into --output files).
+        color: args.output.is_none() && color_enabled(args.no_color),
+        verbose: args.verbose,
+        quiet: args.quiet,
+    };
+    Ok(crate::report::render(
+        report,
+        &catalog.summaries(),
+        Format::from(options.format),
+        &render_options,
+    ))
+}
+
+/// The exit code: 1 when a finding reaches `--fail-on`, or when a check could not run and
+/// `--allow-unknown` was not given (a gate must not pass what it could not verify). Info
+/// findings never count.
+pub fn gate(report: &Report, fail_on: FailOn, allow_unknown: bool) -> Exit {
+    let threshold = match fail_on {
+        FailOn::Never => return Exit::Ok,
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let finding_fails = report.findings.iter().any(|f| {
+        f.severity != Severity::Info
+            && f.severity >= threshold
+            // With --allow-unknown, the "could not verify" findings do not count either.
+            && !(allow_unknown && f.rule == "ZC001")
+    });
+    let unknown_fails = !allow_unknown && report.checks.iter().any(|c| c.status == Status::Unknown);
+    if finding_fails || unknown_fails {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Flags over zetl.toml over defaults.
+pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<Options, CliError> {
+    let (config_file, config) = match loaded {
+        Some((p, c)) => (Some(p), c),
+        None => (None, Config::default()),
+    };
+    for (name, list) in [("--only", &args.only), ("--skip", &args.skip)] {
+        if let Some(bad) = list.iter().find(|s| !config::is_selector(s)) {
+            return Err(CliError::usage(format!(
+                "{name}: {bad:?} is neither a rule ID nor a family (ZS, ZT, ZP, ZI, ZC)"
+            )));
+        }
+    }
+    let format = args.format.unwrap_or(match config.format {
+        Some(ConfigFormat::Json) => ReportFormat::Json,
+        Some(ConfigFormat::Sarif) => ReportFormat::Sarif,
+        Some(ConfigFormat::Markdown) => ReportFormat::Markdown,
+        Some(ConfigFormat::Human) | None => ReportFormat::Human,
+    });
+    let fail_on = args.fail_on.unwrap_or(match config.fail_on {
+        Some(ConfigFailOn::Warning) => FailOn::Warning,
+        Some(ConfigFailOn::Never) => FailOn::Never,
+        Some(ConfigFailOn::Error) | None => FailOn::Error,
+    });
+    let setup = merge_setup(&args.setup, &config);
+    let pick = |flag: &Vec<String>, file: &Vec<String>| -> Vec<String> {
+        if flag.is_empty() {
+            file.clone()
+        } else {
+            flag.clone()
+        }
+    };
+    let settings = Settings {
+        creating_threshold_minutes: args
+            .creating_threshold
+            .or(config.creating_threshold)
+            .unwrap_or(crate::rules::runner::DEFAULT_CREATING_THRESHOLD_MINUTES),
+        only: pick(&args.only, &config.only),
+        skip: pick(&args.skip, &config.skip),
+        suppressions: config
+            .suppress
+            .iter()
+            .map(|s| Suppression {
+                rule: s.rule.clone(),
+                reason: s.reason.clone(),
+                resource: s.resource.clone(),
+            })
+            .collect(),
+        severity_overrides: config.severity.clone(),
+        source_profile: setup
+            .source_profile
+            .clone()
+            .or_else(|| setup.profile.clone()),
+        target_profile: setup
+            .target_profile
+            .clone()
+            .or_else(|| setup.profile.clone()),
+        pass_evidence: args.verbose,
+    };
+    Ok(Options {
+        format,
+        fail_on,
+        allow_unknown: args.allow_unknown || config.allow_unknown.unwrap_or(false),
+        settings,
+        setup,
+        config_file,
+    })
+}
+
+fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
+    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    SetupArgs {
+        source_table: or(&flags.source_table, &c.source_table),
+        target_database: or(&flags.target_database, &c.target_database),
+        target_role: or(&flags.target_role, &c.target_role),
+        source_principal: or(&flags.source_principal, &c.source_principal),
+        console_principal: or(&flags.console_principal, &c.console_principal),
+        target_principal: or(&flags.target_principal, &c.target_principal),
+        integration: or(&flags.integration, &c.integration),
+        profile: or(&flags.profile, &c.profile),
+        source_profile: or(&flags.source_profile, &c.source_profile),
+        target_profile: or(&flags.target_profile, &c.target_profile),
+        source_role_arn: or(&flags.source_role_arn, &c.source_role_arn),
+        target_role_arn: or(&flags.target_role_arn, &c.target_role_arn),
+        external_id: or(&flags.external_id, &c.external_id),
+        region: or(&flags.region, &c.region),
+        source_region: or(&flags.source_region, &c.source_region),
+        target_region: or(&flags.target_region, &c.target_region),
+        endpoint_url: or(&flags.endpoint_url, &c.endpoint_url),
+        config: flags.config.clone(),
+    }
+}
+
+/// Setup values given by flags or zetl.toml replace the snapshot's: a table, database, role or
+/// integration replaces that field of every pair (names are completed into ARNs with the
+/// snapshot's accounts and regions); principals replace the snapshot's.
+pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &SetupArgs) -> Result<(), String> {
+    let source = snapshot.accounts.source.clone();
+    let target = snapshot.accounts.target.clone();
+    let src_region = setup
+        .source_region
+        .clone()
+        .or(setup.region.clone())
+        .unwrap_or(source.region.clone());
+    let tgt_region = setup
+        .target_region
+        .clone()
+        .or(setup.region.clone())
+        .unwrap_or(target.region.clone());
+    let table = setup
+        .source_table
+        .as_deref()
+        .map(|t| {
+            complete_arn(
+                t,
+                "dynamodb",
+                &src_region,
+                &source.id,
+                "table/",
+                "--source-table",
+            )
+        })
+        .transpose()?;
+    let database = setup
+        .target_database
+        .as_deref()
+        .map(|d| {
+            complete_arn(
+                d,
+                "glue",
+                &tgt_region,
+                &target.id,
+                "database/",
+                "--target-database",
+            )
+        })
+        .transpose()?;
+    let role = setup
+        .target_role
+        .as_deref()
+        .map(|r| complete_role(r, snapshot, &target.id))
+        .transpose()?;
+    if let Some(i) = &setup.integration {
+        if !i.starts_with("arn:") || !i.contains(":glue:") || !i.contains(":integration:") {
+            return Err(format!("--integration {i:?} is not a Glue integration ARN (arn:aws:glue:R:ACCT:integration:ID)"));
+        }
+    }
+    for (flag, value) in [
+        ("--source-principal", &setup.source_principal),
+        ("--console-principal", &setup.console_principal),
+        ("--target-principal", &setup.target_principal),
+    ] {
+        if let Some(v) = value {
+            if !v.starts_with("arn:") {
+                return Err(format!("{flag} {v:?} is not an IAM ARN"));
+            }
+        }
+    }
+    if snapshot.setup.pairs.is_empty() {
+        snapshot.setup.pairs.push(Pair {
+            source_table: String::new(),
+            target_database: String::new(),
+            target_role: None,
+            integration: None,
+        });
+    }
+    for pair in &mut snapshot.setup.pairs {
+        if let Some(t) = &table {
+            pair.source_table = t.clone();
+        }
+        if let Some(d) = &database {
+            pair.target_database = d.clone();
+        }
+        if let Some(r) = &role {
+            pair.target_role = Some(r.clone());
+        }
+        if let Some(i) = &setup.integration {
+            pair.integration = Some(i.clone());
+        }
+    }
+    let s = &mut snapshot.setup;
+    s.source_principal = setup.source_principal.clone().or(s.source_principal.take());
+    s.console_principal = setup
+        .console_principal
+        .clone()
+        .or(s.console_principal.take());
+    s.target_principal = setup.target_principal.clone().or(s.target_principal.take());
+    Ok(())
+}
+
+/// A name becomes `arn:aws:SERVICE:REGION:ACCOUNT:PREFIXname`; an ARN must be of that service.
+fn complete_arn(
+    value: &str,
+    service: &str,
+    region: &str,
+    account: &str,
+    prefix: &str,
+    flag: &str,
+) -> Result<String, String> {
+    if value.starts_with("arn:") {
+        let ok = crate::rules::pair::split_arn(value).is_some_and(|p| {
+            p[2] == service
+                && p[4].len() == 12
+                && (p[5].starts_with(prefix)
+                    || (service == "glue" && p[5].starts_with("catalog/s3tablescatalog")))
+        });
+        if !ok {
+            return Err(format!(
+                "{flag} {value:?} is not a {service} {} ARN",
+                prefix.trim_end_matches('/')
+            ));
+        }
+        return Ok(value.to_string());
+    }
+    if value.is_empty() || value.contains(':') || value.contains('/') {
+        return Err(format!("{flag} {value:?} is neither an ARN nor a name"));
+    }
+    Ok(format!(
+        "arn:aws:{service}:{region}:{account}:{prefix}{value}"
+    ))
+}
+
+/// A role name is looked up in the snapshot (so its path is kept), else made an ARN.
+fn complete_role(value: &str, snapshot: &Snapshot, account: &str) -> Result<String, String> {
+    if value.starts_with("arn:") {
+        if !value.contains(":iam::") || !value.contains(":role/") {
+            return Err(format!("--target-role {value:?} is not an IAM role ARN"));
+        }
+        return Ok(value.to_string());
+    }
+    if value.is_empty() || value.contains(':') {
+        return Err(format!(
+            "--target-role {value:?} is neither an ARN nor a name"
+        ));
+    }
+    let suffix = format!("/{value}");
+    let known = snapshot
+        .principals
+        .keys()
+        .find(|k| k.starts_with(&format!("arn:aws:iam::{account}:role/")) && k.ends_with(&suffix));
+    Ok(known
+        .cloned()
+        .unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{value}")))
+}

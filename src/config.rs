@@ -1,0 +1,237 @@
+//! `zetl.toml`: the same settings as the setup flags, plus report and gate settings,
+//! suppressions and severity overrides. Flags override the file; `./zetl.toml` is read when
+//! present and no `--config` is given.
+//!
+//! ```toml
+//! source_table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders"
+//! target_database = "arn:aws:glue:us-east-1:222222222222:database/lake"
+//! target_role = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole"
+//! fail_on = "warning"
+//! only = ["ZS", "ZT"]
+//! creating_threshold = 45
+//!
+//! [[suppress]]
+//! rule = "ZT012"
+//! reason = "metrics are not collected in this account"
+//! resource = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole"
+//!
+//! [severity]
+//! ZT012 = "error"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::report::Severity;
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub source_table: Option<String>,
+    pub target_database: Option<String>,
+    pub target_role: Option<String>,
+    pub source_principal: Option<String>,
+    pub console_principal: Option<String>,
+    pub target_principal: Option<String>,
+    pub integration: Option<String>,
+    pub profile: Option<String>,
+    pub source_profile: Option<String>,
+    pub target_profile: Option<String>,
+    pub source_role_arn: Option<String>,
+    pub target_role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub region: Option<String>,
+    pub source_region: Option<String>,
+    pub target_region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// human | json | sarif | markdown
+    pub format: Option<ConfigFormat>,
+    /// error | warning | never
+    pub fail_on: Option<ConfigFailOn>,
+    pub allow_unknown: Option<bool>,
+    #[serde(default)]
+    pub only: Vec<String>,
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Minutes (rule ZI003).
+    pub creating_threshold: Option<u32>,
+    #[serde(default)]
+    pub suppress: Vec<SuppressEntry>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigFormat {
+    Human,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigFailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressEntry {
+    pub rule: String,
+    pub reason: String,
+    /// Only findings about this ARN.
+    pub resource: Option<String>,
+}
+
+/// A config file that could not be used: which file and what is wrong (with the key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub const DEFAULT_CONFIG: &str = "zetl.toml";
+
+/// The config to use: `explicit` (must exist), else `./zetl.toml` when present, else none.
+pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, Config)>, ConfigError> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = PathBuf::from(DEFAULT_CONFIG);
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+        file: path.clone(),
+        message: format!("cannot read the file: {e}"),
+    })?;
+    let config = parse(&text).map_err(|message| ConfigError {
+        file: path.clone(),
+        message,
+    })?;
+    Ok(Some((path, config)))
+}
+
+/// Parse and check the text; the error names the key (and line) that is wrong.
+pub fn parse(text: &str) -> Result<Config, String> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        // toml's message carries the line, a caret excerpt and what is wrong; keep it on one
+        // line so it reads well after the file name.
+        let msg = e.message().trim().to_string();
+        let at = e
+            .span()
+            .map(|s| {
+                let start = s.start.min(text.len());
+                let line = text[..start].matches('\n').count() + 1;
+                let line_text = text.lines().nth(line - 1).unwrap_or_default().trim();
+                format!("line {line} `{line_text}`: ")
+            })
+            .unwrap_or_default();
+        format!("{at}{msg}")
+    })?;
+    for (i, s) in config.suppress.iter().enumerate() {
+        if !is_rule_id(&s.rule) {
+            return Err(format!(
+                "suppress[{i}].rule: {:?} is not a rule ID (like \"ZT012\")",
+                s.rule
+            ));
+        }
+        if s.reason.trim().is_empty() {
+            return Err(format!(
+                "suppress[{i}].reason: a suppression needs a reason"
+            ));
+        }
+        if let Some(r) = &s.resource {
+            if !r.starts_with("arn:") {
+                return Err(format!("suppress[{i}].resource: {r:?} is not an ARN"));
+            }
+        }
+    }
+    for key in config.severity.keys() {
+        if !is_rule_id(key) {
+            return Err(format!("severity.{key}: not a rule ID (like \"ZT012\")"));
+        }
+    }
+    for (name, list) in [("only", &config.only), ("skip", &config.skip)] {
+        if let Some(bad) = list.iter().find(|s| !is_selector(s)) {
+            return Err(format!(
+                "{name}: {bad:?} is neither a rule ID nor a family (ZS, ZT, ZP, ZI, ZC)"
+            ));
+        }
+    }
+    Ok(config)
+}
+
+/// `ZS002`: two capital letters and three digits.
+pub fn is_rule_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[0] == b'Z'
+        && b[1].is_ascii_uppercase()
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// A rule ID or a family prefix (`ZS`), case-insensitive.
+pub fn is_selector(s: &str) -> bool {
+    let up = s.trim().to_ascii_uppercase();
+    matches!(up.as_str(), "ZS" | "ZT" | "ZP" | "ZI" | "ZC") || is_rule_id(&up)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config_parses() {
+        let c = parse(
+            r#"
+source_table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders"
+fail_on = "warning"
+allow_unknown = true
+only = ["ZS", "ZT001"]
+creating_threshold = 45
+[[suppress]]
+rule = "ZT012"
+reason = "no metrics here"
+[severity]
+ZT012 = "error"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, Some(ConfigFailOn::Warning));
+        assert_eq!(c.creating_threshold, Some(45));
+        assert_eq!(c.suppress[0].rule, "ZT012");
+        assert_eq!(c.severity["ZT012"], Severity::Error);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = parse("fail_on = \"sometimes\"").unwrap_err();
+        assert!(e.contains("sometimes"), "{e}");
+        let e = parse("colour = true").unwrap_err();
+        assert!(e.contains("colour"), "{e}");
+        let e = parse("[[suppress]]\nrule = \"ZT012\"\n").unwrap_err();
+        assert!(e.contains("reason"), "{e}");
+        let e = parse("[severity]\nZT012 = \"fatal\"\n").unwrap_err();
+        assert!(e.contains("fatal"), "{e}");
+        let e = parse("[[suppress]]\nrule = \"nope\"\nreason = \"x\"\n").unwrap_err();
+        assert!(e.starts_with("suppress[0].rule"), "{e}");
+    }
+}

@@ -1,0 +1,209 @@
+//! The policy documents that take part in a requirement, read from the snapshot and parsed.
+//! A fact that could not be read makes the check unknown, naming the read action it needs.
+
+use crate::policy::{PolicyDocument, PolicyError};
+use crate::snapshot::{Fact, IamPrincipal, PolicyText, PrincipalKind, Snapshot, Unknown};
+
+use super::values::PairValues;
+
+/// A parsed document with the name explanations show, and its stored JSON (for fixes).
+#[derive(Debug, Clone)]
+pub struct LoadedPolicy {
+    pub name: String,
+    pub document: PolicyDocument,
+    pub stored: PolicyText,
+}
+
+/// Why a policy could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub what: String,
+    /// The IAM action the doctor needs to read it, when that is the reason.
+    pub action: Option<String>,
+    pub reason: String,
+}
+
+impl Unreadable {
+    fn from_unknown(what: &str, default_action: &str, u: &Unknown) -> Self {
+        Unreadable {
+            what: what.to_string(),
+            action: Some(
+                u.action
+                    .clone()
+                    .unwrap_or_else(|| default_action.to_string()),
+            ),
+            reason: u
+                .message
+                .clone()
+                .unwrap_or_else(|| format!("{what} could not be read")),
+        }
+    }
+
+    fn not_collected(what: &str, action: &str) -> Self {
+        Unreadable {
+            what: what.to_string(),
+            action: Some(action.to_string()),
+            reason: format!("{what} is not in the snapshot"),
+        }
+    }
+
+    fn invalid(what: &str, e: PolicyError) -> Self {
+        Unreadable {
+            what: what.to_string(),
+            action: None,
+            reason: format!("{what} could not be parsed ({e})"),
+        }
+    }
+}
+
+fn parse(name: &str, stored: &PolicyText) -> Result<LoadedPolicy, Unreadable> {
+    let document = PolicyDocument::from_value(stored).map_err(|e| Unreadable::invalid(name, e))?;
+    Ok(LoadedPolicy {
+        name: name.to_string(),
+        document,
+        stored: stored.clone(),
+    })
+}
+
+pub fn table_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
+    let what = "the table policy";
+    let table = v.get("table_arn").unwrap_or_default();
+    let Some(t) = s.tables.get(table) else {
+        return Err(Unreadable::not_collected(
+            what,
+            "dynamodb:GetResourcePolicy",
+        ));
+    };
+    match &t.resource_policy {
+        Fact::Known(None) => Ok(None),
+        Fact::Known(Some(p)) => parse("table policy", &p.policy).map(Some),
+        Fact::Unknown(u) => Err(Unreadable::from_unknown(
+            what,
+            "dynamodb:GetResourcePolicy",
+            u,
+        )),
+    }
+}
+
+pub fn catalog_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
+    let what = "the Data Catalog resource policy";
+    let catalog = v.get("catalog_arn").unwrap_or_default();
+    match s.catalog_policies.get(catalog) {
+        None => Err(Unreadable::not_collected(what, "glue:GetResourcePolicy")),
+        Some(Fact::Known(None)) => Ok(None),
+        Some(Fact::Known(Some(p))) => parse("catalog policy", &p.policy).map(Some),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "glue:GetResourcePolicy", u)),
+    }
+}
+
+pub fn bucket_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
+    let what = "the bucket policy";
+    let Some(bucket) = v.get("bucket") else {
+        return Ok(None);
+    };
+    match s.buckets.get(bucket).map(|b| &b.policy) {
+        None => Err(Unreadable::not_collected(what, "s3:GetBucketPolicy")),
+        Some(Fact::Known(None)) => Ok(None),
+        Some(Fact::Known(Some(p))) => parse("bucket policy", p).map(Some),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "s3:GetBucketPolicy", u)),
+    }
+}
+
+pub fn key_policy(s: &Snapshot, key_arn: &str) -> Result<LoadedPolicy, Unreadable> {
+    let what = "the KMS key policy";
+    match s.kms_keys.get(key_arn).map(|k| &k.policy) {
+        None => Err(Unreadable::not_collected(what, "kms:GetKeyPolicy")),
+        Some(Fact::Known(p)) => parse("key policy", p),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "kms:GetKeyPolicy", u)),
+    }
+}
+
+pub fn trust_policy(p: &IamPrincipal) -> Result<LoadedPolicy, Unreadable> {
+    match &p.trust_policy {
+        Some(t) => parse("trust policy", t),
+        None => Err(Unreadable::not_collected(
+            "the role trust policy",
+            "iam:GetRole",
+        )),
+    }
+}
+
+/// Identity policies of a principal: inline, attached, and for users their groups'.
+pub struct Identity {
+    pub policies: Vec<LoadedPolicy>,
+    pub boundary: Option<LoadedPolicy>,
+}
+
+pub fn identity(p: &IamPrincipal) -> Result<Identity, Unreadable> {
+    let (who, list_inline, list_attached, get_self) = match p.kind {
+        PrincipalKind::Role => (
+            "role",
+            "iam:ListRolePolicies",
+            "iam:ListAttachedRolePolicies",
+            "iam:GetRole",
+        ),
+        PrincipalKind::User => (
+            "user",
+            "iam:ListUserPolicies",
+            "iam:ListAttachedUserPolicies",
+            "iam:GetUser",
+        ),
+    };
+    let short = p.arn.rsplit('/').next().unwrap_or(&p.arn);
+    let mut policies = Vec::new();
+    let inline = p
+        .inline_policies
+        .as_result()
+        .map_err(|u| Unreadable::from_unknown("the inline policies", list_inline, u))?;
+    for ip in inline {
+        policies.push(parse(
+            &format!("{who} {short} inline {}", ip.name),
+            &ip.document,
+        )?);
+    }
+    let attached = p
+        .attached_policies
+        .as_result()
+        .map_err(|u| Unreadable::from_unknown("the attached policies", list_attached, u))?;
+    for mp in attached {
+        policies.push(parse(
+            &format!("{who} {short} managed {}", mp.arn),
+            &mp.document,
+        )?);
+    }
+    if p.kind == PrincipalKind::User {
+        let groups = p.groups.as_result().map_err(|u| {
+            Unreadable::from_unknown("the user's groups", "iam:ListGroupsForUser", u)
+        })?;
+        for g in groups {
+            let gname = g.arn.rsplit('/').next().unwrap_or(&g.arn);
+            for ip in &g.inline_policies {
+                policies.push(parse(
+                    &format!("group {gname} inline {}", ip.name),
+                    &ip.document,
+                )?);
+            }
+            for mp in &g.attached_policies {
+                policies.push(parse(
+                    &format!("group {gname} managed {}", mp.arn),
+                    &mp.document,
+                )?);
+            }
+        }
+    }
+    let boundary = match &p.permissions_boundary {
+        Fact::Known(None) => None,
+        Fact::Known(Some(b)) => Some(parse(
+            &format!("permissions boundary {}", b.arn),
+            &b.document,
+        )?),
+        Fact::Unknown(u) => {
+            return Err(Unreadable::from_unknown(
+                "the permissions boundary",
+                get_self,
+                u,
+            ))
+        }
+    };
+    Ok(Identity { policies, boundary })
+}

@@ -1,0 +1,390 @@
+//! Integration checks: the status of an existing integration, what its errors mean, and
+//! preflight information when none exists yet.
+//!
+//! Message keys and params (on top of the pair's):
+//! - ZI001 `fail` {error_message, error_code, failing_rules, other_rules};
+//!   `fail_unconfirmed` {error_message, error_code, other_rules}; `unlinked` {error_message,
+//!   error_code}; `no_errors` (NEEDS_ATTENTION without an error list)
+//! - ZI002 `fail` {integration_arn, integration_name, source_arn, target_arn, create_options}
+//!   (fix variant `source_arn_pinned` when the table policy names the old integration ARN)
+//! - ZI003 `fail` {integration_arn, minutes, threshold, create_time}
+//! - ZI004 `fail` {integration_arn, integration_name, integration_source, integration_target,
+//!   create_options}
+//! - ZI005 `fail` {integration_arn, configured_role, role}
+//! - ZI006 `not_active` {status}; `active` {refresh_interval}; `active_synced`
+//!   {refresh_interval, last_sync}; `active_not_synced` {refresh_interval, create_time}
+//! - ZI007 `fail` {integration_name}
+//! - ZI008 `fail` {table, database_arn}
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::integration_errors;
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::{same_role, PairFacts};
+use crate::rules::runner::{problem_fix, CheckContext, CheckFn};
+use crate::snapshot::{Fact, Integration};
+
+pub const CHECKS: &[(&str, CheckFn)] = &[
+    ("ZI001", zi001_needs_attention),
+    ("ZI002", zi002_failed),
+    ("ZI003", zi003_creating_too_long),
+    ("ZI004", zi004_wrong_source_or_target),
+    ("ZI005", zi005_role_differs),
+    ("ZI006", zi006_replication_timing),
+    ("ZI007", zi007_preflight),
+    ("ZI008", zi008_table_properties),
+];
+
+/// DynamoDB's documented default refresh interval, in minutes.
+const DEFAULT_REFRESH_INTERVAL: &str = "15";
+
+/// The pair's integration, or the outcome when there is none / it cannot be known.
+fn integration<'s>(facts: &PairFacts<'s>) -> Result<&'s Integration, Outcome> {
+    match &facts.integration {
+        Fact::Unknown(u) => Err(Outcome::from_unknown_fact("glue:DescribeIntegrations", u)),
+        Fact::Known(None) => Err(Outcome::skipped(
+            "no integration exists yet for this pair (ZI007)",
+        )),
+        Fact::Known(Some(found)) => Ok(found.integration),
+    }
+}
+
+fn status_evidence(i: &Integration) -> Value {
+    json!({"integration_arn": i.integration_arn, "status": i.status})
+}
+
+fn zi001_needs_attention(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    if i.status != "NEEDS_ATTENTION" {
+        return Outcome::pass(status_evidence(i));
+    }
+    let failed = |id: &str| matches!(ctx.earlier.get(id), Some(Outcome::Fail(_)));
+    let messages: Vec<(Option<String>, String)> = i
+        .errors
+        .iter()
+        .filter_map(|e| e.error_message.clone().map(|m| (e.error_code.clone(), m)))
+        .collect();
+    if messages.is_empty() {
+        return Outcome::fail(
+            Problem::new("no_errors", i.integration_arn.clone()).evidence(status_evidence(i)),
+        );
+    }
+    let problems = messages
+        .into_iter()
+        .map(|(code, message)| {
+            let (failing, other) = integration_errors::link(&message, &failed);
+            let key = match (failing.is_empty(), other.is_empty()) {
+                (false, _) => "fail",
+                (true, false) => "fail_unconfirmed",
+                (true, true) => "unlinked",
+            };
+            let mut problem = Problem::new(key, i.integration_arn.clone())
+                .param("error_message", message.clone())
+                .param("error_code", code.clone().unwrap_or_default())
+                .param("failing_rules", failing.join(", "))
+                .param("other_rules", other.join(", "));
+            let mut linked_fixes = Vec::new();
+            for rule_id in &failing {
+                let (Some(rule), Some(Outcome::Fail(ps))) = (
+                    ctx.rules.iter().find(|r| r.id == *rule_id),
+                    ctx.earlier.get(*rule_id),
+                ) else {
+                    continue;
+                };
+                for p in ps {
+                    if let Some(fix) = problem_fix(facts, rule, p, ctx.settings) {
+                        for c in &fix.commands {
+                            if !problem.extra_commands.contains(c) {
+                                problem.extra_commands.push(c.clone());
+                            }
+                        }
+                        linked_fixes.push(json!({"rule": rule_id, "fix": fix}));
+                    }
+                }
+            }
+            problem.evidence(json!({
+                "integration_arn": i.integration_arn,
+                "status": i.status,
+                "error_code": code,
+                "error_message": message,
+                "failing_rules": failing,
+                "other_rules": other,
+                "linked_fixes": linked_fixes,
+            }))
+        })
+        .collect();
+    Outcome::Fail(problems)
+}
+
+/// Shell single-quoting for values put into commands.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The optional arguments of create-integration that reproduce `i`.
+fn create_options(i: &Integration) -> String {
+    let mut out = String::new();
+    if let Some(d) = &i.description {
+        out.push_str(&format!(" --description {}", quote(d)));
+    }
+    if let Some(f) = &i.data_filter {
+        out.push_str(&format!(" --data-filter {}", quote(f)));
+    }
+    if let Some(k) = &i.kms_key_id {
+        out.push_str(&format!(" --kms-key-id {k}"));
+    }
+    let interval = i
+        .refresh_interval
+        .as_deref()
+        .unwrap_or(DEFAULT_REFRESH_INTERVAL);
+    out.push_str(&format!(" --integration-config RefreshInterval={interval}"));
+    out
+}
+
+fn integration_name(i: &Integration) -> String {
+    i.integration_name.clone().unwrap_or_else(|| {
+        i.integration_arn
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// Whether the table policy pins this integration's ARN in a condition (a recreated
+/// integration gets a new ARN, so the policy must change too).
+fn policy_names(facts: &PairFacts<'_>, integration_arn: &str) -> bool {
+    let Some(Fact::Known(Some(p))) = facts.table().map(|t| &t.resource_policy) else {
+        return false;
+    };
+    let text = match &p.policy {
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    let decoded = percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .to_string();
+    text.contains(integration_arn) || decoded.contains(integration_arn)
+}
+
+fn recreate_problem(key: &str, facts: &PairFacts<'_>, i: &Integration) -> Problem {
+    let mut p = Problem::new(key, i.integration_arn.clone())
+        .param("integration_arn", i.integration_arn.clone())
+        .param("integration_name", integration_name(i))
+        .param("source_arn", facts.table_arn.clone())
+        .param("target_arn", facts.database_arn.clone())
+        .param("integration_source", i.source_arn.clone())
+        .param("integration_target", i.target_arn.clone())
+        .param("create_options", create_options(i));
+    if policy_names(facts, &i.integration_arn) {
+        p = p
+            .fix_variant("source_arn_pinned")
+            .param("old_integration_arn", i.integration_arn.clone());
+    }
+    p
+}
+
+fn zi002_failed(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    if i.status != "FAILED" {
+        return Outcome::pass(status_evidence(i));
+    }
+    let errors: Vec<&str> = i
+        .errors
+        .iter()
+        .filter_map(|e| e.error_message.as_deref())
+        .collect();
+    Outcome::fail(recreate_problem("fail", facts, i).evidence(json!({
+        "integration_arn": i.integration_arn,
+        "status": i.status,
+        "errors": errors,
+        "table_policy_names_integration": policy_names(facts, &i.integration_arn),
+    })))
+}
+
+fn minutes_since(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
+    (now - then).num_minutes()
+}
+
+fn zi003_creating_too_long(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    if i.status != "CREATING" {
+        return Outcome::pass(status_evidence(i));
+    }
+    let Some(created) = i.create_time else {
+        return Outcome::unknown(
+            "the integration is CREATING and its CreateTime is not known",
+            None,
+        );
+    };
+    let minutes = minutes_since(facts.now(), created);
+    let threshold = ctx.settings.creating_threshold_minutes;
+    let evidence = json!({"status": i.status, "create_time": created, "minutes": minutes, "threshold_minutes": threshold});
+    if minutes > i64::from(threshold) {
+        Outcome::fail(
+            Problem::new("fail", i.integration_arn.clone())
+                .param("integration_arn", i.integration_arn.clone())
+                .param("minutes", minutes.to_string())
+                .param("threshold", threshold.to_string())
+                .param("create_time", created.to_rfc3339())
+                .evidence(evidence),
+        )
+    } else {
+        Outcome::pass(evidence)
+    }
+}
+
+fn zi004_wrong_source_or_target(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let evidence = json!({
+        "integration_arn": i.integration_arn,
+        "integration_source": i.source_arn,
+        "integration_target": i.target_arn,
+        "expected_source": facts.table_arn,
+        "expected_target": facts.database_arn,
+    });
+    if i.source_arn == facts.table_arn && i.target_arn == facts.database_arn {
+        Outcome::pass(evidence)
+    } else {
+        Outcome::fail(recreate_problem("fail", facts, i).evidence(evidence))
+    }
+}
+
+fn zi005_role_differs(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let Some(wanted) = &facts.target_role else {
+        return Outcome::skipped("no --target-role given to compare with");
+    };
+    let property = match facts.resource_property() {
+        Fact::Known(p) => p,
+        Fact::Unknown(u) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u)
+        }
+    };
+    let configured = property.and_then(|p| p.role_arn.clone());
+    let evidence = json!({"integration_arn": i.integration_arn, "configured_role": configured, "expected_role": wanted});
+    match configured {
+        Some(c) if !same_role(&c, wanted) => Outcome::fail(
+            Problem::new("fail", facts.database_arn.clone())
+                .param("integration_arn", i.integration_arn.clone())
+                .param("configured_role", c)
+                .evidence(evidence),
+        ),
+        // No property at all with an integration in place is unusual but not this rule's case.
+        _ => Outcome::pass(evidence),
+    }
+}
+
+fn zi006_replication_timing(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let i = match integration(facts) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let interval = i
+        .refresh_interval
+        .clone()
+        .unwrap_or_else(|| DEFAULT_REFRESH_INTERVAL.to_string());
+    let last_sync = i
+        .last_sync
+        .as_ref()
+        .and_then(|f| f.known().copied().flatten());
+    let evidence = json!({
+        "integration_arn": i.integration_arn,
+        "status": i.status,
+        "refresh_interval_minutes": interval,
+        "refresh_interval_configured": i.refresh_interval.is_some(),
+        "create_time": i.create_time,
+        "last_sync": last_sync,
+    });
+    let base = Problem::new("active", i.integration_arn.clone())
+        .param("integration_arn", i.integration_arn.clone())
+        .param("refresh_interval", interval)
+        .param("status", i.status.clone());
+    let problem = if i.status == "ACTIVE" && last_sync.is_some() {
+        // Data is flowing: nothing here is mistaken for a fault.
+        return Outcome::pass(evidence);
+    } else if i.status != "ACTIVE" {
+        Problem {
+            message_key: "not_active".into(),
+            ..base
+        }
+    } else if matches!(i.last_sync, Some(Fact::Known(None))) {
+        let created = i.create_time.map(|t| t.to_rfc3339()).unwrap_or_default();
+        Problem {
+            message_key: "active_not_synced".into(),
+            ..base
+        }
+        .param("create_time", created)
+    } else {
+        base
+    };
+    Outcome::fail(problem.evidence(evidence))
+}
+
+/// A create-integration name for the pair: letters, digits and dashes.
+fn suggested_name(facts: &PairFacts<'_>) -> String {
+    let raw = format!("{}-to-{}", facts.table_name, facts.database_name);
+    let mut name: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.truncate(128);
+    name
+}
+
+fn zi007_preflight(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    match &facts.integration {
+        Fact::Unknown(u) => Outcome::from_unknown_fact("glue:DescribeIntegrations", u),
+        Fact::Known(Some(found)) => Outcome::pass(status_evidence(found.integration)),
+        Fact::Known(None) => Outcome::fail(
+            Problem::new("fail", facts.table_arn.clone())
+                .param("integration_name", suggested_name(facts))
+                .evidence(json!({"integration": null, "source_arn": facts.table_arn, "target_arn": facts.database_arn})),
+        ),
+    }
+}
+
+fn zi008_table_properties(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    if !facts.cross_account() {
+        return Outcome::skipped("same-account integration: table properties may follow creation");
+    }
+    let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
+        return Outcome::unknown(
+            format!(
+                "the snapshot has no integration table properties entry for {}",
+                facts.database_arn
+            ),
+            Some("glue:GetIntegrationTableProperties".into()),
+        );
+    };
+    match by_table.get(&facts.table_name) {
+        Some(Fact::Known(Some(p))) => Outcome::pass(json!({"table_properties": p})),
+        Some(Fact::Unknown(u)) => Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u),
+        Some(Fact::Known(None)) | None => Outcome::fail(
+            Problem::new("fail", facts.database_arn.clone())
+                .evidence(json!({"resource_arn": facts.database_arn, "table_name": facts.table_name, "table_properties": null})),
+        ),
+    }
+}

@@ -1,0 +1,520 @@
+//! The rule catalog is a contract (rules.md): exactly these IDs with these severities, stable
+//! slugs, and the CLI surfaces that show them. A rename shows up in review as a snapshot diff.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use zetl::report::Severity;
+use zetl::rules::catalog::{placeholders, Catalog};
+
+/// Every rule of rules.md with its severity.
+const RULES_MD: &[(&str, Severity)] = &[
+    ("ZS001", Severity::Error),
+    ("ZS002", Severity::Error),
+    ("ZS003", Severity::Error),
+    ("ZS004", Severity::Error),
+    ("ZS005", Severity::Error),
+    ("ZS006", Severity::Warning),
+    ("ZS007", Severity::Error),
+    ("ZS008", Severity::Error),
+    ("ZS009", Severity::Error),
+    ("ZS010", Severity::Warning),
+    ("ZS011", Severity::Info),
+    ("ZT001", Severity::Error),
+    ("ZT002", Severity::Error),
+    ("ZT003", Severity::Error),
+    ("ZT004", Severity::Error),
+    ("ZT005", Severity::Error),
+    ("ZT006", Severity::Error),
+    ("ZT007", Severity::Warning),
+    ("ZT008", Severity::Error),
+    ("ZT009", Severity::Error),
+    ("ZT010", Severity::Error),
+    ("ZT011", Severity::Error),
+    ("ZT012", Severity::Warning),
+    ("ZT013", Severity::Error),
+    ("ZT014", Severity::Error),
+    ("ZT015", Severity::Warning),
+    ("ZT016", Severity::Info),
+    ("ZT017", Severity::Warning),
+    ("ZP001", Severity::Error),
+    ("ZP002", Severity::Error),
+    ("ZP003", Severity::Warning),
+    ("ZP004", Severity::Info),
+    ("ZP005", Severity::Warning),
+    ("ZI001", Severity::Error),
+    ("ZI002", Severity::Error),
+    ("ZI003", Severity::Warning),
+    ("ZI004", Severity::Error),
+    ("ZI005", Severity::Warning),
+    ("ZI006", Severity::Info),
+    ("ZI007", Severity::Info),
+    ("ZI008", Severity::Warning),
+    ("ZC001", Severity::Warning),
+    ("ZC002", Severity::Warning),
+    ("ZC003", Severity::Info),
+];
+
+/// rules.md "Dependent checks": prerequisite -> the rules it makes `skipped`.
+const DEPENDENT_CHECKS: &[(&str, &[&str])] = &[
+    ("ZS003", &["ZS004", "ZS005", "ZS006", "ZS007"]),
+    ("ZT001", &["ZT002", "ZT003", "ZT013", "ZT014"]),
+    ("ZT002", &["ZT003", "ZT010", "ZT017"]),
+    ("ZT004", &["ZT005", "ZT006", "ZT007"]),
+    ("ZT008", &["ZT009", "ZT010", "ZT011", "ZT012", "ZT015"]),
+];
+
+fn catalog() -> Catalog {
+    Catalog::embedded().unwrap_or_else(|e| panic!("the embedded catalog does not load: {e}"))
+}
+
+#[test]
+fn the_ids_are_exactly_those_of_rules_md() {
+    let c = catalog();
+    let ids: Vec<&str> = c.rules().iter().map(|r| r.id.as_str()).collect();
+    // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
+    let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(ids.len(), 44);
+}
+
+#[test]
+fn severities_match_rules_md() {
+    let c = catalog();
+    for (id, severity) in RULES_MD {
+        let rule = c.get(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(rule.severity, *severity, "{id}");
+    }
+}
+
+#[test]
+fn dependent_checks_match_rules_md() {
+    let c = catalog();
+    for (prerequisite, dependents) in DEPENDENT_CHECKS {
+        for d in *dependents {
+            let rule = c.get(d).unwrap_or_else(|| panic!("{d} missing"));
+            assert!(
+                rule.depends_on.iter().any(|x| x == prerequisite),
+                "{d} must depend on {prerequisite} (depends_on = {:?})",
+                rule.depends_on
+            );
+        }
+    }
+}
+
+/// cargo-deny style: the whole code list, so renaming a slug or changing a severity or side is
+/// a visible diff in review.
+#[test]
+fn code_list_snapshot() {
+    let list: String = catalog()
+        .rules()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {:<42} {:<8} {}\n",
+                r.id,
+                r.slug,
+                serde_json::to_value(r.severity).unwrap().as_str().unwrap(),
+                serde_json::to_value(r.side).unwrap().as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("code_list", list);
+}
+
+/// Every rule names a failing and a passing fixture under `rules/<ID>/`, and a fix string to
+/// look for; inferences are never errors and say so in their text.
+#[test]
+fn every_rule_is_tested_and_inferences_say_so() {
+    for r in catalog().rules() {
+        let dir = format!("rules/{}/", r.id);
+        assert!(
+            r.fixtures
+                .fail
+                .iter()
+                .all(|f| f.starts_with(&dir) && f.ends_with(".json")),
+            "{}: {:?}",
+            r.id,
+            r.fixtures.fail
+        );
+        assert!(
+            r.fixtures
+                .pass
+                .iter()
+                .all(|f| f.starts_with(&dir) && f.ends_with(".json")),
+            "{}: {:?}",
+            r.id,
+            r.fixtures.pass
+        );
+        assert!(!r.fixtures.fail_fix_contains.is_empty(), "{}", r.id);
+        if r.inference {
+            assert_ne!(r.severity, Severity::Error, "{}", r.id);
+            let text = format!("{} {}", r.summary, r.explanation).to_lowercase();
+            assert!(
+                text.contains("inference") || text.contains("infer"),
+                "{}",
+                r.id
+            );
+        }
+    }
+}
+
+/// A rule's message keys, each with the parameters its check supplies.
+type MessageParams = &'static [(&'static str, &'static [&'static str])];
+
+/// The message keys and parameters the non-access checks supply (src/rules/checks/*.rs module
+/// docs), on top of the pair's values (`runner::pair_params`). A template naming anything
+/// else would print an unfilled `{placeholder}`.
+#[test]
+fn non_access_templates_use_only_supplied_values() {
+    let pair = [
+        "table",
+        "table_name",
+        "table_arn",
+        "region",
+        "source_region",
+        "target_region",
+        "source_account",
+        "target_account",
+        "database",
+        "database_arn",
+        "catalog_arn",
+        "role_name",
+        "role",
+        "role_arn",
+        "profile",
+        "source_profile",
+        "target_profile",
+    ];
+    let keys: &[(&str, MessageParams)] = &[
+        ("ZS001", &[("not_found", &[]), ("not_active", &["status"])]),
+        ("ZS002", &[("fail", &["status"])]),
+        ("ZS008", &[("fail", &["key_arn"])]),
+        (
+            "ZS009",
+            &[
+                ("fail", &["key_arn", "key_state"]),
+                ("inaccessible", &["key_arn", "since"]),
+            ],
+        ),
+        ("ZS010", &[("fail", &[])]),
+        ("ZT001", &[("not_found", &[])]),
+        (
+            "ZT002",
+            &[("missing", &[]), ("invalid", &["location_uri", "error"])],
+        ),
+        (
+            "ZT003",
+            &[
+                ("not_found", &["bucket"]),
+                (
+                    "wrong_region",
+                    &["bucket", "bucket_region", "database_region"],
+                ),
+            ],
+        ),
+        ("ZT008", &[("not_found", &[]), ("no_role", &[])]),
+        (
+            "ZT013",
+            &[
+                ("missing", &[]),
+                ("no_role", &[]),
+                ("wrong_role", &["configured_role"]),
+            ],
+        ),
+        (
+            "ZT014",
+            &[
+                ("missing_permissions", &["missing", "permissions"]),
+                ("missing_data_location", &["location_arn"]),
+            ],
+        ),
+        (
+            "ZI001",
+            &[
+                (
+                    "fail",
+                    &[
+                        "error_message",
+                        "error_code",
+                        "failing_rules",
+                        "other_rules",
+                    ],
+                ),
+                (
+                    "fail_unconfirmed",
+                    &[
+                        "error_message",
+                        "error_code",
+                        "failing_rules",
+                        "other_rules",
+                    ],
+                ),
+                (
+                    "unlinked",
+                    &[
+                        "error_message",
+                        "error_code",
+                        "failing_rules",
+                        "other_rules",
+                    ],
+                ),
+                ("no_errors", &[]),
+            ],
+        ),
+        (
+            "ZI002",
+            &[(
+                "fail",
+                &[
+                    "integration_arn",
+                    "integration_name",
+                    "source_arn",
+                    "target_arn",
+                    "integration_source",
+                    "integration_target",
+                    "create_options",
+                    "old_integration_arn",
+                ],
+            )],
+        ),
+        (
+            "ZI003",
+            &[(
+                "fail",
+                &["integration_arn", "minutes", "threshold", "create_time"],
+            )],
+        ),
+        (
+            "ZI004",
+            &[(
+                "fail",
+                &[
+                    "integration_arn",
+                    "integration_name",
+                    "source_arn",
+                    "target_arn",
+                    "integration_source",
+                    "integration_target",
+                    "create_options",
+                    "old_integration_arn",
+                ],
+            )],
+        ),
+        (
+            "ZI005",
+            &[("fail", &["integration_arn", "configured_role"])],
+        ),
+        (
+            "ZI006",
+            &[
+                (
+                    "not_active",
+                    &["integration_arn", "refresh_interval", "status"],
+                ),
+                ("active", &["integration_arn", "refresh_interval", "status"]),
+                (
+                    "active_synced",
+                    &["integration_arn", "refresh_interval", "status", "last_sync"],
+                ),
+                (
+                    "active_not_synced",
+                    &[
+                        "integration_arn",
+                        "refresh_interval",
+                        "status",
+                        "create_time",
+                    ],
+                ),
+            ],
+        ),
+        ("ZI007", &[("fail", &["integration_name"])]),
+        ("ZI008", &[("fail", &[])]),
+        (
+            "ZC001",
+            &[
+                ("fail", &["action", "rules", "policy_file", "account"]),
+                ("not_verifiable", &["rule", "reason"]),
+            ],
+        ),
+    ];
+    let c = catalog();
+    for (id, messages) in keys {
+        let rule = c.get(id).unwrap_or_else(|| panic!("{id} missing"));
+        let names: BTreeMap<&str, &[&str]> = messages.iter().copied().collect();
+        assert_eq!(
+            rule.messages.keys().map(String::as_str).collect::<Vec<_>>(),
+            names.keys().copied().collect::<Vec<_>>(),
+            "{id}: message keys"
+        );
+        // Fix templates may use any value some message of the rule gets.
+        let mut any: Vec<&str> = pair.to_vec();
+        for (key, params) in messages.iter() {
+            let template = &rule.messages[*key];
+            for p in placeholders(template).unwrap() {
+                assert!(
+                    pair.contains(&p) || params.contains(&p),
+                    "{id} messages.{key}: {{{p}}}"
+                );
+            }
+            any.extend(params.iter());
+        }
+        let fix = rule
+            .fix
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id} has no [fix]"));
+        for t in fix.default.iter().chain(fix.variants.values()) {
+            for text in std::iter::once(&t.summary).chain(t.commands.iter()) {
+                for p in placeholders(text).unwrap() {
+                    assert!(any.contains(&p), "{id} fix: {{{p}}} in {text:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn zetl_rules_json_lists_the_catalog() {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 44);
+    assert_eq!(
+        list[1],
+        serde_json::json!({
+            "id": "ZS002",
+            "slug": "pitr-disabled",
+            "severity": "error",
+            "side": "source",
+            "title": "Point-in-time recovery is disabled on the source table",
+            "summary": "Zero-ETL exports the table with ExportTableToPointInTime, which needs point-in-time recovery (PITR) enabled."
+        })
+    );
+    for entry in list {
+        let keys: Vec<&str> = entry
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["id", "slug", "severity", "side", "title", "summary"]);
+    }
+}
+
+#[test]
+fn zetl_rules_prints_a_table() {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("ID     SEVERITY  SIDE"), "{text}");
+    assert!(lines[2].starts_with("ZS002  error     source"), "{text}");
+    assert!(
+        lines[2].contains("pitr-disabled")
+            && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
+    );
+    assert!(text.contains("\n44 rules."), "{text}");
+}
+
+#[test]
+fn zetl_explain_by_id_and_by_slug() {
+    let by_id = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "ZS002"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let by_slug = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "pitr-disabled"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(by_id, by_slug);
+    let lower = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "zs002"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(by_id, lower);
+    let zt013 = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "target-not-configured"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let zt013 = String::from_utf8(zt013).unwrap();
+    assert!(
+        zt013.contains("\nFix (update): Set the target role of database {database} to {role_arn}"),
+        "{zt013}"
+    );
+    assert!(zt013.contains("  $ aws glue update-integration-resource-property --resource-arn {database_arn} --target-processing-properties RoleArn={role_arn} --region {target_region}{profile}\n"), "{zt013}");
+    let text = String::from_utf8(by_id).unwrap();
+    assert!(text.starts_with("ZS002 pitr-disabled: Point-in-time recovery is disabled on the source table\nseverity: error   side: source\n"), "{text}");
+    assert!(
+        text.contains("PointInTimeRecoveryUnavailableException"),
+        "{text}"
+    );
+    assert!(text.contains("Fix: Enable point-in-time recovery on {table}\n  $ aws dynamodb update-continuous-backups --table-name {table} --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true --region {region}{profile}\n"), "{text}");
+    assert!(text.contains("AWS documentation:\n  https://docs.aws.amazon.com/glue/latest/dg/zero-etl-sources.html#zero-etl-config-source-dynamodb\n"), "{text}");
+}
+
+#[test]
+fn zetl_explain_unknown_rule_exits_2_with_suggestions() {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "ZS02"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS001 (source-table-not-active), ZS003 (table-policy-missing)? (`zetl rules` lists every rule)\n"
+    );
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "pitr-disable"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("did you mean ZS002 (pitr-disabled)"));
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "nothing-like-it-at-all"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "zetl: unknown rule \"nothing-like-it-at-all\"; `zetl rules` lists every rule\n"
+    );
+}

@@ -1,0 +1,303 @@
+//! `zetl doctor --from` end to end: exit codes, gate flags, selection, output, bad input.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn doctor(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("zetl").unwrap();
+    // A temp cwd so no ./zetl.toml is picked up by accident.
+    cmd.current_dir(std::env::temp_dir());
+    cmd.arg("doctor").args(args);
+    cmd
+}
+
+fn json_report(args: &[&str]) -> (serde_json::Value, i32) {
+    let out = doctor(args).arg("--format").arg("json").output().unwrap();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (report, out.status.code().unwrap())
+}
+
+#[test]
+fn healthy_exits_0_and_broken_exits_1() {
+    let (_, code) = json_report(&["--from", &fixture("healthy/cross-account.json")]);
+    assert_eq!(code, 0);
+    let (_, code) = json_report(&["--from", &fixture("demo/cross-account.json")]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn fail_on_threshold_and_info_never_counts() {
+    let variants = fixture("healthy/aws-docs-variants.json"); // one warning (ZT012)
+    assert_eq!(json_report(&["--from", &variants]).1, 0);
+    assert_eq!(
+        json_report(&["--from", &variants, "--fail-on", "warning"]).1,
+        1
+    );
+    assert_eq!(
+        json_report(&[
+            "--from",
+            &fixture("demo/cross-account.json"),
+            "--fail-on",
+            "never"
+        ])
+        .1,
+        0
+    );
+    // ZI006 info on a 16-minute-old integration with no data yet: never fails the gate.
+    assert_eq!(
+        json_report(&[
+            "--from",
+            &fixture("rules/ZI006/fail.json"),
+            "--fail-on",
+            "warning"
+        ])
+        .1,
+        0
+    );
+}
+
+#[test]
+fn unknown_fails_the_gate_unless_allowed() {
+    let f = fixture("rules/ZC001/fail.json");
+    let (report, code) = json_report(&["--from", &f]);
+    assert_eq!(code, 1);
+    let zs002 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "ZS002")
+        .unwrap();
+    assert_eq!(zs002["status"], "unknown");
+    assert_eq!(json_report(&["--from", &f, "--allow-unknown"]).1, 0);
+    assert_eq!(
+        json_report(&["--from", &f, "--allow-unknown", "--fail-on", "warning"]).1,
+        0
+    );
+}
+
+#[test]
+fn only_and_skip_select_rules_and_families() {
+    let demo = fixture("demo/cross-account.json");
+    let (report, code) = json_report(&["--from", &demo, "--only", "ZT,ZC"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 44);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    let (report, _) = json_report(&["--from", &demo, "--skip", "ZS005,ZI"]);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ZS002"]);
+    doctor(&["--from", &demo, "--only", "ZQ9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--only"));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    doctor(&[
+        "--from",
+        &fixture("healthy/cross-account.json"),
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .assert()
+    .code(0)
+    .stdout("");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(report["schema"], "zetl.report/v1");
+}
+
+fn bad_input(text: &str, expect: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snap.json");
+    std::fs::write(&file, text).unwrap();
+    let mut a = doctor(&["--from", file.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .code(2);
+    a = a.stderr(predicate::str::contains("snap.json"));
+    for e in expect {
+        a = a.stderr(predicate::str::contains(*e));
+    }
+}
+
+#[test]
+fn invalid_snapshots_exit_2_naming_file_and_path() {
+    let healthy = std::fs::read_to_string(fixture("healthy/cross-account.json")).unwrap();
+    bad_input("{ not json", &["not valid JSON"]);
+    bad_input(&healthy[..healthy.len() / 2], &["not valid JSON"]);
+    bad_input(
+        &healthy.replace("\"probes\": []", "\"probes\": [], \"surprise\": 1"),
+        &["surprise"],
+    );
+    bad_input(
+        &healthy.replace(
+            "\"source_table\": \"arn:aws:dynamodb:us-east-1:111111111111:table/orders\"",
+            "\"source_table\": \"orders-table\"",
+        ),
+        &["setup.pairs[0].source_table"],
+    );
+    bad_input(
+        &healthy.replace(
+            "\"continuous_backups\": \"ENABLED\"",
+            "\"continuous_backups\": \"MAYBE\"",
+        ),
+        &["continuous_backups"],
+    );
+}
+
+#[test]
+fn bad_config_exits_2_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("zetl.toml");
+    std::fs::write(
+        &cfg,
+        "fail_on = \"warning\"\n[severity]\nZT012 = \"fatal\"\n",
+    )
+    .unwrap();
+    doctor(&[
+        "--from",
+        &fixture("healthy/cross-account.json"),
+        "--config",
+        cfg.to_str().unwrap(),
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("zetl.toml").and(predicate::str::contains("ZT012")));
+}
+
+#[test]
+fn config_severity_override_and_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("zetl.toml");
+    let variants = fixture("healthy/aws-docs-variants.json");
+    std::fs::write(&cfg, "format = \"json\"\n[severity]\nZT012 = \"error\"\n").unwrap();
+    let out = doctor(&["--from", &variants, "--config", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(&cfg, "format = \"json\"\n[severity]\nZT012 = \"error\"\n[[suppress]]\nrule = \"ZT012\"\nreason = \"metrics are not used here\"\n").unwrap();
+    let out = doctor(&["--from", &variants, "--config", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "ZT012")
+        .unwrap();
+    assert_eq!(c["status"], "suppressed");
+    assert_eq!(c["reason"], "metrics are not used here");
+}
+
+#[test]
+fn flags_override_the_snapshot_setup() {
+    // A different role than the resource property names: ZI005 fires.
+    let (report, code) = json_report(&[
+        "--from",
+        &fixture("healthy/cross-account.json"),
+        "--target-role",
+        "arn:aws:iam::222222222222:role/OtherRole",
+    ]);
+    assert_eq!(code, 1, "{report}");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"ZI005"), "{rules:?}");
+    doctor(&[
+        "--from",
+        &fixture("healthy/cross-account.json"),
+        "--source-table",
+        "arn:aws:s3:::nope",
+    ])
+    .assert()
+    .code(2);
+}
+
+#[test]
+fn live_without_a_source_table_is_a_usage_error() {
+    doctor(&["--target-database", "lake"])
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--source-table"));
+}
+
+#[test]
+fn live_with_an_unreachable_endpoint_exits_3_and_writes_no_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("snap.json");
+    // Port 9 (discard) on loopback: nothing listens, connections are refused at once.
+    doctor(&[
+        "--source-table",
+        "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+        "--target-database",
+        "arn:aws:glue:us-east-1:222222222222:database/lake",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--save-snapshot",
+        saved.to_str().unwrap(),
+    ])
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env("AWS_ACCESS_KEY_ID", "testing")
+    .env("AWS_SECRET_ACCESS_KEY", "testing")
+    .env_remove("AWS_PROFILE")
+    .assert()
+    .code(3);
+    assert!(!saved.exists());
+}
+
+#[test]
+fn zc001_names_the_missing_action_and_an_existing_policy_file_that_grants_it() {
+    let (report, _) = json_report(&["--from", &fixture("rules/ZC001/fail.json")]);
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZC001")
+        .unwrap();
+    assert_eq!(
+        f["evidence"]["action"],
+        "dynamodb:DescribeContinuousBackups"
+    );
+    let file = f["evidence"]["policy_file"].as_str().unwrap();
+    assert_eq!(file, "permissions/zetl-source-readonly.json");
+    let policy = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    assert!(policy.contains("\"dynamodb:DescribeContinuousBackups\""));
+}
+
+#[test]
+fn default_human_format_shows_the_failing_rule_and_its_fix_without_colour() {
+    doctor(&["--from", &fixture("demo/cross-account.json"), "--no-color"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("ZS002")
+                .and(predicate::str::contains("update-continuous-backups"))
+                .and(predicate::str::contains("\u{1b}[").not()),
+        );
+}
