@@ -37,7 +37,10 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
             (snapshot, Some(from.clone()))
         }
         // Live: the collector reads both accounts (never writes) with the merged settings.
-        None => (crate::collect::command::live_snapshot(&options.setup)?, None),
+        None => (
+            crate::collect::command::live_snapshot(&options.setup)?,
+            None,
+        ),
     };
     if let Some(path) = &args.save_snapshot {
         crate::collect::command::write_snapshot(&snapshot, path)?;
