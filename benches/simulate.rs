@@ -160,10 +160,10 @@ fn case(i: usize, policy: &Value) -> Value {
         ),
     };
     let source_ip = ["203.0.113.9", "198.51.100.7", "192.0.2.1"][i % 3];
-    let region = ["us-east-1", "eu-central-1"][usize::from(i % 17 == 0)];
+    let region = ["us-east-1", "eu-central-1"][usize::from(i.is_multiple_of(17))];
     let mut context = json!({
         "aws:PrincipalTag/team": team,
-        "aws:SecureTransport": i % 13 != 0,
+        "aws:SecureTransport": !i.is_multiple_of(13),
         "aws:SourceIp": source_ip,
         "aws:CurrentTime": "2026-11-28T10:00:00Z",
         "aws:RequestedRegion": region,

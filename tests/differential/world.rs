@@ -100,7 +100,7 @@ pub fn caller(kind: PrincipalKind, account: &str, variant: usize, service: &str)
         PrincipalKind::Root => {
             let arn = iam("root");
             Caller {
-                principal: if variant % 2 == 0 {
+                principal: if variant.is_multiple_of(2) {
                     arn.clone()
                 } else {
                     account.to_string()
