@@ -1,0 +1,47 @@
+//! Docs as tests: the examples in README.md must keep working.
+
+use std::path::Path;
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+    let open = format!("```{lang}\n");
+    text.split(open.as_str())
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect()
+}
+
+#[test]
+fn the_ci_gate_zetl_toml_loads_with_its_suppression_and_override() {
+    let text = readme();
+    let blocks = fenced_blocks(&text, "toml");
+    assert_eq!(blocks.len(), 1, "README should show one zetl.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zetl.toml");
+    std::fs::write(&path, blocks[0]).unwrap();
+    let (_, config) = zetl::config::load(Some(&path)).unwrap().unwrap();
+    assert_eq!(
+        config.target_database.as_deref(),
+        Some("arn:aws:glue:us-east-1:222222222222:database/lake")
+    );
+    assert_eq!(config.suppress.len(), 1);
+    assert_eq!(config.suppress[0].rule, "ZT012");
+    assert_eq!(
+        config.severity.get("ZS010"),
+        Some(&zetl::report::Severity::Error)
+    );
+}
+
+#[test]
+fn the_readme_names_the_demo_and_test_commands_that_exist() {
+    let text = readme();
+    let commands = fenced_blocks(&text, "sh")[0];
+    assert!(commands.contains("doctor --from fixtures/demo/cross-account.json"));
+    assert!(commands.contains("./scripts/test.sh"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(root.join("fixtures/demo/cross-account.json").is_file());
+    assert!(root.join("scripts/test.sh").is_file());
+}
