@@ -50,12 +50,20 @@ fn max_size_snapshot_is_at_the_aws_size_limits() {
     let text = std::fs::read_to_string(fixture("bench/max-size.json")).unwrap();
     let snap: serde_json::Value = serde_json::from_str(&text).unwrap();
     let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap().len();
-    let table =
-        &snap["tables"]["arn:aws:dynamodb:us-east-1:111111111111:table/orders"]["resource_policy"]
-            ["policy"];
-    assert!((19_000..=20_480).contains(&compact(table)), "{}", compact(table));
-    let catalog = &snap["catalog_policies"]["arn:aws:glue:us-east-1:222222222222:catalog"]["policy"];
-    assert!((9_000..=10_240).contains(&compact(catalog)), "{}", compact(catalog));
+    let table = &snap["tables"]["arn:aws:dynamodb:us-east-1:111111111111:table/orders"]
+        ["resource_policy"]["policy"];
+    assert!(
+        (19_000..=20_480).contains(&compact(table)),
+        "{}",
+        compact(table)
+    );
+    let catalog =
+        &snap["catalog_policies"]["arn:aws:glue:us-east-1:222222222222:catalog"]["policy"];
+    assert!(
+        (9_000..=10_240).contains(&compact(catalog)),
+        "{}",
+        compact(catalog)
+    );
     let role = &snap["principals"]["arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole"];
     let attached = role["attached_policies"].as_array().unwrap();
     assert_eq!(attached.len(), 10);
