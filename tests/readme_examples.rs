@@ -10,7 +10,7 @@ fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
     let open = format!("```{lang}\n");
     text.split(open.as_str())
         .skip(1)
-        .filter_map(|rest| rest.split("```").next())
+        .map(|rest| rest.split_once("```").map_or(rest, |(block, _)| block))
         .collect()
 }
 
@@ -22,7 +22,7 @@ fn the_ci_gate_zetl_toml_loads_with_its_suppression_and_override() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zetl.toml");
     std::fs::write(&path, blocks[0]).unwrap();
-    let (_, config) = zetl::config::load(Some(&path)).unwrap().unwrap();
+    let (_, config) = zetl::config::load(Some(path.as_path())).unwrap().unwrap();
     assert_eq!(
         config.target_database.as_deref(),
         Some("arn:aws:glue:us-east-1:222222222222:database/lake")
