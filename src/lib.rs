@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod fix;
 pub mod policy;
+pub mod repair;
 pub mod report;
 pub mod rules;
 pub mod snapshot;

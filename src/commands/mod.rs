@@ -8,6 +8,7 @@ use crate::cli::Command;
 pub mod doctor;
 pub mod exit;
 pub mod explain;
+pub mod fix;
 pub mod rules;
 pub mod simulate;
 
@@ -22,7 +23,7 @@ pub fn run(command: Command) -> Result<Exit, CliError> {
         Command::Policy(crate::cli::PolicyCommand::Generate(_)) => {
             Err(CliError::not_yet("zetl policy generate"))
         }
-        Command::Fix(_) => Err(CliError::not_yet("zetl fix")),
+        Command::Fix(args) => fix::run(*args),
     }
 }
 

@@ -6,6 +6,7 @@
 //! Works on plain JSON values, so it needs nothing from the policy engine: rules decide *what*
 //! must change, this module decides *how the document looks* afterwards.
 
+pub mod action;
 pub mod command;
 pub mod condition_edit;
 pub mod deny_edit;
@@ -14,6 +15,7 @@ pub mod limits;
 pub mod merge;
 pub mod statement;
 
+pub use action::FixAction;
 pub use command::{CommandTarget, PolicyCommand};
 pub use condition_edit::{correct_conditions, ConditionEdit};
 pub use deny_edit::{exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit};

@@ -143,6 +143,9 @@ pub struct Fix {
     pub commands: Vec<String>,
     /// The complete policy document to apply (existing statements merged, not replaced).
     pub policy: Option<serde_json::Value>,
+    /// What `zetl fix` may apply (in-process only; the JSON shows `commands` and `policy`).
+    #[serde(skip)]
+    pub apply: Option<crate::fix::FixAction>,
 }
 
 impl Summary {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::fix::FixAction;
 use crate::report::Severity;
 
 /// The result of one rule for one source -> target pair.
@@ -85,6 +86,8 @@ pub struct Problem {
     pub extra_commands: Vec<String>,
     /// Overrides the rule's severity (e.g. a warning-in-evidence case).
     pub severity: Option<Severity>,
+    /// What `zetl fix` may apply for this problem (none: a manual fix only).
+    pub apply: Option<FixAction>,
 }
 
 impl Problem {
@@ -98,6 +101,7 @@ impl Problem {
             fix_policy: None,
             extra_commands: Vec::new(),
             severity: None,
+            apply: None,
         }
     }
 
@@ -113,6 +117,11 @@ impl Problem {
 
     pub fn fix_variant(mut self, variant: &str) -> Problem {
         self.fix_variant = Some(variant.to_string());
+        self
+    }
+
+    pub fn apply(mut self, action: FixAction) -> Problem {
+        self.apply = Some(action);
         self
     }
 

@@ -464,6 +464,7 @@ fn finding(
                     .unwrap_or_default(),
                 commands,
                 policy: problem.fix_policy.clone(),
+                apply: problem.apply.clone(),
             })
         } else {
             None
@@ -518,6 +519,7 @@ pub fn render_fix(
             .unwrap_or_default(),
         commands,
         policy: problem.fix_policy.clone(),
+        apply: problem.apply.clone(),
     })
 }
 

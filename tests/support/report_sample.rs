@@ -149,6 +149,7 @@ pub fn findings(pair: &str) -> Vec<Finding> {
                 summary: "Enable point-in-time recovery on orders".into(),
                 commands: vec!["aws dynamodb update-continuous-backups --table-name orders --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true --region us-east-1 --profile src".into()],
                 policy: None,
+                apply: None,
             }),
             pair: Some(pair.into()),
         },
@@ -174,6 +175,7 @@ pub fn findings(pair: &str) -> Vec<Finding> {
                         "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:dynamodb:us-east-1:111111111111:table/orders"}}
                     }]
                 })),
+                apply: None,
             }),
             pair: Some(pair.into()),
         },
@@ -198,6 +200,7 @@ pub fn findings(pair: &str) -> Vec<Finding> {
                 summary: "Create the integration".into(),
                 commands: vec!["aws glue create-integration --integration-name orders-lake --source-arn arn:aws:dynamodb:us-east-1:111111111111:table/orders --target-arn arn:aws:glue:us-east-1:222222222222:database/lake".into()],
                 policy: None,
+                apply: None,
             }),
             pair: Some(pair.into()),
         },
@@ -212,6 +215,7 @@ pub fn findings(pair: &str) -> Vec<Finding> {
                 summary: "Let the doctor's read-only role call iam:GetRolePolicy, then run again".into(),
                 commands: vec![],
                 policy: None,
+                apply: None,
             }),
             pair: Some(pair.into()),
         },

@@ -1,6 +1,7 @@
 //! Pieces every access check shares: gathering requirement results into an outcome, the
 //! evidence a finding carries, and the fix built from the failing requirements.
 
+use crate::fix::FixAction;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -13,7 +14,7 @@ use super::outcome::{Outcome, Problem};
 use super::policies;
 use super::principals::NoRequester;
 use super::principals::GLUE_SERVICE;
-use super::synth::put_command;
+use super::synth::put_action;
 use super::synth::{fix_into, plan, statement_for, PlannedFix};
 use super::Scope;
 use crate::fix::document::statements;
@@ -223,9 +224,10 @@ pub fn problem_for(
     if !explicit.is_empty() {
         problem.message_key = "explicit_deny".into();
         params.insert("deny_statements".into(), explicit.join(", "));
-        if let Some((policy, command)) = deny_fix(scope, failed) {
+        if let Some((policy, command, action)) = deny_fix(scope, failed) {
             problem.fix_policy = Some(policy);
             problem.extra_commands.push(command);
+            problem.apply = Some(action);
         }
     } else {
         match fix_for_failing(scope, reqs, &failing, principal_override) {
@@ -233,6 +235,7 @@ pub fn problem_for(
                 evidence["fix_changes"] = json!(fix.changes);
                 problem.fix_policy = Some(fix.policy);
                 problem.extra_commands.push(fix.command);
+                problem.apply = Some(FixAction::Policy(fix.apply));
             }
             Ok(None) => {}
             Err(e) => {
@@ -249,7 +252,7 @@ pub fn problem_for(
 /// When every deciding Deny sits in one resource policy of the pair: that policy with each
 /// Deny narrowed so it stops matching this requester (Glue, or the IAM principal's ARN).
 /// Denies in identity policies are left to their owner: the message names them.
-fn deny_fix(scope: &Scope, failed: &[&Evaluated]) -> Option<(Value, String)> {
+fn deny_fix(scope: &Scope, failed: &[&Evaluated]) -> Option<(Value, String, FixAction)> {
     let refs: Vec<_> = failed
         .iter()
         .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
@@ -297,8 +300,8 @@ fn deny_fix(scope: &Scope, failed: &[&Evaluated]) -> Option<(Value, String)> {
         };
         policy = replace_statement(&policy, i, &narrowed, kind).ok()?;
     }
-    let command = put_command(scope, kind, owner)?;
-    Some((policy, command))
+    let (action, command) = put_action(scope, kind, owner)?;
+    Some((policy, command, FixAction::Policy(action)))
 }
 
 /// `s3:PutObject, s3:DeleteObject on ARN; s3:ListBucket on ARN2`: actions grouped by resource.

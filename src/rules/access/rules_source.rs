@@ -1,5 +1,6 @@
 //! Source-account access rules: the table policy (ZS003-ZS007) and the table key (ZS011).
 
+use crate::fix::FixAction;
 use serde_json::{json, Value};
 
 use crate::fix::command::{CommandTarget, PolicyCommand};
@@ -28,7 +29,8 @@ use super::Scope;
 
 const EXPORT_RULE: &str = "ZS004";
 
-fn put_table_policy(scope: &Scope) -> String {
+/// The write of the pair's table policy, guarded by the revision that was read.
+fn table_policy_put(scope: &Scope) -> PolicyCommand {
     let revision = scope
         .snapshot
         .tables
@@ -40,7 +42,10 @@ fn put_table_policy(scope: &Scope) -> String {
         table_arn: scope.values.get("table_arn").unwrap_or_default().into(),
         expected_revision_id: revision,
     }
-    .render(&source_target(scope))
+}
+
+fn put_table_policy(scope: &Scope) -> String {
+    table_policy_put(scope).render(&source_target(scope))
 }
 
 fn source_target(scope: &Scope) -> CommandTarget {
@@ -78,6 +83,7 @@ pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                 Ok(Some(fix)) => {
                     p.fix_policy = Some(fix.policy);
                     p.extra_commands.push(fix.command);
+                    p.apply = Some(FixAction::Policy(fix.apply));
                 }
                 Ok(None) => {}
                 Err(e) => {
@@ -216,6 +222,7 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             p.evidence["fix_changes"] = json!(fix.changes);
             p.fix_policy = Some(fix.policy);
             p.extra_commands.push(fix.command);
+            p.apply = Some(FixAction::Policy(fix.apply));
         }
         Ok(None) => {}
         Err(e) => {
@@ -297,6 +304,9 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                                   "problems": w.problems, "corrections": w.edits}),
                 fix_policy: fix_error.is_none().then(|| policy.clone()),
                 extra_commands: vec![put_table_policy(scope)],
+                apply: fix_error
+                    .is_none()
+                    .then(|| FixAction::Policy(table_policy_put(scope))),
                 ..Problem::new("fail", "")
             }
         })
@@ -462,6 +472,7 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         }),
         fix_policy: Some(policy),
         extra_commands: vec![put_table_policy(scope)],
+        apply: Some(FixAction::Policy(table_policy_put(scope))),
         ..Problem::new("fail", "")
     }])
 }

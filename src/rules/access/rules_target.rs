@@ -1,6 +1,7 @@
 //! Target-account access rules: the catalog policy (ZT004-ZT007, ZT016), the target role's
 //! trust and permissions (ZT009-ZT012), and the keys it must use (ZT015, ZT017).
 
+use crate::fix::FixAction;
 use serde_json::json;
 
 use crate::fix::command::{CommandTarget, PolicyCommand};
@@ -97,6 +98,7 @@ pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                 Ok(fix) => {
                     p.fix_policy = Some(fix.policy);
                     p.extra_commands.push(fix.command);
+                    p.apply = Some(FixAction::Policy(fix.apply));
                 }
                 Err(e) => {
                     p.params.insert("fix_error".into(), e.to_string());

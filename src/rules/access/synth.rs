@@ -24,6 +24,9 @@ pub struct PlannedFix {
     pub into: PolicySource,
     pub policy: Value,
     pub command: String,
+    /// The same write in structured form, for `zetl fix`.
+    #[serde(skip)]
+    pub apply: PolicyCommand,
     pub changes: Vec<MergeOutcome>,
 }
 
@@ -142,8 +145,13 @@ pub fn plan(
         values.get("target_region").unwrap_or_default(),
         profiles.target.as_deref(),
     );
-    let (existing, kind, command, siblings): (Option<Value>, PolicyKind, String, usize) = match into
-    {
+    let (existing, kind, cmd, on_source, siblings): (
+        Option<Value>,
+        PolicyKind,
+        PolicyCommand,
+        bool,
+        usize,
+    ) = match into {
         PolicySource::TablePolicy => {
             let stored = snapshot
                 .tables
@@ -157,7 +165,8 @@ pub fn plan(
             (
                 stored.map(|p| p.policy.clone()),
                 PolicyKind::DynamoDbTable,
-                cmd.render(&src),
+                cmd,
+                true,
                 0,
             )
         }
@@ -175,7 +184,8 @@ pub fn plan(
             (
                 stored.map(|p| p.policy.clone()),
                 PolicyKind::GlueCatalog,
-                cmd.render(&tgt),
+                cmd,
+                false,
                 0,
             )
         }
@@ -189,7 +199,7 @@ pub fn plan(
             let cmd = PolicyCommand::S3PutBucketPolicy {
                 bucket: bucket.into(),
             };
-            (stored, PolicyKind::S3Bucket, cmd.render(&tgt), 0)
+            (stored, PolicyKind::S3Bucket, cmd, false, 0)
         }
         PolicySource::KeyPolicy => {
             return Err(FixError::NotAPolicy(
@@ -202,7 +212,7 @@ pub fn plan(
             let cmd = PolicyCommand::IamUpdateAssumeRolePolicy {
                 role_arn: role.into(),
             };
-            (stored, PolicyKind::IamTrust, cmd.render(&tgt), 0)
+            (stored, PolicyKind::IamTrust, cmd, false, 0)
         }
         PolicySource::Identity => {
             let requester = resolve(snapshot, principal_role, target_role)
@@ -214,7 +224,6 @@ pub fn plan(
             };
             let in_source = super::values::split_arn(&facts.arn)
                 .is_some_and(|a| a.account == values.source_account);
-            let on = if in_source { &src } else { &tgt };
             let inline = facts.inline_policies.known().cloned().unwrap_or_default();
             let existing = inline
                 .iter()
@@ -241,7 +250,7 @@ pub fn plan(
                     policy_name: policy_name.into(),
                 },
             };
-            (existing, kind, cmd.render(on), siblings)
+            (existing, kind, cmd, in_source, siblings)
         }
     };
     let mut doc = existing;
@@ -256,7 +265,8 @@ pub fn plan(
     Ok(PlannedFix {
         into,
         policy,
-        command,
+        command: cmd.render(if on_source { &src } else { &tgt }),
+        apply: cmd,
         changes,
     })
 }
@@ -291,6 +301,15 @@ pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairVal
 
 /// The command that writes back a resource policy of the pair.
 pub(super) fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
+    put_action(scope, kind, owner).map(|(_, rendered)| rendered)
+}
+
+/// The write of a resource policy of the pair, structured and rendered.
+pub(super) fn put_action(
+    scope: &Scope,
+    kind: PolicyKind,
+    owner: &str,
+) -> Option<(PolicyCommand, String)> {
     let v = &scope.values;
     let src = CommandTarget::new(
         v.get("source_region").unwrap_or_default(),
@@ -323,5 +342,6 @@ pub(super) fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Optio
     } else {
         &tgt
     };
-    Some(cmd.render(on))
+    let rendered = cmd.render(on);
+    Some((cmd, rendered))
 }

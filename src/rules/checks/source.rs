@@ -9,6 +9,7 @@
 //!   is pending deletion); `inaccessible` {table, key_arn, since}
 //! - ZS010 `fail` {source_region, target_region}
 
+use crate::fix::FixAction;
 use serde_json::json;
 
 use crate::rules::outcome::{Outcome, Problem};
@@ -77,7 +78,10 @@ fn zs002_pitr(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
         Fact::Known(PitrStatus::Disabled) => Outcome::fail(
             Problem::new("fail", facts.table_arn.clone())
                 .param("status", "disabled")
-                .evidence(json!({"point_in_time_recovery_status": "DISABLED"})),
+                .evidence(json!({"point_in_time_recovery_status": "DISABLED"}))
+                .apply(FixAction::EnablePitr {
+                    table_arn: facts.table_arn.clone(),
+                }),
         ),
     }
 }

@@ -9,6 +9,7 @@
 //! - ZT013 `missing` {database, role}; `no_role` {database, role};
 //!   `wrong_role` {database, role, configured_role} (fix variant `update`)
 
+use crate::fix::FixAction;
 use serde_json::json;
 
 use crate::rules::outcome::{Outcome, Problem};
@@ -152,26 +153,40 @@ fn zt013_resource_property(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outco
         }
     };
     let role = facts.target_role.clone().unwrap_or_default();
+    // Applicable by `zetl fix` only when the role to configure is known.
+    let configure = |exists: bool| {
+        facts
+            .target_role
+            .as_ref()
+            .map(|r| FixAction::ResourceProperty {
+                resource_arn: facts.database_arn.clone(),
+                role_arn: r.clone(),
+                exists,
+            })
+    };
     let Some(property) = property else {
-        return Outcome::fail(
-            Problem::new("missing", facts.database_arn.clone())
-                .evidence(json!({"resource_arn": facts.database_arn, "resource_property": null})),
-        );
+        return Outcome::fail(Problem {
+            apply: configure(false),
+            ..Problem::new("missing", facts.database_arn.clone())
+                .evidence(json!({"resource_arn": facts.database_arn, "resource_property": null}))
+        });
     };
     let Some(configured) = property.role_arn.clone() else {
-        return Outcome::fail(
-            Problem::new("no_role", facts.database_arn.clone())
+        return Outcome::fail(Problem {
+            apply: configure(true),
+            ..Problem::new("no_role", facts.database_arn.clone())
                 .fix_variant("update")
-                .evidence(json!({"resource_arn": facts.database_arn, "role_arn": null})),
-        );
+                .evidence(json!({"resource_arn": facts.database_arn, "role_arn": null}))
+        });
     };
     match &facts.target_role {
-        Some(wanted) if !same_role(wanted, &configured) => Outcome::fail(
-            Problem::new("wrong_role", facts.database_arn.clone())
+        Some(wanted) if !same_role(wanted, &configured) => Outcome::fail(Problem {
+            apply: configure(true),
+            ..Problem::new("wrong_role", facts.database_arn.clone())
                 .param("configured_role", configured.clone())
                 .fix_variant("update")
-                .evidence(json!({"configured_role": configured, "expected_role": role})),
-        ),
+                .evidence(json!({"configured_role": configured, "expected_role": role}))
+        }),
         _ => Outcome::pass(json!({"resource_arn": property.resource_arn, "role_arn": configured})),
     }
 }

@@ -1,0 +1,178 @@
+//! `zetl fix`: plan the changes that repair the doctor's fixable findings, show them as a
+//! diff, and with `--apply` make them (after confirmation), then run the doctor again.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::cli::{DoctorArgs, FixArgs};
+use crate::commands::doctor::{apply_setup_overrides, options, Options};
+use crate::commands::{CliError, Exit};
+use crate::config;
+use crate::repair::live::{apply, Applied, Writer};
+use crate::repair::render::plan_text;
+use crate::repair::{plan, Plan};
+use crate::report::{color_enabled, Format, RenderOptions};
+use crate::rules::runner::Settings;
+use crate::snapshot::{self, Snapshot};
+
+pub fn run(args: FixArgs) -> Result<Exit, CliError> {
+    let rules = crate::rules::catalog_specs().map_err(CliError::usage)?;
+    let options = fix_options(&args)?;
+    if args.apply && args.from.is_some() {
+        return Err(CliError::usage(
+            "--apply changes the live accounts; with --from zetl fix only plans (drop --from)",
+        ));
+    }
+    if args.apply && !args.yes && !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "--apply needs --yes when stdin is not a terminal (nothing was changed)",
+        ));
+    }
+    let select = Settings {
+        only: args.only.clone(),
+        ..Settings::default()
+    };
+    let snapshot = read_snapshot(&args, &options)?;
+    let planned = plan(&snapshot, &rules, &options.settings, &select);
+    print!("{}", plan_text(&planned, &snapshot, !args.apply));
+    if !args.apply || planned.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    if !args.yes && !confirm(&planned)? {
+        eprintln!("Nothing was changed.");
+        return Ok(Exit::Declined);
+    }
+    let results = runtime()?.block_on(async {
+        let (source, target) = Writer::connect(&options.setup, &snapshot).await;
+        apply(&planned.changes, &source, &target, &snapshot).await
+    });
+    let exit = report_results(&planned, &results);
+    if exit == Exit::Conflict {
+        return Ok(exit);
+    }
+    println!("\nRunning the doctor again:\n");
+    let after = crate::collect::command::live_snapshot(&options.setup)?;
+    let report = crate::rules::run(&after, &rules, &options.settings);
+    let catalog =
+        crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    print!(
+        "{}",
+        crate::report::render(
+            &report,
+            &catalog.summaries(),
+            Format::Human,
+            &RenderOptions {
+                color: color_enabled(false),
+                verbose: false,
+                quiet: true,
+            },
+        )
+    );
+    Ok(exit)
+}
+
+/// The doctor's settings (flags over zetl.toml), so fix sees exactly what doctor sees.
+fn fix_options(args: &FixArgs) -> Result<Options, CliError> {
+    if let Some(bad) = args.only.iter().find(|s| !config::is_selector(s)) {
+        return Err(CliError::usage(format!(
+            "--only: {bad:?} is neither a rule ID nor a family (ZS, ZT, ZP, ZI, ZC)"
+        )));
+    }
+    let loaded =
+        config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let doctor = DoctorArgs {
+        setup: args.setup.clone(),
+        from: args.from.clone(),
+        save_snapshot: None,
+        format: None,
+        output: None,
+        fail_on: None,
+        allow_unknown: false,
+        only: Vec::new(),
+        skip: Vec::new(),
+        creating_threshold: None,
+        no_color: false,
+        verbose: false,
+        quiet: false,
+    };
+    options(&doctor, loaded)
+}
+
+fn read_snapshot(args: &FixArgs, options: &Options) -> Result<Snapshot, CliError> {
+    let (mut snapshot, origin) = match &args.from {
+        Some(from) => (
+            snapshot::load(from).map_err(|e| CliError::usage(e.to_string()))?,
+            from.display().to_string(),
+        ),
+        None => (
+            crate::collect::command::live_snapshot(&options.setup)?,
+            "live collection".to_string(),
+        ),
+    };
+    apply_setup_overrides(&mut snapshot, &options.setup)
+        .map_err(|m| CliError::usage(format!("{origin}: {m}")))?;
+    Ok(snapshot)
+}
+
+/// Asks on the terminal; anything but y/yes declines.
+fn confirm(planned: &Plan) -> Result<bool, CliError> {
+    eprint!("Apply these {} change(s)? [y/N] ", planned.changes.len());
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::usage(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Collection(format!("cannot start the async runtime: {e}")))
+}
+
+/// Prints each change's outcome; the exit code per the contract (4 conflict, 1 some failed).
+fn report_results(planned: &Plan, results: &[Applied]) -> Exit {
+    let mut exit = Exit::Ok;
+    println!();
+    for (i, change) in planned.changes.iter().enumerate() {
+        let what = change.target.describe();
+        match results.get(i) {
+            Some(Applied::Done) => println!("[{}] applied: {what}", i + 1),
+            Some(Applied::Conflict(message)) => {
+                println!("[{}] stopped: {message}", i + 1);
+                exit = Exit::Conflict;
+            }
+            Some(Applied::Failed {
+                message,
+                missing_action,
+            }) => {
+                match missing_action {
+                    Some(action) => println!(
+                        "[{}] not applied: {what}: the credentials for the {} account lack {action}",
+                        i + 1,
+                        account_name(change.account)
+                    ),
+                    None => println!("[{}] not applied: {what}: {message}", i + 1),
+                }
+                if exit == Exit::Ok {
+                    exit = Exit::Findings;
+                }
+            }
+            None => println!("[{}] not attempted (stopped before it): {what}", i + 1),
+        }
+    }
+    exit
+}
+
+fn account_name(a: crate::repair::Account) -> &'static str {
+    match a {
+        crate::repair::Account::Source => "source",
+        crate::repair::Account::Target => "target",
+    }
+}
