@@ -1,7 +1,7 @@
 //! Collector behaviour the emulator cannot show: the Glue integration APIs, integration
 //! errors and statuses, throttling then success, access denied naming the action, S3 region
-//! redirects, and the
-//! read-only guard. Each test drives the real collector code over aws-smithy-mocks clients.
+//! redirects, and the read-only guard. Each test drives the real collector code over
+//! aws-smithy-mocks clients.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
