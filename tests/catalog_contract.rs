@@ -335,6 +335,7 @@ fn non_access_templates_use_only_supplied_values() {
             &[
                 ("fail", &["action", "rules", "policy_file", "account"]),
                 ("not_verifiable", &["rule", "reason"]),
+                ("unreadable", &["action", "rules", "account", "why"]),
             ],
         ),
     ];

@@ -4,13 +4,20 @@
 //! Needs the pinned moto venv (`scripts/moto-venv.sh`; `scripts/test.sh` creates it and sets
 //! ZETL_REQUIRE_MOTO=1 so a missing emulator fails the suite). Without the venv and without
 //! ZETL_REQUIRE_MOTO the test says so and does nothing.
+//!
+//! The doctor end-to-end test (the real binary over every broken variant) lives in
+//! tests/moto/doctor_variants.rs and is part of this test binary.
 
-use std::net::{TcpListener, TcpStream};
+#[path = "moto/doctor_variants.rs"]
+mod doctor_variants;
+#[path = "moto/server.rs"]
+mod server;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::{json, Value};
+use server::{start_moto, Moto};
 use zetl::cli::SetupArgs;
 use zetl::collect::actions::READ_ACTIONS;
 use zetl::collect::guard::ReadOnlyGuard;
@@ -19,67 +26,6 @@ use zetl::snapshot::{Fact, PitrStatus, PrincipalKind, UnknownReason};
 
 const SRC: &str = "111111111111";
 const TGT: &str = "222222222222";
-
-struct Moto {
-    child: Child,
-    endpoint: String,
-    venv: PathBuf,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn venv() -> PathBuf {
-    std::env::var_os("ZETL_MOTO_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/zetl-venv"))
-}
-
-fn start_moto() -> Option<Moto> {
-    let venv = venv();
-    let server = venv.join("bin/moto_server");
-    if !server.exists() {
-        assert!(
-            std::env::var_os("ZETL_REQUIRE_MOTO").is_none(),
-            "{} is missing: run scripts/moto-venv.sh",
-            server.display()
-        );
-        eprintln!(
-            "moto venv missing ({}); collector e2e test not run",
-            server.display()
-        );
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(&server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-        venv,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not start on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Some(moto)
-}
 
 fn setup_healthy(moto: &Moto, phase: &[&str]) -> Value {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_healthy.py");
@@ -117,7 +63,9 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
 
 #[test]
 fn collects_the_healthy_cross_account_setup_from_moto() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = start_moto("collector e2e test") else {
+        return;
+    };
     // Base credentials for the assume-role calls; nothing may come from this machine's
     // own AWS configuration or instance metadata.
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");

@@ -11,6 +11,8 @@ use crate::snapshot::{
     Fact, Group, IamPrincipal, InlinePolicy, ManagedPolicy, PrincipalKind, Unknown, UnknownReason,
 };
 
+const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
+
 /// Which IAM entity a setup ARN names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalRef {
@@ -53,13 +55,19 @@ pub async fn principal(account: &Account, who: &PrincipalRef) -> Fact<Option<Iam
 
 async fn role(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
     let iam = &account.clients.iam;
-    let got = match call(account, IAM_GET_ROLE, || {
-        iam.get_role().role_name(name).send()
-    })
-    .await
-    {
+    // The policy lists need only the name: read them alongside GetRole, not after it (one
+    // round trip less on the doctor's critical path; a missing role costs two failed lists).
+    let (got, inline, attached) = futures::join!(
+        call(account, IAM_GET_ROLE, || iam
+            .get_role()
+            .role_name(name)
+            .send()),
+        role_inline(account, name),
+        role_attached(account, name),
+    );
+    let got = match got {
         Ok(out) => out,
-        Err(e) if e.is(&["NoSuchEntity", "NoSuchEntityException"]) => return Fact::Known(None),
+        Err(e) if e.is(NO_SUCH_ENTITY) => return Fact::Known(None),
         Err(e) => return Fact::Unknown(e.unknown),
     };
     let Some(role) = got.role() else {
@@ -68,11 +76,7 @@ async fn role(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
     let boundary_arn = role
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn());
-    let (inline, attached, boundary) = futures::join!(
-        role_inline(account, name),
-        role_attached(account, name),
-        boundary(account, boundary_arn),
-    );
+    let boundary = boundary(account, boundary_arn).await;
     Fact::Known(Some(IamPrincipal {
         arn: role.arn().to_string(),
         kind: PrincipalKind::Role,
@@ -87,13 +91,19 @@ async fn role(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
 
 async fn user(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
     let iam = &account.clients.iam;
-    let got = match call(account, IAM_GET_USER, || {
-        iam.get_user().user_name(name).send()
-    })
-    .await
-    {
+    // As for roles: everything keyed by the name is read alongside GetUser.
+    let (got, inline, attached, groups) = futures::join!(
+        call(account, IAM_GET_USER, || iam
+            .get_user()
+            .user_name(name)
+            .send()),
+        user_inline(account, name),
+        user_attached(account, name),
+        user_groups(account, name),
+    );
+    let got = match got {
         Ok(out) => out,
-        Err(e) if e.is(&["NoSuchEntity", "NoSuchEntityException"]) => return Fact::Known(None),
+        Err(e) if e.is(NO_SUCH_ENTITY) => return Fact::Known(None),
         Err(e) => return Fact::Unknown(e.unknown),
     };
     let Some(user) = got.user() else {
@@ -102,12 +112,7 @@ async fn user(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
     let boundary_arn = user
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn());
-    let (inline, attached, boundary, groups) = futures::join!(
-        user_inline(account, name),
-        user_attached(account, name),
-        boundary(account, boundary_arn),
-        user_groups(account, name),
-    );
+    let boundary = boundary(account, boundary_arn).await;
     Fact::Known(Some(IamPrincipal {
         arn: user.arn().to_string(),
         kind: PrincipalKind::User,

@@ -1,6 +1,7 @@
 //! Collector behaviour the emulator cannot show: the Glue integration APIs, integration
-//! errors and statuses, throttling then success, access denied naming the action, and the
-//! read-only guard. Each test drives the real collector code over aws-smithy-mocks clients.
+//! errors and statuses, throttling then success, access denied naming the action, S3 region
+//! redirects, and the read-only guard. Each test drives the real collector code over
+//! aws-smithy-mocks clients.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -33,6 +34,7 @@ struct Mocks {
     dynamodb: Vec<Rule>,
     glue: Vec<Rule>,
     lakeformation: Vec<Rule>,
+    s3: Vec<Rule>,
 }
 
 /// Retries as in production (standard, 3 attempts) but with millisecond backoff.
@@ -55,7 +57,7 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
             .retry_config(fast_retry())
             .interceptor(guard.clone())),
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &none),
-        s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &none),
+        s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &m.s3),
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &none),
         lakeformation: mock_client!(aws_sdk_lakeformation, RuleMode::MatchAny, &m.lakeformation),
     }
@@ -598,6 +600,7 @@ fn target_denied_everything() -> Mocks {
                 ))
             }),
         ],
+        s3: Vec::new(),
     }
 }
 
@@ -709,4 +712,107 @@ async fn one_unreachable_account_and_denied_reads_never_abort_the_run() {
     assert!(snapshot.buckets.is_empty());
     assert_eq!(snapshot.setup.pairs[0].source_table, TABLE_ARN);
     assert_eq!(snapshot.setup.pairs[0].target_database, DB_ARN);
+}
+
+mod bucket_reads {
+    use aws_sdk_s3::operation::get_bucket_encryption::{
+        GetBucketEncryptionError, GetBucketEncryptionOutput,
+    };
+    use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
+    use aws_sdk_s3::operation::get_bucket_policy::{GetBucketPolicyError, GetBucketPolicyOutput};
+    use aws_sdk_s3::types::{
+        BucketLocationConstraint, ServerSideEncryption, ServerSideEncryptionByDefault,
+        ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    };
+
+    use super::*;
+    use crate::snapshot::BucketEncryption;
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[]}"#;
+
+    fn location(constraint: Option<BucketLocationConstraint>) -> Rule {
+        mock!(aws_sdk_s3::Client::get_bucket_location).then_output(move || {
+            GetBucketLocationOutput::builder()
+                .set_location_constraint(constraint.clone())
+                .build()
+        })
+    }
+
+    fn encryption_output() -> GetBucketEncryptionOutput {
+        let default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::Aes256)
+            .build()
+            .unwrap();
+        let rule = ServerSideEncryptionRule::builder()
+            .apply_server_side_encryption_by_default(default)
+            .build();
+        GetBucketEncryptionOutput::builder()
+            .server_side_encryption_configuration(
+                ServerSideEncryptionConfiguration::builder()
+                    .rules(rule)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    }
+
+    fn aes256() -> Fact<Option<BucketEncryption>> {
+        Fact::Known(Some(BucketEncryption {
+            sse_algorithm: "AES256".into(),
+            kms_master_key_id: None,
+            bucket_key_enabled: None,
+        }))
+    }
+
+    #[tokio::test]
+    async fn a_bucket_in_the_account_region_is_read_in_one_round() {
+        let policy = mock!(aws_sdk_s3::Client::get_bucket_policy)
+            .then_output(|| GetBucketPolicyOutput::builder().policy(POLICY).build());
+        let encryption =
+            mock!(aws_sdk_s3::Client::get_bucket_encryption).then_output(encryption_output);
+        let m = Mocks {
+            s3: vec![location(None), policy.clone(), encryption.clone()],
+            ..Mocks::default()
+        };
+        let b = s3::bucket(&account(TGT, &m, &ReadOnlyGuard::new()), "lake").await;
+        assert_eq!(b.region, Fact::Known(Some("us-east-1".into())));
+        assert_eq!(
+            b.policy,
+            Fact::Known(Some(serde_json::from_str(POLICY).unwrap()))
+        );
+        assert_eq!(b.encryption, aes256());
+        assert_eq!((policy.num_calls(), encryption.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn a_bucket_in_another_region_is_read_again_from_its_region() {
+        // From the account's region S3 answers a redirect; from the bucket's, the data.
+        let redirect = || meta("PermanentRedirect", "use the bucket's endpoint");
+        let policy = mock!(aws_sdk_s3::Client::get_bucket_policy)
+            .sequence()
+            .error(move || GetBucketPolicyError::generic(redirect()))
+            .output(|| GetBucketPolicyOutput::builder().policy(POLICY).build())
+            .build();
+        let encryption = mock!(aws_sdk_s3::Client::get_bucket_encryption)
+            .sequence()
+            .error(move || GetBucketEncryptionError::generic(redirect()))
+            .output(encryption_output)
+            .build();
+        let m = Mocks {
+            s3: vec![
+                location(Some(BucketLocationConstraint::EuWest1)),
+                policy.clone(),
+                encryption.clone(),
+            ],
+            ..Mocks::default()
+        };
+        let b = s3::bucket(&account(TGT, &m, &ReadOnlyGuard::new()), "lake").await;
+        assert_eq!(b.region, Fact::Known(Some("eu-west-1".into())));
+        assert_eq!(
+            b.policy,
+            Fact::Known(Some(serde_json::from_str(POLICY).unwrap()))
+        );
+        assert_eq!(b.encryption, aes256());
+        assert_eq!((policy.num_calls(), encryption.num_calls()), (2, 2));
+    }
 }

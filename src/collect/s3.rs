@@ -25,15 +25,20 @@ pub fn normalise_region(constraint: Option<&str>) -> String {
     }
 }
 
-/// Reads the bucket: its region first, then policy and encryption from that region (S3
-/// answers a redirect, not the data, when asked from another region).
+/// Reads the bucket: its region, policy and encryption (the last two again from the bucket's
+/// region when it is not the account's: S3 answers a redirect, not the data, from elsewhere).
 pub async fn bucket(account: &Account, name: &str) -> Bucket {
     let s3 = &account.clients.s3;
-    let region = match call(account, S3_GET_BUCKET_LOCATION, || {
-        s3.get_bucket_location().bucket(name).send()
-    })
-    .await
-    {
+    // Policy and encryption are read alongside the location, with the account's region (one
+    // round trip less); only a bucket in another region needs them again, from its region.
+    let (location, read) = futures::join!(
+        call(account, S3_GET_BUCKET_LOCATION, || s3
+            .get_bucket_location()
+            .bucket(name)
+            .send()),
+        policy_and_encryption(account, s3, name),
+    );
+    let region = match location {
         Ok(out) => Fact::Known(Some(normalise_region(
             out.location_constraint().map(|c| c.as_str()),
         ))),
@@ -48,36 +53,51 @@ pub async fn bucket(account: &Account, name: &str) -> Bucket {
             encryption: Fact::Unknown(missing),
         };
     }
-    // Ask the bucket's own region when known, else the account's.
-    let regional = match region.known().and_then(|r| r.as_deref()) {
+    let (policy, encryption) = match region.known().and_then(|r| r.as_deref()) {
         Some(r) if Some(r) != s3.config().region().map(|x| x.as_ref()) => {
-            aws_sdk_s3::Client::from_conf(
+            let regional = aws_sdk_s3::Client::from_conf(
                 s3.config()
                     .to_builder()
                     .region(aws_sdk_s3::config::Region::new(r.to_string()))
                     .build(),
-            )
+            );
+            policy_and_encryption(account, &regional, name).await
         }
-        _ => s3.clone(),
+        _ => read,
     };
+    Bucket {
+        region,
+        policy,
+        encryption,
+    }
+}
+
+/// GetBucketPolicy and GetBucketEncryption, concurrently, with one client (one region).
+async fn policy_and_encryption(
+    account: &Account,
+    s3: &aws_sdk_s3::Client,
+    name: &str,
+) -> (
+    Fact<Option<serde_json::Value>>,
+    Fact<Option<BucketEncryption>>,
+) {
     let (policy, encryption) = futures::join!(
-        call(account, S3_GET_BUCKET_POLICY, || regional
+        call(account, S3_GET_BUCKET_POLICY, || s3
             .get_bucket_policy()
             .bucket(name)
             .send()),
-        call(account, S3_GET_ENCRYPTION_CONFIGURATION, || regional
+        call(account, S3_GET_ENCRYPTION_CONFIGURATION, || s3
             .get_bucket_encryption()
             .bucket(name)
             .send()),
     );
-    Bucket {
-        region,
-        policy: match policy {
+    (
+        match policy {
             Ok(out) => Fact::Known(out.policy().map(policy_value)),
             Err(e) if e.is(&["NoSuchBucketPolicy"]) => Fact::Known(None),
             Err(e) => Fact::Unknown(e.unknown),
         },
-        encryption: match encryption {
+        match encryption {
             Ok(out) => Fact::Known(
                 out.server_side_encryption_configuration()
                     .and_then(|c| c.rules().first())
@@ -95,7 +115,7 @@ pub async fn bucket(account: &Account, name: &str) -> Bucket {
             }
             Err(e) => Fact::Unknown(e.unknown),
         },
-    }
+    )
 }
 
 #[cfg(test)]

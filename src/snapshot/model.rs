@@ -195,6 +195,15 @@ pub struct KeyMetadata {
     pub aliases: Vec<String>,
 }
 
+impl KeyMetadata {
+    /// The AWS-managed key: KeyManager `AWS`, or the `alias/aws/dynamodb` alias (some
+    /// emulators report that key as CUSTOMER-managed; the alias only AWS can create).
+    pub fn is_aws_managed(&self) -> bool {
+        self.key_manager.eq_ignore_ascii_case("AWS")
+            || self.aliases.iter().any(|a| a == "alias/aws/dynamodb")
+    }
+}
+
 // ---------------------------------------------------------------- IAM
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

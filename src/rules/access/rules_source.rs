@@ -485,7 +485,8 @@ pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         };
     };
     match scope.snapshot.kms_keys.get(key).map(|k| &k.metadata) {
-        Some(Fact::Known(m)) if m.key_manager != "CUSTOMER" => {
+        // An AWS-managed key's policy cannot be edited (and ZS008 already fails on it).
+        Some(Fact::Known(m)) if m.key_manager != "CUSTOMER" || m.is_aws_managed() => {
             return Outcome::Pass {
                 evidence: json!({"key": key, "key_manager": m.key_manager}),
             }

@@ -115,10 +115,6 @@ fn table_key<'s>(
     Ok(Some((arn, metadata)))
 }
 
-fn is_aws_managed(m: &KeyMetadata) -> bool {
-    m.key_manager.eq_ignore_ascii_case("AWS") || m.aliases.iter().any(|a| a == "alias/aws/dynamodb")
-}
-
 fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     let (arn, metadata) = match table_key(facts) {
         Ok(Some(k)) => k,
@@ -129,7 +125,7 @@ fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome
         Fact::Known(m) => m,
         Fact::Unknown(u) => return Outcome::from_unknown_fact("kms:DescribeKey", &u),
     };
-    if is_aws_managed(m) {
+    if m.is_aws_managed() {
         Outcome::fail(
             Problem::new("fail", facts.table_arn.clone())
                 .param("key_arn", arn.clone())
@@ -166,7 +162,7 @@ fn zs009_key_usable(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
         Fact::Known(m) => m,
         Fact::Unknown(u) => return Outcome::from_unknown_fact("kms:DescribeKey", &u),
     };
-    if is_aws_managed(m) {
+    if m.is_aws_managed() {
         return Outcome::skipped("the table uses the AWS managed key (ZS008)");
     }
     if m.key_state == "Enabled" {

@@ -1,0 +1,155 @@
+"""Helpers of scripts/bench-collect.sh (run with the moto venv's python).
+
+  bench-collect.py canned SETUP_JSON OUT       answers for the Glue APIs moto lacks
+  bench-collect.py rounds LOG                  calls and sequential rounds of one run
+  bench-collect.py replay LOG ENDPOINT         the same reads, one by one, with the aws CLI
+
+Rounds: each logged call [start, end] is placed in wave 1 + the highest wave of the calls that
+had already ended when it started (a call can only depend on answers it had received). The
+number of waves is the length of the longest chain of calls that ran one after another: the
+sequential rounds on the critical path. It is an upper bound: a call that merely started late
+(a slow emulator) also counts as sequential. With a fixed delay on every call, wall time is
+about rounds x delay plus the emulator's and zetl's own work; "slowest" per round shows how
+long moto took beyond the delay.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+# Integer members of the inputs the doctor sends through the Query protocol (form values are
+# text; the CLI validates types).
+INTEGER_INPUTS = {"DurationSeconds", "MaxItems"}
+
+
+def load(log):
+    with open(log, encoding="utf-8") as f:
+        calls = [json.loads(line) for line in f if line.strip()]
+    return sorted(calls, key=lambda c: c["start"])
+
+
+def canned(setup_json, out):
+    """What AWS answers for a healthy setup where the target is configured (resource and
+    table properties) and no integration exists yet. moto answers these with HTTP 500."""
+    with open(setup_json, encoding="utf-8") as f:
+        setup = json.load(f)["healthy"]
+    database = setup["target_database"]
+    # setup_variants.py creates the role under the /service-role/ path.
+    role = setup["target_role"].replace(":role/", ":role/service-role/", 1)
+    answers = {
+        "DescribeIntegrations": {"Integrations": []},
+        "DescribeInboundIntegrations": {"InboundIntegrations": []},
+        "GetIntegrationResourceProperty": {
+            "ResourceArn": database,
+            "TargetProcessingProperties": {"RoleArn": role},
+        },
+        "GetIntegrationTableProperties": {
+            "ResourceArn": database,
+            "TableName": "orders",
+            "TargetTableConfig": {"UnnestSpec": "TOPLEVEL", "TargetTableName": "orders"},
+        },
+    }
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(answers, f)
+
+
+def waves(calls):
+    placed = []
+    for call in calls:
+        before = [w for (c, w) in placed if c["end"] <= call["start"]]
+        placed.append((call, 1 + max(before, default=0)))
+    return placed
+
+
+def rounds(log):
+    calls = load(log)
+    placed = waves(calls)
+    depth = max((w for _, w in placed), default=0)
+    t0 = calls[0]["start"] if calls else 0.0
+    for w in range(1, depth + 1):
+        ops = [c for c, cw in placed if cw == w]
+        names = sorted({f'{c["service"]}:{c["operation"]}' for c in ops})
+        first = min(c["start"] for c in ops) - t0
+        slowest = max(c["end"] - c["start"] for c in ops)
+        print(
+            f"  round {w}: {len(ops):2d} calls from +{first * 1000:4.0f} ms, slowest"
+            f" {slowest * 1000:4.0f} ms: {', '.join(names)}",
+            file=sys.stderr,
+        )
+    print(f"{len(calls)} {depth}")
+
+
+def kebab(name):
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def cli_input(call):
+    params = dict(call.get("input") or {})
+    for k in INTEGER_INPUTS & params.keys():
+        params[k] = int(params[k])
+    return params
+
+
+def replay(log, endpoint):
+    """Runs every call of the doctor's run again with the aws CLI, one process per call,
+    sequentially, as a person checking by hand would (one AssumeRole per account first, its
+    keys then exported). Prints: number of CLI calls, wall seconds."""
+    calls = load(log)
+    with tempfile.TemporaryDirectory() as home:
+        config = os.path.join(home, "config")
+        with open(config, "w", encoding="utf-8") as f:
+            # Path-style S3 on a loopback endpoint, as the doctor does.
+            f.write("[default]\ns3 =\n    addressing_style = path\n")
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("AWS_") and k not in ("HOME",)
+        }
+        base.update(
+            HOME=home,
+            AWS_CONFIG_FILE=config,
+            AWS_SHARED_CREDENTIALS_FILE=os.path.join(home, "none"),
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+        )
+        keys = {}  # the doctor's access key -> the replay's credentials for that account
+        count, failed = 0, 0
+        start = time.monotonic()
+        for call in calls:
+            service = "s3api" if call["service"] == "s3" else call["service"]
+            env = dict(base)
+            if call["operation"] != "AssumeRole" and call["access_key"] in keys:
+                env.update(keys[call["access_key"]])
+            cmd = [
+                "aws", service, kebab(call["operation"]),
+                "--endpoint-url", endpoint,
+                "--region", call["region"] or "us-east-1",
+                "--output", "json",
+                "--cli-input-json", json.dumps(cli_input(call)),
+            ]
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            count += 1
+            if done.returncode != 0:
+                failed += 1
+                print(f"  aws {service} {kebab(call['operation'])}: {done.stderr.strip()[:200]}", file=sys.stderr)
+            elif call["operation"] == "AssumeRole" and call.get("issued_key"):
+                creds = json.loads(done.stdout)["Credentials"]
+                keys[call["issued_key"]] = {
+                    "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+                    "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+                    "AWS_SESSION_TOKEN": creds["SessionToken"],
+                }
+        elapsed = time.monotonic() - start
+    print(f"{count} {failed} {elapsed:.3f}")
+
+
+if __name__ == "__main__":
+    commands = {"canned": canned, "rounds": rounds, "replay": replay}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        raise SystemExit(__doc__)
+    commands[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Collection benchmark of live `zetl doctor` (see BENCHMARKS.md, "collection").
+#
+# 1. Starts moto on loopback and builds the healthy cross-account setup in it
+#    (tests/moto/setup_variants.py healthy, two accounts reached through AssumeRole).
+# 2. Starts scripts/delay-proxy.py in front of moto: every request waits DELAY_MS (default 50)
+#    before it is forwarded, and is logged with its start and end time. moto answers the Glue
+#    integration APIs with HTTP 500 (which the SDK retries with backoff); the proxy answers
+#    those four itself, as AWS does for a configured target with no integration yet, so the
+#    run is a complete healthy one (the script checks: no error, no warning, no unknown).
+# 3. Runs `zetl doctor` through the proxy RUNS times (after one warm-up): wall time of the
+#    whole process; AWS calls and sequential rounds (longest chain of calls that ran one after
+#    another, AssumeRole included) from the proxy's log.
+# 4. Replays exactly the calls of the last run with the aws CLI, one process per call, one
+#    after another, through the same proxy: the by-hand baseline.
+#
+# Targets (issue 4): <= 5 rounds including AssumeRole; wall time < 0.5 s; >= 10x faster than
+# the aws CLI. Exits 1 when one is missed.
+#
+# Env: ZETL_BIN (default $CARGO_TARGET_DIR/release/zetl; this script builds nothing),
+#      ZETL_MOTO_VENV (default ~/.cache/zetl-venv, from scripts/moto-venv.sh),
+#      RUNS (default 10), DELAY_MS (default 50). Needs `aws` (CLI v1 or v2) on PATH.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=${ZETL_BIN:-$TARGET_DIR/release/zetl}
+VENV=${ZETL_MOTO_VENV:-$HOME/.cache/zetl-venv}
+RUNS=${RUNS:-10}
+DELAY_MS=${DELAY_MS:-50}
+PY=$VENV/bin/python
+
+[ -x "$BIN" ] || { echo "no zetl binary at $BIN (set ZETL_BIN)" >&2; exit 2; }
+[ -x "$VENV/bin/moto_server" ] || { echo "no moto venv at $VENV: run scripts/moto-venv.sh" >&2; exit 2; }
+command -v aws >/dev/null || { echo "the aws CLI is not on PATH" >&2; exit 2; }
+
+# Nothing may come from this machine's AWS configuration or leave loopback.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=/nonexistent/zetl-bench AWS_SHARED_CREDENTIALS_FILE=/nonexistent/zetl-bench
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 1 300); do
+    "$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  exit 1
+}
+
+MOTO_PORT=$(free_port)
+"$VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+PIDS+=($!)
+wait_port "$MOTO_PORT"
+MOTO=http://127.0.0.1:$MOTO_PORT
+
+echo "== healthy setup in moto ($MOTO)"
+SRC=111111111111 TGT=222222222222
+"$PY" tests/moto/setup_variants.py "$MOTO" "healthy:$SRC:$TGT" >"$WORK/setup.json"
+"$PY" scripts/bench-collect.py canned "$WORK/setup.json" "$WORK/canned.json"
+
+PROXY_PORT=$(free_port)
+LOG=$WORK/calls.jsonl
+: >"$LOG"
+"$PY" scripts/delay-proxy.py "$PROXY_PORT" "$MOTO" "$DELAY_MS" "$LOG" "$WORK/canned.json" &
+PIDS+=($!)
+wait_port "$PROXY_PORT"
+PROXY=http://127.0.0.1:$PROXY_PORT
+
+DOCTOR=("$BIN" doctor
+  --source-table "arn:aws:dynamodb:us-east-1:$SRC:table/orders"
+  --target-database "arn:aws:glue:us-east-1:$TGT:database/lake"
+  --target-role zetl-target-role
+  --source-principal "arn:aws:iam::$SRC:role/zetl-creator"
+  --source-role-arn "arn:aws:iam::$SRC:role/zetl-read"
+  --target-role-arn "arn:aws:iam::$TGT:role/zetl-read"
+  --external-id zetl-bench
+  --endpoint-url "$PROXY"
+  --format json)
+echo "== command (through the proxy, +$DELAY_MS ms per request):"
+echo "${DOCTOR[*]}"
+
+"${DOCTOR[@]}" --output "$WORK/report.json" || true # warm-up (moto creates its backends)
+times=()
+for ((i = 0; i < RUNS; i++)); do
+  : >"$LOG"
+  t0=$(date +%s%N)
+  "${DOCTOR[@]}" --output "$WORK/report.json" || true
+  t1=$(date +%s%N)
+  times+=($(((t1 - t0) / 1000)))
+done
+
+# A complete healthy run, or the figures mean nothing.
+"$PY" - "$WORK/report.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+bad = (s["findings"]["error"], s["findings"]["warning"], s["unknown"])
+print(f"report: {s['checks']} checks, {s['pass']} pass, {s['fail']} fail, {s['unknown']} unknown, "
+      f"{s['skipped']} skipped; findings {s['findings']}")
+if any(bad):
+    sys.exit("the benchmark run is not a complete healthy run (errors, warnings or unknowns)")
+EOF
+
+echo "== calls of the last run, by round"
+read -r calls rounds < <("$PY" scripts/bench-collect.py rounds "$LOG")
+cp "$LOG" "$WORK/zetl-calls.jsonl"
+
+echo "== the same $calls reads with the aws CLI ($(aws --version 2>&1 | cut -d' ' -f1)), one by one"
+: >"$LOG"
+read -r cli_calls cli_failed cli_s < <("$PY" scripts/bench-collect.py replay "$WORK/zetl-calls.jsonl" "$PROXY")
+
+stats=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1; s += $1 } END {
+  printf "%.3f %.3f %.3f %.3f", s / NR / 1e6, a[int((NR + 1) / 2)] / 1e6, a[1] / 1e6, a[NR] / 1e6 }')
+read -r mean median min max <<<"$stats"
+ratio=$(awk -v c="$cli_s" -v z="$mean" 'BEGIN { printf "%.1f", c / z }')
+
+echo
+echo "== results (machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); +$DELAY_MS ms per request)"
+echo "zetl doctor: $calls AWS calls in $rounds sequential rounds (AssumeRole included)"
+echo "zetl doctor wall time over $RUNS runs: mean $mean s, median $median s [min $min, max $max]"
+echo "aws CLI, same reads one by one: $cli_calls calls ($cli_failed failed) in $cli_s s"
+echo "zetl is ${ratio}x faster than the aws CLI"
+echo
+status=0
+verdict() { # LABEL OK
+  if [ "$2" = 1 ]; then echo "$1: met"; else echo "$1: MISSED"; status=1; fi
+}
+verdict "rounds <= 5 (AssumeRole included): $rounds" "$(awk -v r="$rounds" 'BEGIN { print (r <= 5) }')"
+verdict "wall time < 0.5 s: mean $mean s" "$(awk -v m="$mean" 'BEGIN { print (m < 0.5) }')"
+verdict ">= 10x faster than the aws CLI: ${ratio}x" "$(awk -v r="$ratio" 'BEGIN { print (r >= 10) }')"
+[ "$cli_failed" = 0 ] || { echo "some aws CLI calls failed: the baseline is not comparable" >&2; status=1; }
+exit $status

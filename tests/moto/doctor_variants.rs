@@ -1,0 +1,204 @@
+//! End to end: the real `zetl` binary (`zetl doctor --format json`) against one moto server
+//! holding the healthy cross-account setup and each broken variant moto can express, built by
+//! tests/moto/setup_variants.py. Each variant lives in its own pair of accounts (reached
+//! through sts:AssumeRole), so one server serves them all without resets and the doctor runs
+//! in parallel. Asserts the exact set of failing rules (error and warning findings) per
+//! variant, and the exact set of rules moto leaves unknown.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use assert_cmd::prelude::CommandCargoExt;
+use serde_json::Value;
+
+use super::server::{isolate, start_moto};
+
+/// (variant, the rules that must fail with an error or warning besides ZC001).
+const VARIANTS: &[(&str, &[&str])] = &[
+    ("healthy", &[]),
+    ("pitr-off", &["ZS002"]),
+    // ZS004-ZS007 are skipped (dependent on ZS003), not failed.
+    ("table-policy-missing", &["ZS003"]),
+    ("table-policy-target-account", &["ZS005"]),
+    ("table-policy-string-equals-wildcard", &["ZS005"]),
+    ("table-policy-explicit-deny", &["ZS007"]),
+    // ZS009 is skipped for the AWS-managed key; ZS011 gives no key-policy advice for it.
+    ("aws-managed-key", &["ZS008"]),
+    // ZT003, ZT010, ZT017 are skipped (dependent on ZT002).
+    ("database-without-location", &["ZT002"]),
+    ("bucket-other-region", &["ZT003"]),
+    // moto answers GetResourcePolicy with `{}` when there is none: read as "no policy".
+    ("catalog-policy-missing", &["ZT004"]),
+    ("catalog-policy-without-authorize", &["ZT006"]),
+    ("catalog-policy-without-create-inbound", &["ZT005"]),
+    // ZT009-ZT012 and ZT015 are skipped (dependent on ZT008).
+    ("role-missing", &["ZT008"]),
+    ("role-wrong-trust", &["ZT009"]),
+    ("role-without-s3-write", &["ZT010"]),
+    ("creator-without-create-integration", &["ZP001"]),
+    ("creator-without-create-inbound", &["ZP002"]),
+];
+
+/// What moto cannot answer, in every variant: it replies HTTP 500 to the Glue integration
+/// APIs (the SDK retries, then the fact is `unknown` with reason endpoint_error), so
+/// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
+/// - ZT013 needs GetIntegrationResourceProperty,
+/// - ZI008 needs GetIntegrationTableProperties,
+///
+/// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
+const MOTO_UNKNOWN: &[&str] = &[
+    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZT013",
+];
+
+fn accounts(index: usize) -> (String, String) {
+    (
+        format!("1111111111{:02}", index + 1),
+        format!("2222222222{:02}", index + 1),
+    )
+}
+
+fn ids<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    items.into_iter().map(str::to_string).collect()
+}
+
+/// Runs the doctor on one built setup; returns the exit code and the JSON report.
+fn doctor(endpoint: &str, setup: &Value) -> (i32, Value) {
+    let arg = |k: &str| {
+        setup[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {k} in {setup}"))
+    };
+    let mut cmd = Command::cargo_bin("zetl").expect("the zetl binary");
+    isolate(&mut cmd).args([
+        "doctor",
+        "--source-table",
+        arg("source_table"),
+        "--target-database",
+        arg("target_database"),
+        "--target-role",
+        arg("target_role"),
+        "--source-principal",
+        arg("source_principal"),
+        "--source-role-arn",
+        arg("source_role_arn"),
+        "--target-role-arn",
+        arg("target_role_arn"),
+        "--external-id",
+        "zetl-test",
+        "--endpoint-url",
+        endpoint,
+        "--format",
+        "json",
+        "--allow-unknown",
+    ]);
+    let out = cmd.output().expect("run zetl");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "zetl printed no JSON report ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), report)
+}
+
+fn rules_where(report: &Value, list: &str, key: &str, keep: &[&str]) -> BTreeSet<String> {
+    report[list]
+        .as_array()
+        .expect("report list")
+        .iter()
+        .filter(|x| keep.contains(&x[key].as_str().unwrap_or("")))
+        .map(|x| x["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
+    let Some(moto) = start_moto("doctor e2e test over the moto variants") else {
+        return;
+    };
+    let specs: Vec<String> = VARIANTS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let (src, tgt) = accounts(i);
+            format!("{name}:{src}:{tgt}")
+        })
+        .collect();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
+    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
+        .arg(script)
+        .arg(&moto.endpoint)
+        .args(&specs)
+        .output()
+        .expect("run setup_variants.py");
+    assert!(
+        out.status.success(),
+        "setup_variants.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let built: Value = serde_json::from_slice(&out.stdout).expect("setup output is JSON");
+
+    // The doctor mostly waits (on moto, and on the SDK's retries of the HTTP 500s): run all
+    // variants at once.
+    let results: Vec<(i32, Value)> = std::thread::scope(|s| {
+        let handles: Vec<_> = VARIANTS
+            .iter()
+            .map(|(name, _)| {
+                let setup = &built[*name];
+                let endpoint = moto.endpoint.as_str();
+                s.spawn(move || doctor(endpoint, setup))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+
+    let mut wrong = Vec::new();
+    for (i, ((name, expected), (code, report))) in VARIANTS.iter().zip(&results).enumerate() {
+        let (src, tgt) = accounts(i);
+        assert_eq!(report["accounts"]["source"], src.as_str(), "{name}");
+        assert_eq!(report["accounts"]["target"], tgt.as_str(), "{name}");
+
+        let mut want = ids(expected.iter().copied());
+        want.insert("ZC001".to_string());
+        let failing = rules_where(report, "findings", "severity", &["error", "warning"]);
+        if failing != want {
+            wrong.push(format!("{name}: failing {failing:?}, expected {want:?}"));
+        }
+        let unknown = rules_where(report, "checks", "status", &["unknown"]);
+        if unknown != ids(MOTO_UNKNOWN.iter().copied()) {
+            wrong.push(format!(
+                "{name}: unknown {unknown:?}, expected {MOTO_UNKNOWN:?}"
+            ));
+        }
+        // The healthy setup's key policy names Glue (no ZS011 note) and no integration can
+        // be read (no ZI006/ZI007 note): no variant has an info finding.
+        let info = rules_where(report, "findings", "severity", &["info"]);
+        if !info.is_empty() {
+            wrong.push(format!("{name}: unexpected info findings {info:?}"));
+        }
+        // Exit code (with --allow-unknown): 1 exactly when an error was found.
+        let errors = report["summary"]["findings"]["error"].as_u64().unwrap();
+        let want_code = i32::from(errors > 0);
+        if *code != want_code || (name == &"healthy") != (errors == 0) {
+            wrong.push(format!("{name}: exit {code} with {errors} errors"));
+        }
+        // moto's HTTP 500s are reported as failed calls, not as missing permissions.
+        for f in report["findings"].as_array().unwrap() {
+            let message = f["message"].as_str().unwrap_or("");
+            if f["rule"] == "ZC001" && !message.contains("(endpoint_error: HTTP 500)") {
+                wrong.push(format!("{name}: ZC001 says {message:?}"));
+            }
+        }
+        // Every unknown is explained by the failing call, never as a pass.
+        for check in report["checks"].as_array().unwrap() {
+            if check["status"] == "unknown" {
+                let reason = check["reason"].as_str().unwrap_or("");
+                if !reason.contains("endpoint_error") {
+                    wrong.push(format!("{name}: {check} is not a moto HTTP 500"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -1,0 +1,83 @@
+//! Starts a moto server (the pinned venv's `moto_server`) on a free loopback port for one test
+//! and stops it when dropped. Without the venv the test is skipped with a printed reason,
+//! unless ZETL_REQUIRE_MOTO is set (scripts/test.sh sets it): then a missing emulator fails.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+    pub venv: PathBuf,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn venv() -> PathBuf {
+    std::env::var_os("ZETL_MOTO_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/zetl-venv"))
+}
+
+/// `None` (after saying so) when the venv is missing and moto is not required.
+pub fn start_moto(test: &str) -> Option<Moto> {
+    let venv = venv();
+    let server = venv.join("bin/moto_server");
+    if !server.exists() {
+        assert!(
+            std::env::var_os("ZETL_REQUIRE_MOTO").is_none(),
+            "{} is missing: run scripts/moto-venv.sh",
+            server.display()
+        );
+        eprintln!("moto venv missing ({}); {test} not run", server.display());
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let moto = Moto {
+        child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+        venv,
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not start on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Some(moto)
+}
+
+/// Environment for anything that talks to moto: fake base credentials, and nothing from this
+/// machine's AWS configuration or instance metadata.
+pub fn isolate(cmd: &mut Command) -> &mut Command {
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/zetl-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/zetl-test-credentials",
+        )
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+}
