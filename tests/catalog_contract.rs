@@ -159,6 +159,61 @@ fn every_rule_is_tested_and_inferences_say_so() {
     }
 }
 
+/// Every rule says what a pass means (the human and markdown reports show it on pass lines):
+/// a sentence of its own, not the problem's title or slug, with nothing left to fill.
+#[test]
+fn every_rule_has_a_passed_text() {
+    for r in catalog().rules() {
+        let passed = r.passed.trim();
+        assert!(!passed.is_empty(), "{}: no passed text", r.id);
+        assert_eq!(passed, r.passed, "{}: passed has surrounding blanks", r.id);
+        assert!(
+            placeholders(passed).unwrap().is_empty(),
+            "{}: passed {passed:?} has placeholders",
+            r.id
+        );
+        assert_ne!(passed, r.title, "{}", r.id);
+        assert!(!passed.contains(&r.slug), "{}: {passed:?}", r.id);
+        assert!(
+            passed.starts_with(|c: char| c.is_uppercase()) && !passed.ends_with('.'),
+            "{}: {passed:?} should read like the titles (capital, no full stop)",
+            r.id
+        );
+    }
+}
+
+/// On the healthy snapshot every pass line of the human report is `ID <passed>`.
+#[test]
+fn human_pass_lines_show_the_passed_texts() {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args([
+            "doctor",
+            "--no-color",
+            "--from",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/healthy/cross-account.json"
+            ),
+        ])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let c = catalog();
+    let pass_lines: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  [✓] "))
+        .collect();
+    assert!(pass_lines.len() > 30, "{text}");
+    for line in pass_lines {
+        let (id, rest) = line.split_once(' ').unwrap();
+        let rule = c.get(id).unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(rest, rule.passed, "{line}");
+    }
+}
+
 /// A rule's message keys, each with the parameters its check supplies.
 type MessageParams = &'static [(&'static str, &'static [&'static str])];
 
