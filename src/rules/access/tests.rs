@@ -486,6 +486,7 @@ fn zp001_creator_without_create_integration() {
         "Resource": ["arn:aws:glue:us-east-1:111111111111:catalog", "arn:aws:glue:us-east-1:111111111111:database/*"]}]}}]}}}),
     ]);
     let w = problems(run("ZP001", &scoped));
+    assert_eq!(w[0].message_key, "other_resource_types");
     assert_eq!(w[0].severity, Some(Severity::Warning));
 }
 
