@@ -1,26 +1,46 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of `zetl doctor --from` (see BENCHMARKS.md, "doctor").
 #
-# Builds the release binary, then measures wall time of the demo snapshot and of the
-# maximum-size snapshot (fixtures/bench/max-size.json, from scripts/gen-max-size-snapshot.py)
-# with hyperfine, or with a bash loop over `date +%s%N` when hyperfine is absent, and peak
-# memory with `/usr/bin/time -v`. Installs nothing: if hyperfine or /usr/bin/time is
-# missing it says so (apt packages `hyperfine`, `time`) and falls back or skips.
+# Usage: scripts/bench-doctor.sh [ZETL_BINARY]
+#   With no argument it builds the release binary ($CARGO_TARGET_DIR/release/zetl) and
+#   measures that; with a path it measures that binary as it is (no build).
+#
+# Measures wall time of the demo snapshot and of the maximum-size snapshot
+# (fixtures/bench/max-size.json, from scripts/gen-max-size-snapshot.py) with hyperfine, or
+# with a bash loop over `date +%s%N` when hyperfine is absent, and peak memory with
+# `/usr/bin/time -v`. Installs nothing: if hyperfine or /usr/bin/time is missing it says so
+# (apt packages `hyperfine`, `time`) and falls back or skips.
 #
 # Targets: demo < 50 ms; max-size < 100 ms and < 50 MB peak RSS.
 # Env: RUNS (default 50), WARMUP (default 5), CARGO_TARGET_DIR (default ./target).
 set -euo pipefail
 
+if [ $# -gt 1 ]; then
+  echo "usage: $0 [ZETL_BINARY]" >&2
+  exit 2
+fi
+# A given binary is resolved before the cd below, so a relative path means the caller's.
+BIN=""
+if [ $# -eq 1 ]; then
+  BIN=$(realpath -e -- "$1") || { echo "no such binary: $1" >&2; exit 2; }
+  [ -x "$BIN" ] || { echo "not executable: $BIN" >&2; exit 2; }
+fi
+
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-50}
 WARMUP=${WARMUP:-5}
-TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-BIN=$TARGET_DIR/release/zetl
 DEMO=fixtures/demo/cross-account.json
 MAX=fixtures/bench/max-size.json
 
-echo "== cargo build --release"
-cargo build --release --quiet
+if [ -n "$BIN" ]; then
+  echo "== measuring $BIN (no build)"
+else
+  TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+  BIN=$TARGET_DIR/release/zetl
+  echo "== cargo build --release"
+  cargo build --release --quiet
+fi
+echo "== $("$BIN" --version 2>/dev/null || echo "zetl (version unknown)")"
 
 echo "== machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 

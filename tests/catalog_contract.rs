@@ -68,6 +68,26 @@ fn catalog() -> Catalog {
     Catalog::embedded().unwrap_or_else(|e| panic!("the embedded catalog does not load: {e}"))
 }
 
+/// Runs `zetl ARGS`, expects `code`, and returns (stdout, stderr).
+fn zetl(args: &[&str], code: i32) -> (String, String) {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The stdout of `zetl ARGS`, which must succeed.
+fn zetl_ok(args: &[&str]) -> String {
+    zetl(args, 0).0
+}
+
 #[test]
 fn the_ids_are_exactly_those_of_rules_md() {
     let c = catalog();
@@ -156,6 +176,54 @@ fn every_rule_is_tested_and_inferences_say_so() {
                 r.id
             );
         }
+    }
+}
+
+/// Every rule says what a pass means (the human and markdown reports show it on pass lines):
+/// a sentence of its own, not the problem's title or slug, with nothing left to fill.
+#[test]
+fn every_rule_has_a_passed_text() {
+    for r in catalog().rules() {
+        let passed = r.passed.trim();
+        assert!(!passed.is_empty(), "{}: no passed text", r.id);
+        assert_eq!(passed, r.passed, "{}: passed has surrounding blanks", r.id);
+        assert!(
+            placeholders(passed).unwrap().is_empty(),
+            "{}: passed {passed:?} has placeholders",
+            r.id
+        );
+        assert_ne!(passed, r.title, "{}", r.id);
+        assert!(!passed.contains(&r.slug), "{}: {passed:?}", r.id);
+        assert!(
+            passed.starts_with(|c: char| c.is_uppercase()) && !passed.ends_with('.'),
+            "{}: {passed:?} should read like the titles (capital, no full stop)",
+            r.id
+        );
+    }
+}
+
+/// On the healthy snapshot every pass line of the human report is `ID <passed>`.
+#[test]
+fn human_pass_lines_show_the_passed_texts() {
+    let text = zetl_ok(&[
+        "doctor",
+        "--no-color",
+        "--from",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/healthy/cross-account.json"
+        ),
+    ]);
+    let c = catalog();
+    let pass_lines: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  [✓] "))
+        .collect();
+    assert!(pass_lines.len() > 30, "{text}");
+    for line in pass_lines {
+        let (id, rest) = line.split_once(' ').unwrap();
+        let rule = c.get(id).unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(rest, rule.passed, "{line}");
     }
 }
 
@@ -376,15 +444,8 @@ fn non_access_templates_use_only_supplied_values() {
 
 #[test]
 fn zetl_rules_json_lists_the_catalog() {
-    let out = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["rules", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
     assert_eq!(list.len(), 44);
     assert_eq!(
@@ -411,15 +472,7 @@ fn zetl_rules_json_lists_the_catalog() {
 
 #[test]
 fn zetl_rules_prints_a_table() {
-    let out = Command::cargo_bin("zetl")
-        .unwrap()
-        .arg("rules")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = zetl_ok(&["rules"]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("ID     SEVERITY  SIDE"), "{text}");
     assert!(lines[2].starts_with("ZS002  error     source"), "{text}");
@@ -432,47 +485,17 @@ fn zetl_rules_prints_a_table() {
 
 #[test]
 fn zetl_explain_by_id_and_by_slug() {
-    let by_id = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "ZS002"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let by_slug = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "pitr-disabled"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(by_id, by_slug);
-    let lower = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "zs002"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(by_id, lower);
-    let zt013 = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "target-not-configured"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let zt013 = String::from_utf8(zt013).unwrap();
+    let text = zetl_ok(&["explain", "ZS002"]);
+    // By slug and in lower case: the same text.
+    for other in ["pitr-disabled", "zs002"] {
+        assert_eq!(zetl_ok(&["explain", other]), text, "{other}");
+    }
+    let zt013 = zetl_ok(&["explain", "target-not-configured"]);
     assert!(
         zt013.contains("\nFix (update): Set the target role of database {database} to {role_arn}"),
         "{zt013}"
     );
     assert!(zt013.contains("  $ aws glue update-integration-resource-property --resource-arn {database_arn} --target-processing-properties RoleArn={role_arn} --region {target_region}{profile}\n"), "{zt013}");
-    let text = String::from_utf8(by_id).unwrap();
     assert!(text.starts_with("ZS002 pitr-disabled: Point-in-time recovery is disabled on the source table\nseverity: error   side: source\n"), "{text}");
     assert!(
         text.contains("PointInTimeRecoveryUnavailableException"),
@@ -484,38 +507,17 @@ fn zetl_explain_by_id_and_by_slug() {
 
 #[test]
 fn zetl_explain_unknown_rule_exits_2_with_suggestions() {
-    let out = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "ZS02"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (out, err) = zetl(&["explain", "ZS02"], 2);
+    assert!(out.is_empty());
     assert_eq!(
         err,
         "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS001 (source-table-not-active), ZS003 (table-policy-missing)? (`zetl rules` lists every rule)\n"
     );
-    let out = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "pitr-disable"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("did you mean ZS002 (pitr-disabled)"));
-    let out = Command::cargo_bin("zetl")
-        .unwrap()
-        .args(["explain", "nothing-like-it-at-all"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
+    let (_, err) = zetl(&["explain", "pitr-disable"], 2);
+    assert!(err.contains("did you mean ZS002 (pitr-disabled)"), "{err}");
+    let (_, err) = zetl(&["explain", "nothing-like-it-at-all"], 2);
     assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
+        err,
         "zetl: unknown rule \"nothing-like-it-at-all\"; `zetl rules` lists every rule\n"
     );
 }

@@ -28,6 +28,34 @@ fn json_report(args: &[&str]) -> (serde_json::Value, i32) {
     (report, out.status.code().unwrap())
 }
 
+/// The rule of every finding, in report order.
+fn finding_rules(report: &serde_json::Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect()
+}
+
+/// The check of `rule` (one pair).
+fn check<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == rule)
+        .unwrap_or_else(|| panic!("no check {rule}"))
+}
+
+/// Exit code of `--from FIXTURE ARGS...`, for gate tables.
+fn exit_code(fixture_rel: &str, args: &[&str]) -> i32 {
+    let from = fixture(fixture_rel);
+    let mut all = vec!["--from", from.as_str()];
+    all.extend_from_slice(args);
+    json_report(&all).1
+}
+
 #[test]
 fn healthy_exits_0_and_broken_exits_1() {
     let (_, code) = json_report(&["--from", &fixture("healthy/cross-account.json")]);
@@ -38,33 +66,26 @@ fn healthy_exits_0_and_broken_exits_1() {
 
 #[test]
 fn fail_on_threshold_and_info_never_counts() {
-    let variants = fixture("healthy/aws-docs-variants.json"); // one warning (ZT012)
-    assert_eq!(json_report(&["--from", &variants]).1, 0);
-    assert_eq!(
-        json_report(&["--from", &variants, "--fail-on", "warning"]).1,
-        1
-    );
-    assert_eq!(
-        json_report(&[
-            "--from",
-            &fixture("demo/cross-account.json"),
-            "--fail-on",
-            "never"
-        ])
-        .1,
-        0
-    );
-    // ZI006 info on a 16-minute-old integration with no data yet: never fails the gate.
-    assert_eq!(
-        json_report(&[
-            "--from",
-            &fixture("rules/ZI006/fail.json"),
-            "--fail-on",
-            "warning"
-        ])
-        .1,
-        0
-    );
+    // (fixture, flags, exit code)
+    let gate: &[(&str, &[&str], i32)] = &[
+        // One warning (ZT012).
+        ("healthy/aws-docs-variants.json", &[], 0),
+        (
+            "healthy/aws-docs-variants.json",
+            &["--fail-on", "warning"],
+            1,
+        ),
+        ("demo/cross-account.json", &["--fail-on", "never"], 0),
+        // ZI006 info on a 16-minute-old integration with no data yet: never fails the gate.
+        ("rules/ZI006/fail.json", &["--fail-on", "warning"], 0),
+    ];
+    for (fixture_rel, args, expected) in gate {
+        assert_eq!(
+            exit_code(fixture_rel, args),
+            *expected,
+            "{fixture_rel} {args:?}"
+        );
+    }
 }
 
 #[test]
@@ -72,18 +93,18 @@ fn unknown_fails_the_gate_unless_allowed() {
     let f = fixture("rules/ZC001/fail.json");
     let (report, code) = json_report(&["--from", &f]);
     assert_eq!(code, 1);
-    let zs002 = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["rule"] == "ZS002")
-        .unwrap();
-    assert_eq!(zs002["status"], "unknown");
-    assert_eq!(json_report(&["--from", &f, "--allow-unknown"]).1, 0);
-    assert_eq!(
-        json_report(&["--from", &f, "--allow-unknown", "--fail-on", "warning"]).1,
-        0
-    );
+    assert_eq!(check(&report, "ZS002")["status"], "unknown");
+    let gate: &[(&[&str], i32)] = &[
+        (&["--allow-unknown"], 0),
+        (&["--allow-unknown", "--fail-on", "warning"], 0),
+    ];
+    for (args, expected) in gate {
+        assert_eq!(
+            exit_code("rules/ZC001/fail.json", args),
+            *expected,
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
@@ -94,12 +115,7 @@ fn only_and_skip_select_rules_and_families() {
     assert_eq!(report["checks"].as_array().unwrap().len(), 44);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
     let (report, _) = json_report(&["--from", &demo, "--skip", "ZS005,ZI"]);
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = finding_rules(&report);
     assert_eq!(rules, ["ZS002"]);
     doctor(&["--from", &demo, "--only", "ZQ9"])
         .assert()
@@ -201,12 +217,7 @@ fn config_severity_override_and_suppression() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let c = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["rule"] == "ZT012")
-        .unwrap();
+    let c = check(&report, "ZT012");
     assert_eq!(c["status"], "suppressed");
     assert_eq!(c["reason"], "metrics are not used here");
 }
@@ -221,12 +232,7 @@ fn flags_override_the_snapshot_setup() {
         "arn:aws:iam::222222222222:role/OtherRole",
     ]);
     assert_eq!(code, 1, "{report}");
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = finding_rules(&report);
     assert!(rules.contains(&"ZI005"), "{rules:?}");
     doctor(&[
         "--from",

@@ -157,6 +157,23 @@ struct Case {
     mentions: Vec<String>,
 }
 
+impl Case {
+    /// A case with no identity policy, no resource policy, no boundary and nothing to mention;
+    /// each case sets the rest with struct update syntax.
+    fn new(name: &'static str, request: Request, expect: Decision) -> Case {
+        Case {
+            name,
+            request,
+            identity: vec![],
+            resource: None,
+            kind: ResourcePolicyKind::Generic,
+            boundary: None,
+            expect,
+            mentions: vec![],
+        }
+    }
+}
+
 fn glue_req(action: &str, resource: &str, ctx: RequestContext) -> Request {
     Request::new(
         Principal::parse("glue.amazonaws.com").unwrap(),
@@ -191,61 +208,55 @@ fn cases() -> Vec<Case> {
             ("dynamodb:DescribeExport", export()),
         ] {
             v.push(Case {
-                name: Box::leak(format!("{label}: {action} allowed").into_boxed_str()),
-                request: glue_req(action, &resource, src_ctx()),
-                identity: vec![],
                 resource: Some(policy.clone()),
-                kind: ResourcePolicyKind::Generic,
-                boundary: None,
-                expect: Decision::Allowed,
-                mentions: vec![],
+                ..Case::new(
+                    Box::leak(format!("{label}: {action} allowed").into_boxed_str()),
+                    glue_req(action, &resource, src_ctx()),
+                    Decision::Allowed,
+                )
             });
         }
     }
     v.push(Case {
-        name: "table policy naming the target account in SourceArn/SourceAccount",
-        request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-        identity: vec![],
         resource: Some(table_policy_with(
             "ArnLike",
             &format!("arn:aws:glue:{R}:{TGT}:integration:*"),
             TGT,
         )),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
         mentions: vec![format!(
             "names account {TGT}, the request comes from account {SRC}"
         )],
+        ..Case::new(
+            "table policy naming the target account in SourceArn/SourceAccount",
+            glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+            Decision::ImplicitlyDenied,
+        )
     });
     v.push(Case {
-        name: "StringEquals with * on aws:SourceArn never matches",
-        request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-        identity: vec![],
         resource: Some(table_policy_with(
             "StringEquals",
             &format!("arn:aws:glue:{R}:{SRC}:integration:*"),
             SRC,
         )),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
         mentions: vec!["StringEquals does not expand *; use StringLike/ArnLike".to_string()],
+        ..Case::new(
+            "StringEquals with * on aws:SourceArn never matches",
+            glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+            Decision::ImplicitlyDenied,
+        )
     });
     for op in ["StringLike", "ArnLike", "ArnEquals"] {
         v.push(Case {
-            name: Box::leak(format!("{op} with * on aws:SourceArn matches").into_boxed_str()),
-            request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-            identity: vec![],
             resource: Some(table_policy_with(
                 op,
                 &format!("arn:aws:glue:{R}:{SRC}:integration:*"),
                 SRC,
             )),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                Box::leak(format!("{op} with * on aws:SourceArn matches").into_boxed_str()),
+                glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+                Decision::Allowed,
+            )
         });
     }
     let without_describe_export = json!({"Version": "2012-10-17", "Statement": [{
@@ -253,40 +264,37 @@ fn cases() -> Vec<Case> {
         "Action": ["dynamodb:ExportTableToPointInTime", "dynamodb:DescribeTable"], "Resource": "*",
         "Condition": {"StringEquals": {"aws:SourceAccount": SRC}}}]});
     v.push(Case {
-        name: "missing DescribeExport",
-        request: glue_req("dynamodb:DescribeExport", &export(), src_ctx()),
-        identity: vec![],
         resource: Some(without_describe_export),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
         mentions: vec!["action dynamodb:DescribeExport is not in Action".to_string()],
+        ..Case::new(
+            "missing DescribeExport",
+            glue_req("dynamodb:DescribeExport", &export(), src_ctx()),
+            Decision::ImplicitlyDenied,
+        )
     });
     let describe_export_on_table_only = json!({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"},
         "Action": ["dynamodb:DescribeExport"], "Resource": table()}]});
     v.push(Case {
-        name: "DescribeExport scoped to the table ARN alone does not cover the export ARN",
-        request: glue_req("dynamodb:DescribeExport", &export(), src_ctx()),
-        identity: vec![],
         resource: Some(describe_export_on_table_only),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
         mentions: vec![format!("resource {} does not match Resource", export())],
+        ..Case::new(
+            "DescribeExport scoped to the table ARN alone does not cover the export ARN",
+            glue_req("dynamodb:DescribeExport", &export(), src_ctx()),
+            Decision::ImplicitlyDenied,
+        )
     });
     let mut with_deny = aws_table_policy();
     with_deny["Statement"].as_array_mut().unwrap().push(json!({
         "Sid": "NoExports", "Effect": "Deny", "Principal": "*", "Action": "dynamodb:Export*", "Resource": "*"}));
     v.push(Case {
-        name: "explicit Deny on exports",
-        request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-        identity: vec![],
         resource: Some(with_deny),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ExplicitlyDenied,
         mentions: vec!["\"NoExports\"".to_string()],
+        ..Case::new(
+            "explicit Deny on exports",
+            glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+            Decision::ExplicitlyDenied,
+        )
     });
     let perimeter = |guarded: bool| {
         let mut cond = json!({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorg"}});
@@ -299,248 +307,204 @@ fn cases() -> Vec<Case> {
         p
     };
     v.push(Case {
-        name: "data-perimeter Deny guarded by aws:PrincipalIsAWSService does not fire for Glue",
-        request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-        identity: vec![],
         resource: Some(perimeter(true)),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
+        ..Case::new(
+            "data-perimeter Deny guarded by aws:PrincipalIsAWSService does not fire for Glue",
+            glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+            Decision::Allowed,
+        )
     });
     v.push(Case {
-        name: "unguarded data-perimeter Deny depends on the unknown org id",
-        request: glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
-        identity: vec![],
         resource: Some(perimeter(false)),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::Unknown,
         mentions: vec!["aws:PrincipalOrgID".to_string()],
+        ..Case::new(
+            "unguarded data-perimeter Deny depends on the unknown org id",
+            glue_req("dynamodb:ExportTableToPointInTime", &table(), src_ctx()),
+            Decision::Unknown,
+        )
     });
     // Target side: the catalog policy.
     for resource in [catalog(), database()] {
         v.push(Case {
-            name: "AWS catalog statement B lets Glue AuthorizeInboundIntegration",
-            request: glue_req(
-                "glue:AuthorizeInboundIntegration",
-                &resource,
-                glue_context(&table(), SRC),
-            ),
-            identity: vec![],
             resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:root"))),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                "AWS catalog statement B lets Glue AuthorizeInboundIntegration",
+                glue_req(
+                    "glue:AuthorizeInboundIntegration",
+                    &resource,
+                    glue_context(&table(), SRC),
+                ),
+                Decision::Allowed,
+            )
         });
         v.push(Case {
-            name: "seed catalog policy lets Glue AuthorizeInboundIntegration",
-            request: glue_req(
-                "glue:AuthorizeInboundIntegration",
-                &resource,
-                glue_context(&table(), SRC),
-            ),
-            identity: vec![],
             resource: Some(seed_catalog_policy()),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                "seed catalog policy lets Glue AuthorizeInboundIntegration",
+                glue_req(
+                    "glue:AuthorizeInboundIntegration",
+                    &resource,
+                    glue_context(&table(), SRC),
+                ),
+                Decision::Allowed,
+            )
         });
         v.push(Case {
-            name: "catalog naming SRC root + creator identity allow: cross-account allowed",
-            request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
             identity: vec![creator_identity()],
             resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:root"))),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                "catalog naming SRC root + creator identity allow: cross-account allowed",
+                create_inbound(resource.clone(), creator_ctx(Some(&table()))),
+                Decision::Allowed,
+            )
         });
         v.push(Case {
-            name: "seed catalog policy + creator identity allow",
-            request: create_inbound(resource.clone(), creator_ctx(None)),
             identity: vec![creator_identity()],
             resource: Some(seed_catalog_policy()),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                "seed catalog policy + creator identity allow",
+                create_inbound(resource.clone(), creator_ctx(None)),
+                Decision::Allowed,
+            )
         });
         v.push(Case {
-            name: "catalog naming SRC root without the creator's identity allow",
-            request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
-            identity: vec![],
             resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:root"))),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::ImplicitlyDenied,
             mentions: vec![
                 "cross-account request: the resource policy allows but no identity policy does"
                     .to_string(),
             ],
+            ..Case::new(
+                "catalog naming SRC root without the creator's identity allow",
+                create_inbound(resource.clone(), creator_ctx(Some(&table()))),
+                Decision::ImplicitlyDenied,
+            )
         });
         v.push(Case {
-            name: "catalog naming the creator role, with identity allow",
-            request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
             identity: vec![creator_identity()],
             resource: Some(aws_catalog_policy(&creator_role)),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Allowed,
-            mentions: vec![],
+            ..Case::new(
+                "catalog naming the creator role, with identity allow",
+                create_inbound(resource.clone(), creator_ctx(Some(&table()))),
+                Decision::Allowed,
+            )
         });
+        v.push(Case { resource: Some(aws_catalog_policy(&creator_role)), mentions: vec!["cross-account request: the resource policy allows but no identity policy does".to_string()], ..Case::new("catalog naming the creator role, without identity allow (cross-account needs both)", create_inbound(resource.clone(), creator_ctx(Some(&table()))), Decision::ImplicitlyDenied) });
         v.push(Case {
-            name: "catalog naming the creator role, without identity allow (cross-account needs both)",
-            request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
-            identity: vec![],
-            resource: Some(aws_catalog_policy(&creator_role)),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::ImplicitlyDenied,
-            mentions: vec!["cross-account request: the resource policy allows but no identity policy does".to_string()],
-        });
-        v.push(Case {
-            name: "catalog naming another role than the creator",
-            request: create_inbound(resource.clone(), creator_ctx(Some(&table()))),
             identity: vec![creator_identity()],
             resource: Some(aws_catalog_policy(&format!(
                 "arn:aws:iam::{SRC}:role/someone-else"
             ))),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::ImplicitlyDenied,
             mentions: vec![format!(
                 "principal {} is not named in Principal",
                 creator_session()
             )],
+            ..Case::new(
+                "catalog naming another role than the creator",
+                create_inbound(resource.clone(), creator_ctx(Some(&table()))),
+                Decision::ImplicitlyDenied,
+            )
         });
         v.push(Case {
-            name: "statement A's aws:SourceArn condition when the key is not known",
-            request: create_inbound(resource.clone(), creator_ctx(None)),
             identity: vec![creator_identity()],
             resource: Some(aws_catalog_policy(&format!("arn:aws:iam::{SRC}:root"))),
-            kind: ResourcePolicyKind::Generic,
-            boundary: None,
-            expect: Decision::Unknown,
             mentions: vec!["aws:SourceArn".to_string()],
+            ..Case::new(
+                "statement A's aws:SourceArn condition when the key is not known",
+                create_inbound(resource.clone(), creator_ctx(None)),
+                Decision::Unknown,
+            )
         });
     }
     // The role path: GetRole tells it; the session ARN does not.
     let with_path = format!("arn:aws:iam::{SRC}:role/service-role/creator");
     v.push(Case {
-        name: "assumed-role session vs a role ARN with a path, path unknown",
-        request: create_inbound(catalog(), creator_ctx(Some(&table()))),
         identity: vec![creator_identity()],
         resource: Some(aws_catalog_policy(&with_path)),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
         mentions: vec!["supply the role ARN with its path".to_string()],
+        ..Case::new(
+            "assumed-role session vs a role ARN with a path, path unknown",
+            create_inbound(catalog(), creator_ctx(Some(&table()))),
+            Decision::ImplicitlyDenied,
+        )
     });
     v.push(Case {
-        name: "assumed-role session vs a role ARN with a path, path known",
-        request: Request::new(
-            creator().with_role_arn(&with_path),
-            "glue:CreateInboundIntegration",
-            &catalog(),
-        )
-        .with_context(creator_ctx(Some(&table()))),
         identity: vec![creator_identity()],
         resource: Some(aws_catalog_policy(&with_path)),
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
+        ..Case::new(
+            "assumed-role session vs a role ARN with a path, path known",
+            Request::new(
+                creator().with_role_arn(&with_path),
+                "glue:CreateInboundIntegration",
+                &catalog(),
+            )
+            .with_context(creator_ctx(Some(&table()))),
+            Decision::Allowed,
+        )
     });
     // The target role.
     v.push(Case {
-        name: "role trust policy for glue.amazonaws.com",
-        request: glue_req(
-            "sts:AssumeRole",
-            &target_role(),
-            RequestContext::new().missing_keys_unknown(true),
-        ),
-        identity: vec![],
         resource: Some(glue_trust()),
         kind: ResourcePolicyKind::RoleTrust,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
+        ..Case::new(
+            "role trust policy for glue.amazonaws.com",
+            glue_req(
+                "sts:AssumeRole",
+                &target_role(),
+                RequestContext::new().missing_keys_unknown(true),
+            ),
+            Decision::Allowed,
+        )
     });
-    v.push(Case {
-        name: "role trust policy for another service",
-        request: glue_req("sts:AssumeRole", &target_role(), RequestContext::new()),
-        identity: vec![],
-        resource: Some(json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})),
-        kind: ResourcePolicyKind::RoleTrust,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
-        mentions: vec!["principal glue.amazonaws.com is not named in Principal [\"lambda.amazonaws.com\"]".to_string()],
-    });
+    v.push(Case { resource: Some(json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})), kind: ResourcePolicyKind::RoleTrust, mentions: vec!["principal glue.amazonaws.com is not named in Principal [\"lambda.amazonaws.com\"]".to_string()], ..Case::new("role trust policy for another service", glue_req("sts:AssumeRole", &target_role(), RequestContext::new()), Decision::ImplicitlyDenied) });
     let role_session =
         || Principal::parse(&format!("arn:aws:sts::{TGT}:assumed-role/zetl-target/glue")).unwrap();
     let key = format!("arn:aws:kms:{R}:{TGT}:key/k1");
     v.push(Case {
-        name: "KMS key policy delegating to the account root + role identity allow",
-        request: Request::new(role_session(), "kms:GenerateDataKey", &key),
         identity: vec![target_role_policy()],
         resource: Some(key_policy_root()),
         kind: ResourcePolicyKind::KmsKey,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
-    });
-    v.push(Case {
-        name: "KMS key policy delegating to the account root, role without identity allow",
-        request: Request::new(role_session(), "kms:GenerateDataKey", &key),
-        identity: vec![],
-        resource: Some(key_policy_root()),
-        kind: ResourcePolicyKind::KmsKey,
-        boundary: None,
-        expect: Decision::ImplicitlyDenied,
-        mentions: vec![format!("names account {TGT}, which delegates")],
-    });
-    v.push(Case {
-        name: "permission boundary that blocks the target role's S3 writes",
-        request: Request::new(role_session(), "s3:PutObject", "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet")
-            .with_resource_account(TGT),
-        identity: vec![target_role_policy()],
-        resource: None,
-        kind: ResourcePolicyKind::Generic,
-        boundary: Some(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:*", "Resource": "*"}]})),
-        expect: Decision::ImplicitlyDenied,
-        mentions: vec!["permission boundary does not".to_string()],
-    });
-    v.push(Case {
-        name: "target role's S3 writes allowed without a boundary",
-        request: Request::new(
-            role_session(),
-            "s3:PutObject",
-            "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet",
+        ..Case::new(
+            "KMS key policy delegating to the account root + role identity allow",
+            Request::new(role_session(), "kms:GenerateDataKey", &key),
+            Decision::Allowed,
         )
-        .with_resource_account(TGT),
-        identity: vec![target_role_policy()],
-        resource: None,
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
     });
     v.push(Case {
-        name: "s3:ListBucket with the s3:prefix context",
-        request: Request::new(role_session(), "s3:ListBucket", "arn:aws:s3:::lake-bucket")
-            .with_resource_account(TGT)
-            .with_context(
-                RequestContext::new().with("s3:prefix", ContextValue::Single("prefix/".into())),
-            ),
+        resource: Some(key_policy_root()),
+        kind: ResourcePolicyKind::KmsKey,
+        mentions: vec![format!("names account {TGT}, which delegates")],
+        ..Case::new(
+            "KMS key policy delegating to the account root, role without identity allow",
+            Request::new(role_session(), "kms:GenerateDataKey", &key),
+            Decision::ImplicitlyDenied,
+        )
+    });
+    v.push(Case { identity: vec![target_role_policy()], boundary: Some(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:*", "Resource": "*"}]})), mentions: vec!["permission boundary does not".to_string()], ..Case::new("permission boundary that blocks the target role's S3 writes", Request::new(role_session(), "s3:PutObject", "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet")
+            .with_resource_account(TGT), Decision::ImplicitlyDenied) });
+    v.push(Case {
         identity: vec![target_role_policy()],
-        resource: None,
-        kind: ResourcePolicyKind::Generic,
-        boundary: None,
-        expect: Decision::Allowed,
-        mentions: vec![],
+        ..Case::new(
+            "target role's S3 writes allowed without a boundary",
+            Request::new(
+                role_session(),
+                "s3:PutObject",
+                "arn:aws:s3:::lake-bucket/prefix/orders/data/00000-0.parquet",
+            )
+            .with_resource_account(TGT),
+            Decision::Allowed,
+        )
+    });
+    v.push(Case {
+        identity: vec![target_role_policy()],
+        ..Case::new(
+            "s3:ListBucket with the s3:prefix context",
+            Request::new(role_session(), "s3:ListBucket", "arn:aws:s3:::lake-bucket")
+                .with_resource_account(TGT)
+                .with_context(
+                    RequestContext::new().with("s3:prefix", ContextValue::Single("prefix/".into())),
+                ),
+            Decision::Allowed,
+        )
     });
     v
 }

@@ -31,7 +31,7 @@ fn human_verbose_shows_pass_evidence() {
         },
     );
     assert!(
-        out.contains("  [✓] ZS001 table-missing\n      • table: orders\n      • status: ACTIVE\n")
+        out.contains("  [✓] ZS001 The source table exists and is ACTIVE\n      • table: orders\n      • status: ACTIVE\n")
     );
     insta::assert_snapshot!("human_verbose", out);
 }
@@ -39,7 +39,7 @@ fn human_verbose_shows_pass_evidence() {
 #[test]
 fn human_default_hides_pass_evidence() {
     let out = human(&report(), plain());
-    assert!(out.contains("  [✓] ZS001 table-missing\n  [✗] ZS002"));
+    assert!(out.contains("  [✓] ZS001 The source table exists and is ACTIVE\n  [✗] ZS002"));
     assert!(!out.contains("• table: orders"));
 }
 
@@ -183,7 +183,9 @@ fn markdown_comment() {
     assert!(out.contains("```json\n{\n  \"Version\": \"2012-10-17\","));
     // The pipe inside the message does not split the table row.
     assert!(out.contains("has no resource policy \\| nothing allows"));
-    assert_eq!(out.matches("<details>").count(), 5);
+    // Five findings, then the passing checks collapsed, each with its `passed` text.
+    assert_eq!(out.matches("<details>").count(), 6);
+    assert!(out.contains("<details>\n<summary>1 check passed</summary>\n\n- `ZS001` The source table exists and is ACTIVE\n\n</details>\n\n> [!NOTE]"));
     assert!(out.contains("> [!NOTE]\n> SCPs, RCPs"));
     assert!(out.ends_with("</details>\n\n> [!NOTE]\n> SCPs, RCPs and session policies are not visible to the doctor: an allow here can still be denied by them.\n"));
     insta::assert_snapshot!("markdown", out);
@@ -195,7 +197,35 @@ fn markdown_without_findings_says_so() {
     r.findings.clear();
     r.notes.clear();
     let out = render(&r, &catalog(), Format::Markdown, &plain());
+    assert!(out.contains("No findings.\n\n<details>\n<summary>1 check passed</summary>"));
+    r.checks.retain(|c| c.status != zetl::report::Status::Pass);
+    let out = render(&r, &catalog(), Format::Markdown, &plain());
     assert!(out.ends_with("No findings.\n"));
+}
+
+#[test]
+fn markdown_passing_checks_per_pair_fall_back_to_the_slug() {
+    let two = report_for(&[PAIR, PAIR_2], None);
+    let mut rules = catalog();
+    rules[0].passed.clear();
+    let out = render(&two, &rules, Format::Markdown, &plain());
+    for pair in [PAIR, PAIR_2] {
+        assert!(
+            out.contains(&format!(
+                "<summary>1 check passed on <code>{}</code></summary>\n\n- `ZS001` table-missing\n",
+                pair.replace('>', "&gt;")
+            )),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn human_pass_line_falls_back_to_the_slug_without_a_passed_text() {
+    let mut rules = catalog();
+    rules[0].passed.clear();
+    let out = render(&report(), &rules, Format::Human, &plain());
+    assert!(out.contains("  [✓] ZS001 table-missing\n"), "{out}");
 }
 
 fn sarif(report: &Report) -> Value {

@@ -189,46 +189,46 @@ fn errors(list: &[aws_sdk_glue::types::IntegrationError]) -> Vec<IntegrationErro
         .collect()
 }
 
+/// The fields DescribeIntegrations and DescribeInboundIntegrations both return (the two SDK
+/// types name their accessors alike), converted once; the rest left empty.
+macro_rules! shared_fields {
+    ($i:expr) => {{
+        let i = $i;
+        let config = i.integration_config();
+        Integration {
+            integration_arn: i.integration_arn().to_string(),
+            integration_name: None,
+            source_arn: i.source_arn().to_string(),
+            target_arn: i.target_arn().to_string(),
+            status: i.status().as_str().to_string(),
+            create_time: to_chrono(i.create_time()),
+            errors: errors(i.errors()),
+            description: None,
+            data_filter: None,
+            kms_key_id: None,
+            refresh_interval: config
+                .and_then(|c| c.refresh_interval())
+                .map(str::to_string),
+            continuous_sync: config.and_then(|c| c.continuous_sync()),
+            last_sync: None,
+        }
+    }};
+}
+
+/// DescribeIntegrations' view: the shared fields plus the ones only this listing has.
 fn integration(i: &aws_sdk_glue::types::Integration) -> Integration {
-    let config = i.integration_config();
     Integration {
-        integration_arn: i.integration_arn().to_string(),
         integration_name: Some(i.integration_name().to_string()).filter(|n| !n.is_empty()),
-        source_arn: i.source_arn().to_string(),
-        target_arn: i.target_arn().to_string(),
-        status: i.status().as_str().to_string(),
-        create_time: to_chrono(i.create_time()),
-        errors: errors(i.errors()),
         description: i.description().map(str::to_string),
         data_filter: i.data_filter().map(str::to_string),
         kms_key_id: i.kms_key_id().map(str::to_string),
-        refresh_interval: config
-            .and_then(|c| c.refresh_interval())
-            .map(str::to_string),
-        continuous_sync: config.and_then(|c| c.continuous_sync()),
-        last_sync: None,
+        ..shared_fields!(i)
     }
 }
 
+/// DescribeInboundIntegrations' view: only the shared fields.
 fn inbound(i: &aws_sdk_glue::types::InboundIntegration) -> Integration {
-    let config = i.integration_config();
-    Integration {
-        integration_arn: i.integration_arn().to_string(),
-        integration_name: None,
-        source_arn: i.source_arn().to_string(),
-        target_arn: i.target_arn().to_string(),
-        status: i.status().as_str().to_string(),
-        create_time: to_chrono(i.create_time()),
-        errors: errors(i.errors()),
-        description: None,
-        data_filter: None,
-        kms_key_id: None,
-        refresh_interval: config
-            .and_then(|c| c.refresh_interval())
-            .map(str::to_string),
-        continuous_sync: config.and_then(|c| c.continuous_sync()),
-        last_sync: None,
-    }
+    shared_fields!(i)
 }
 
 /// GetIntegrationResourceProperty for the target resource. `Known(None)`: none configured.

@@ -2,6 +2,11 @@
 //! managed policy's default version), permissions boundary and, for users, groups. IAM
 //! returns documents URL-encoded; the snapshot stores the decoded JSON.
 
+use std::future::Future;
+
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::types::AttachedPolicy;
 use futures::future::try_join_all;
 
 use super::actions::*;
@@ -142,126 +147,131 @@ fn malformed(action: Action, message: &str) -> Unknown {
     }
 }
 
-async fn role_inline(account: &Account, role: &str) -> Result<Vec<InlinePolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let names: Vec<String> = call(account, IAM_LIST_ROLE_POLICIES, || {
-        iam.list_role_policies()
-            .role_name(role)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
+/// An entity kind's inline-policy lister: only the SDK operations and the name setter differ,
+/// the shape is [`inline_policies`].
+macro_rules! inline_lister {
+    ($fn:ident, $name:ident, $list:ident, $list_action:ident, $get:ident, $get_action:ident) => {
+        async fn $fn(account: &Account, entity: &str) -> Result<Vec<InlinePolicy>, CallError> {
+            let iam = &account.clients.iam;
+            let list = || {
+                iam.$list()
+                    .$name(entity)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+            };
+            let get = |policy: String| async move {
+                let out = iam.$get().$name(entity).policy_name(policy).send();
+                out.await.map(|o| o.policy_document().to_string())
+            };
+            inline_policies(account, ($list_action, list), ($get_action, get)).await
+        }
+    };
+}
+
+inline_lister!(
+    role_inline,
+    role_name,
+    list_role_policies,
+    IAM_LIST_ROLE_POLICIES,
+    get_role_policy,
+    IAM_GET_ROLE_POLICY
+);
+inline_lister!(
+    user_inline,
+    user_name,
+    list_user_policies,
+    IAM_LIST_USER_POLICIES,
+    get_user_policy,
+    IAM_GET_USER_POLICY
+);
+inline_lister!(
+    group_inline,
+    group_name,
+    list_group_policies,
+    IAM_LIST_GROUP_POLICIES,
+    get_group_policy,
+    IAM_GET_GROUP_POLICY
+);
+
+/// The one shape of every inline-policy listing: list the names (all pages), then get each
+/// document concurrently. Only the SDK builders differ between roles, users and groups.
+async fn inline_policies<L, LF, LE, G, GF, GE>(
+    account: &Account,
+    (list_action, list): (Action, L),
+    (get_action, get): (Action, G),
+) -> Result<Vec<InlinePolicy>, CallError>
+where
+    L: FnOnce() -> LF,
+    LF: Future<Output = Result<Vec<String>, SdkError<LE, HttpResponse>>>,
+    LE: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    G: Fn(String) -> GF,
+    GF: Future<Output = Result<String, SdkError<GE, HttpResponse>>>,
+    GE: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let names = call(account, list_action, list).await?;
+    let get = &get;
     try_join_all(names.into_iter().map(|name| async move {
-        let out = call(account, IAM_GET_ROLE_POLICY, || {
-            iam.get_role_policy()
-                .role_name(role)
-                .policy_name(&name)
-                .send()
-        })
-        .await?;
+        let document = call(account, get_action, || get(name.clone())).await?;
         Ok(InlinePolicy {
-            document: policy_value(out.policy_document()),
+            document: policy_value(&document),
             name,
         })
     }))
     .await
 }
 
-async fn user_inline(account: &Account, user: &str) -> Result<Vec<InlinePolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let names: Vec<String> = call(account, IAM_LIST_USER_POLICIES, || {
-        iam.list_user_policies()
-            .user_name(user)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
-    try_join_all(names.into_iter().map(|name| async move {
-        let out = call(account, IAM_GET_USER_POLICY, || {
-            iam.get_user_policy()
-                .user_name(user)
-                .policy_name(&name)
-                .send()
-        })
-        .await?;
-        Ok(InlinePolicy {
-            document: policy_value(out.policy_document()),
-            name,
-        })
-    }))
-    .await
+/// An entity kind's attached-policy lister; the shape is [`attached_policies`].
+macro_rules! attached_lister {
+    ($fn:ident, $name:ident, $list:ident, $action:ident) => {
+        async fn $fn(account: &Account, entity: &str) -> Result<Vec<ManagedPolicy>, CallError> {
+            let iam = &account.clients.iam;
+            attached_policies(account, $action, || {
+                iam.$list()
+                    .$name(entity)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+            })
+            .await
+        }
+    };
 }
 
-async fn group_inline(account: &Account, group: &str) -> Result<Vec<InlinePolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let names: Vec<String> = call(account, IAM_LIST_GROUP_POLICIES, || {
-        iam.list_group_policies()
-            .group_name(group)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
-    try_join_all(names.into_iter().map(|name| async move {
-        let out = call(account, IAM_GET_GROUP_POLICY, || {
-            iam.get_group_policy()
-                .group_name(group)
-                .policy_name(&name)
-                .send()
-        })
-        .await?;
-        Ok(InlinePolicy {
-            document: policy_value(out.policy_document()),
-            name,
-        })
-    }))
-    .await
-}
+attached_lister!(
+    role_attached,
+    role_name,
+    list_attached_role_policies,
+    IAM_LIST_ATTACHED_ROLE_POLICIES
+);
+attached_lister!(
+    user_attached,
+    user_name,
+    list_attached_user_policies,
+    IAM_LIST_ATTACHED_USER_POLICIES
+);
+attached_lister!(
+    group_attached,
+    group_name,
+    list_attached_group_policies,
+    IAM_LIST_ATTACHED_GROUP_POLICIES
+);
 
-async fn role_attached(account: &Account, role: &str) -> Result<Vec<ManagedPolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let attached = call(account, IAM_LIST_ATTACHED_ROLE_POLICIES, || {
-        iam.list_attached_role_policies()
-            .role_name(role)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
-    managed_all(account, attached.iter().filter_map(|a| a.policy_arn())).await
-}
-
-async fn user_attached(account: &Account, user: &str) -> Result<Vec<ManagedPolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let attached = call(account, IAM_LIST_ATTACHED_USER_POLICIES, || {
-        iam.list_attached_user_policies()
-            .user_name(user)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
-    managed_all(account, attached.iter().filter_map(|a| a.policy_arn())).await
-}
-
-async fn group_attached(account: &Account, group: &str) -> Result<Vec<ManagedPolicy>, CallError> {
-    let iam = &account.clients.iam;
-    let attached = call(account, IAM_LIST_ATTACHED_GROUP_POLICIES, || {
-        iam.list_attached_group_policies()
-            .group_name(group)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-    })
-    .await?;
+/// The one shape of every attached-policy listing: list them (all pages), then read each
+/// managed policy's default version.
+async fn attached_policies<L, LF, LE>(
+    account: &Account,
+    action: Action,
+    list: L,
+) -> Result<Vec<ManagedPolicy>, CallError>
+where
+    L: FnOnce() -> LF,
+    LF: Future<Output = Result<Vec<AttachedPolicy>, SdkError<LE, HttpResponse>>>,
+    LE: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let attached = call(account, action, list).await?;
     managed_all(account, attached.iter().filter_map(|a| a.policy_arn())).await
 }
 
@@ -341,6 +351,255 @@ async fn managed(account: &Account, arn: &str) -> Result<ManagedPolicy, CallErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::clients::Clients;
+    use crate::collect::guard::ReadOnlyGuard;
+    use aws_sdk_iam::operation as op;
+    use aws_sdk_iam::types::{Group as SdkGroup, Policy, PolicyVersion, Role, User};
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+    use serde_json::json;
+
+    const P1: &str = "arn:aws:iam::111111111111:policy/p1";
+    const P2: &str = "arn:aws:iam::111111111111:policy/p2";
+
+    /// An account whose IAM client answers from `rules` (the other clients are never called).
+    fn account(rules: &[Rule]) -> Account {
+        let conf = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+        let guard = ReadOnlyGuard::new();
+        let mut clients = Clients::from_config(&conf, false, &guard);
+        clients.iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules, |c| c
+            .interceptor(guard.clone()));
+        Account {
+            clients,
+            id: "111111111111".into(),
+            region: "us-east-1".into(),
+            partition: "aws".into(),
+            down: None,
+        }
+    }
+
+    /// `{"Statement":[{"Action":ACTION}]}`, URL-encoded as IAM returns documents.
+    fn encoded(action: &str) -> String {
+        format!("%7B%22Statement%22%3A%5B%7B%22Action%22%3A%22{action}%22%7D%5D%7D")
+    }
+
+    fn denied(action: &str) -> aws_sdk_iam::error::ErrorMetadata {
+        aws_sdk_iam::error::ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message(format!("not authorized to perform: {action}"))
+            .build()
+    }
+
+    /// Managed policies: GetPolicy names the default version, GetPolicyVersion returns it.
+    fn managed_rules() -> Vec<Rule> {
+        let mut rules = Vec::new();
+        for (arn, version, action) in [(P1, "v3", "s3:GetObject"), (P2, "v1", "glue:GetTable")] {
+            rules.push(
+                mock!(aws_sdk_iam::Client::get_policy)
+                    .match_requests(move |r| r.policy_arn() == Some(arn))
+                    .then_output(move || {
+                        op::get_policy::GetPolicyOutput::builder()
+                            .policy(
+                                Policy::builder()
+                                    .arn(arn)
+                                    .default_version_id(version)
+                                    .build(),
+                            )
+                            .build()
+                    }),
+            );
+            rules.push(
+                mock!(aws_sdk_iam::Client::get_policy_version)
+                    .match_requests(move |r| {
+                        r.policy_arn() == Some(arn) && r.version_id() == Some(version)
+                    })
+                    .then_output(move || {
+                        op::get_policy_version::GetPolicyVersionOutput::builder()
+                            .policy_version(
+                                PolicyVersion::builder().document(encoded(action)).build(),
+                            )
+                            .build()
+                    }),
+            );
+        }
+        rules
+    }
+
+    #[tokio::test]
+    async fn a_user_with_inline_attached_and_group_policies() {
+        let user = User::builder()
+            .path("/")
+            .user_name("alice")
+            .user_id("AIDAEXAMPLE")
+            .arn("arn:aws:iam::111111111111:user/alice")
+            .create_date(aws_sdk_iam::primitives::DateTime::from_secs(0))
+            .build()
+            .unwrap();
+        let group = SdkGroup::builder()
+            .path("/")
+            .group_name("devs")
+            .group_id("AGPAEXAMPLE")
+            .arn("arn:aws:iam::111111111111:group/devs")
+            .create_date(aws_sdk_iam::primitives::DateTime::from_secs(0))
+            .build()
+            .unwrap();
+        let mut rules = vec![
+            mock!(aws_sdk_iam::Client::get_user).then_output(move || {
+                op::get_user::GetUserOutput::builder()
+                    .user(user.clone())
+                    .build()
+            }),
+            mock!(aws_sdk_iam::Client::list_user_policies).then_output(|| {
+                op::list_user_policies::ListUserPoliciesOutput::builder()
+                    .policy_names("user-inline")
+                    .build()
+                    .unwrap()
+            }),
+            mock!(aws_sdk_iam::Client::get_user_policy)
+                .match_requests(|r| r.user_name() == Some("alice"))
+                .then_output(|| {
+                    op::get_user_policy::GetUserPolicyOutput::builder()
+                        .user_name("alice")
+                        .policy_name("user-inline")
+                        .policy_document(encoded("dynamodb:DescribeTable"))
+                        .build()
+                        .unwrap()
+                }),
+            mock!(aws_sdk_iam::Client::list_attached_user_policies).then_output(|| {
+                op::list_attached_user_policies::ListAttachedUserPoliciesOutput::builder()
+                    .attached_policies(AttachedPolicy::builder().policy_arn(P1).build())
+                    .build()
+            }),
+            mock!(aws_sdk_iam::Client::list_groups_for_user).then_output(move || {
+                op::list_groups_for_user::ListGroupsForUserOutput::builder()
+                    .groups(group.clone())
+                    .build()
+                    .unwrap()
+            }),
+            mock!(aws_sdk_iam::Client::list_group_policies).then_output(|| {
+                op::list_group_policies::ListGroupPoliciesOutput::builder()
+                    .policy_names("group-inline")
+                    .build()
+                    .unwrap()
+            }),
+            mock!(aws_sdk_iam::Client::get_group_policy)
+                .match_requests(|r| r.group_name() == Some("devs"))
+                .then_output(|| {
+                    op::get_group_policy::GetGroupPolicyOutput::builder()
+                        .group_name("devs")
+                        .policy_name("group-inline")
+                        .policy_document(encoded("glue:CreateIntegration"))
+                        .build()
+                        .unwrap()
+                }),
+            mock!(aws_sdk_iam::Client::list_attached_group_policies).then_output(|| {
+                op::list_attached_group_policies::ListAttachedGroupPoliciesOutput::builder()
+                    .attached_policies(AttachedPolicy::builder().policy_arn(P2).build())
+                    .build()
+            }),
+        ];
+        rules.extend(managed_rules());
+        let who = parse_principal("arn:aws:iam::111111111111:user/alice").unwrap();
+        let got = principal(&account(&rules), &who).await;
+        let Fact::Known(Some(p)) = got else {
+            panic!("{got:?}")
+        };
+        assert_eq!(p.kind, PrincipalKind::User);
+        assert_eq!(p.unique_id.as_deref(), Some("AIDAEXAMPLE"));
+        let doc = |action: &str| json!({"Statement": [{"Action": action}]});
+        assert_eq!(
+            p.inline_policies,
+            Fact::Known(vec![InlinePolicy {
+                name: "user-inline".into(),
+                document: doc("dynamodb:DescribeTable"),
+            }])
+        );
+        assert_eq!(
+            p.attached_policies,
+            Fact::Known(vec![ManagedPolicy {
+                arn: P1.into(),
+                version_id: Some("v3".into()),
+                document: doc("s3:GetObject"),
+            }])
+        );
+        assert_eq!(
+            p.groups,
+            Fact::Known(vec![Group {
+                arn: "arn:aws:iam::111111111111:group/devs".into(),
+                inline_policies: vec![InlinePolicy {
+                    name: "group-inline".into(),
+                    document: doc("glue:CreateIntegration"),
+                }],
+                attached_policies: vec![ManagedPolicy {
+                    arn: P2.into(),
+                    version_id: Some("v1".into()),
+                    document: doc("glue:GetTable"),
+                }],
+            }])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_policy_read_makes_only_that_list_unknown() {
+        let role = Role::builder()
+            .path("/")
+            .role_name("target")
+            .role_id("AROAEXAMPLE")
+            .arn("arn:aws:iam::111111111111:role/target")
+            .create_date(aws_sdk_iam::primitives::DateTime::from_secs(0))
+            .build()
+            .unwrap();
+        let rules = vec![
+            mock!(aws_sdk_iam::Client::get_role).then_output(move || {
+                op::get_role::GetRoleOutput::builder()
+                    .role(role.clone())
+                    .build()
+            }),
+            mock!(aws_sdk_iam::Client::list_role_policies).then_output(|| {
+                op::list_role_policies::ListRolePoliciesOutput::builder()
+                    .policy_names("write-lake")
+                    .build()
+                    .unwrap()
+            }),
+            mock!(aws_sdk_iam::Client::get_role_policy).then_error(|| {
+                op::get_role_policy::GetRolePolicyError::generic(denied("iam:GetRolePolicy"))
+            }),
+            mock!(aws_sdk_iam::Client::list_attached_role_policies).then_error(|| {
+                op::list_attached_role_policies::ListAttachedRolePoliciesError::generic(denied(
+                    "iam:ListAttachedRolePolicies",
+                ))
+            }),
+        ];
+        let who = parse_principal("arn:aws:iam::111111111111:role/target").unwrap();
+        let got = principal(&account(&rules), &who).await;
+        let Fact::Known(Some(p)) = got else {
+            panic!("{got:?}")
+        };
+        assert_eq!(p.arn, "arn:aws:iam::111111111111:role/target");
+        fn action<T: std::fmt::Debug>(f: &Fact<T>) -> (UnknownReason, Option<String>) {
+            match f {
+                Fact::Unknown(u) => (u.reason.clone(), u.action.clone()),
+                other => panic!("expected unknown, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            action(&p.inline_policies),
+            (
+                UnknownReason::AccessDenied,
+                Some("iam:GetRolePolicy".into())
+            )
+        );
+        assert_eq!(
+            action(&p.attached_policies),
+            (
+                UnknownReason::AccessDenied,
+                Some("iam:ListAttachedRolePolicies".into())
+            )
+        );
+        assert_eq!(p.permissions_boundary, Fact::Known(None));
+    }
 
     #[test]
     fn principal_arns_are_parsed() {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! Source account (111111111111)
-//!   [✓] ZS001 table-missing
+//!   [✓] ZS001 The source DynamoDB table exists and is ACTIVE
 //!   [✗] ZS002 Point-in-time recovery is disabled on table orders
 //!       • status: DISABLED
 //!       Fix: Enable point-in-time recovery on orders
@@ -217,6 +217,17 @@ impl<'a> View<'a> {
         }
     }
 
+    /// A pass line's text: `ZS002 Point-in-time recovery is enabled on the source table` (the
+    /// rule's `passed`), or the plain label when the catalog has no such text.
+    fn pass_label(&self, id: &str) -> String {
+        match self.rules.get(id) {
+            Some(rule) if !rule.passed.is_empty() => {
+                format!("{} {}", terminal_safe(id), terminal_safe(&rule.passed))
+            }
+            _ => self.rule_label(id),
+        }
+    }
+
     fn check_lines(&self, check: &'a Check, out: &mut String) {
         let reason = check
             .reason
@@ -248,7 +259,7 @@ impl<'a> View<'a> {
                 if self.options.quiet {
                     return;
                 }
-                self.line(out, Mark::Pass, &self.rule_label(&check.rule));
+                self.line(out, Mark::Pass, &self.pass_label(&check.rule));
                 if self.options.verbose {
                     if let Some(evidence) = &check.evidence {
                         evidence_lines(evidence, out);

@@ -1,11 +1,12 @@
 //! `--format markdown`: a pull-request comment (GitHub-flavoured Markdown). The summary line,
 //! a table of findings, then one collapsed `<details>` per finding with its evidence and fix
-//! (commands in ```sh blocks, the policy in ```json blocks), then the notes.
+//! (commands in ```sh blocks, the policy in ```json blocks), then the passing checks in one
+//! collapsed block per pair, then the notes.
 
 use std::collections::HashMap;
 
 use super::summary_line::summary_line;
-use super::{Finding, Report, RuleSummary, Severity};
+use super::{Check, Finding, Report, RuleSummary, Severity, Status};
 
 pub fn render(report: &Report, rules: &[RuleSummary]) -> String {
     let rules: HashMap<&str, &RuleSummary> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -37,6 +38,7 @@ pub fn render(report: &Report, rules: &[RuleSummary]) -> String {
             details(finding, &mut out);
         }
     }
+    passed(&report.checks, &rules, &mut out);
     for note in &report.notes {
         out.push_str("> [!NOTE]\n");
         for line in note.lines() {
@@ -83,6 +85,42 @@ fn table(findings: &[&Finding], rules: &HashMap<&str, &RuleSummary>, out: &mut S
         ));
     }
     out.push('\n');
+}
+
+/// The passing checks, collapsed (a comment is about what to fix): one `<details>` per pair,
+/// each line the rule's `passed` text.
+fn passed(checks: &[Check], rules: &HashMap<&str, &RuleSummary>, out: &mut String) {
+    let mut groups: Vec<(&str, Vec<&Check>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for check in checks.iter().filter(|c| c.status == Status::Pass) {
+        let i = *index.entry(check.pair.as_str()).or_insert_with(|| {
+            groups.push((check.pair.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(check);
+    }
+    let several = groups.len() > 1;
+    for (pair, list) in &groups {
+        let noun = if list.len() == 1 { "check" } else { "checks" };
+        let on = if several {
+            format!(" on <code>{}</code>", html(pair))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "<details>\n<summary>{} {noun} passed{on}</summary>\n\n",
+            list.len()
+        ));
+        for check in list {
+            let label = match rules.get(check.rule.as_str()) {
+                Some(r) if !r.passed.is_empty() => format!(" {}", text(&r.passed)),
+                Some(r) => format!(" {}", text(&r.slug)),
+                None => String::new(),
+            };
+            out.push_str(&format!("- {}{label}\n", code_span(&check.rule)));
+        }
+        out.push_str("\n</details>\n\n");
+    }
 }
 
 fn details(finding: &Finding, out: &mut String) {

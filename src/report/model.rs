@@ -43,6 +43,10 @@ pub struct RuleSummary {
     pub severity: Severity,
     pub side: Side,
     pub title: String,
+    /// The pass line's text. Not serialised: `zetl rules --format json` has the fixed keys
+    /// cli.md lists.
+    #[serde(default, skip_serializing)]
+    pub passed: String,
     pub summary: String,
     /// AWS documentation links; the first is the rule's help link in SARIF.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

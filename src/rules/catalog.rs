@@ -24,6 +24,9 @@ pub struct Rule {
     pub side: Side,
     /// The problem, short (e.g. "Point-in-time recovery is disabled on the source table").
     pub title: String,
+    /// What a passing check shows (e.g. "Point-in-time recovery is enabled on the source
+    /// table"). No placeholders: a pass carries no values to fill them with.
+    pub passed: String,
     /// One sentence for `zetl rules`.
     pub summary: String,
     /// True when AWS does not document the requirement (the message must say so).
@@ -124,6 +127,7 @@ impl Rule {
             severity: self.severity,
             side: self.side,
             title: self.title.clone(),
+            passed: self.passed.clone(),
             summary: self.summary.clone(),
             docs: self.docs.clone(),
         }
@@ -302,6 +306,22 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
             "needs at least one failing and one passing fixture".into(),
         ));
     }
+    if rule.passed.trim().is_empty() {
+        return Err(err(file, "passed is empty".into()));
+    }
+    match placeholders(&rule.passed) {
+        Ok(names) if names.is_empty() => {}
+        Ok(names) => {
+            return Err(err(
+                file,
+                format!(
+                    "passed: {{{}}} cannot be filled (a pass carries no values)",
+                    names.join("}, {")
+                ),
+            ))
+        }
+        Err(m) => return Err(err(file, format!("passed: {m}"))),
+    }
     if rule.messages.is_empty() {
         return Err(err(file, "has no [messages]".into()));
     }
@@ -421,6 +441,7 @@ slug = "pitr-disabled"
 severity = "error"
 side = "source"
 title = "t"
+passed = "p"
 summary = "s"
 explanation = "e"
 docs = ["https://docs.aws.amazon.com/x"]
@@ -499,6 +520,22 @@ summary = "x"
         assert!(e.message.contains("not an https URL"), "{e}");
         let e = one(&GOOD.replace("[fix.other]", "[fix.other]\ncommand = 1")).unwrap_err();
         assert!(e.message.contains("fix.other"), "{e}");
+    }
+
+    #[test]
+    fn passed_is_required_non_empty_and_placeholder_free() {
+        let e = one(&GOOD.replace("passed = \"p\"\n", "")).unwrap_err();
+        assert!(e.message.contains("missing field `passed`"), "{e}");
+        let e = one(&GOOD.replace("passed = \"p\"", "passed = \" \"")).unwrap_err();
+        assert_eq!(e.message, "passed is empty");
+        let e = one(&GOOD.replace("passed = \"p\"", "passed = \"PITR is on for {table}\""))
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "passed: {table} cannot be filled (a pass carries no values)"
+        );
+        let c = one(&GOOD.replace("passed = \"p\"", "passed = \"PITR is on\"")).unwrap();
+        assert_eq!(c.summaries()[0].passed, "PITR is on");
     }
 
     #[test]

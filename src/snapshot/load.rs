@@ -3,6 +3,19 @@
 //! A file may be `{"$extends": "other.json", "$patch": {...}}`: the other file (path relative
 //! to this one) patched with an RFC 7396 JSON merge patch. Fixtures use it to say "the healthy
 //! setup with one thing broken" in a few lines; users can use it the same way.
+//!
+//! In a merge patch `null` deletes a key, so it cannot *set* one to null, yet a null fact is
+//! meaningful ("read, and there is none": no table, no policy). The string `"$null"`
+//! ([`NULL_MARKER`]) anywhere in a `$patch` stands for JSON `null`:
+//!
+//! ```json
+//! {"$extends": "../../healthy/cross-account.json",
+//!  "$patch": {"tables": {"arn:aws:dynamodb:us-east-1:111111111111:table/orders": {"resource_policy": "$null"}}}}
+//! ```
+//!
+//! The marker is read only in a `$patch` (never in the base file or a collected snapshot), so
+//! collected values are never changed by it; the one thing a patch cannot write is the literal
+//! text `$null`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,22 +129,42 @@ fn parse_json(text: &str, file: &Path) -> Result<Value, SnapshotError> {
     })
 }
 
-/// RFC 7396: objects merge key by key, `null` deletes, anything else replaces.
+/// In a `$patch`, this string sets JSON `null` (a plain `null` deletes the key).
+pub const NULL_MARKER: &str = "$null";
+
+/// RFC 7396: objects merge key by key, `null` deletes, anything else replaces; plus
+/// [`NULL_MARKER`], which sets `null` (at any depth, also inside replacing arrays).
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
-        *target = patch.clone();
+        *target = resolve_null_markers(patch);
         return;
     };
     if !target.is_object() {
         *target = Value::Object(Default::default());
     }
-    let target = target.as_object_mut().expect("just made an object");
+    let Value::Object(target) = target else {
+        return;
+    };
     for (key, value) in patch {
         if value.is_null() {
             target.remove(key);
         } else {
             merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
         }
+    }
+}
+
+/// A patch value as it is written into the document: every [`NULL_MARKER`] becomes `null`.
+fn resolve_null_markers(value: &Value) -> Value {
+    match value {
+        Value::String(s) if s == NULL_MARKER => Value::Null,
+        Value::Array(items) => Value::Array(items.iter().map(resolve_null_markers).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), resolve_null_markers(v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -199,6 +232,57 @@ mod tests {
         let mut doc = json!({"a": {"b": 1, "c": 2}, "d": [1, 2]});
         merge_patch(&mut doc, &json!({"a": {"b": null, "e": 3}, "d": [9]}));
         assert_eq!(doc, json!({"a": {"c": 2, "e": 3}, "d": [9]}));
+    }
+
+    #[test]
+    fn null_marker_sets_null_where_a_plain_null_deletes() {
+        let mut doc = json!({"a": {"b": {"deep": 1}, "c": 2}, "d": 1});
+        merge_patch(&mut doc, &json!({"a": {"b": "$null"}, "d": null}));
+        assert_eq!(doc, json!({"a": {"b": null, "c": 2}}));
+        // A key the target does not have yet, and a whole new object holding the marker.
+        merge_patch(
+            &mut doc,
+            &json!({"e": "$null", "f": {"g": "$null", "h": null}}),
+        );
+        assert_eq!(
+            doc,
+            json!({"a": {"b": null, "c": 2}, "e": null, "f": {"g": null}})
+        );
+        // Inside a replacing array, and as the whole patch of a value.
+        merge_patch(&mut doc, &json!({"d": [1, "$null", {"x": "$null"}]}));
+        assert_eq!(doc["d"], json!([1, null, {"x": null}]));
+        let mut scalar = json!(5);
+        merge_patch(&mut scalar, &json!("$null"));
+        assert_eq!(scalar, Value::Null);
+        // Other strings are untouched, including ones that only contain the marker.
+        merge_patch(&mut doc, &json!({"c": "$nullable", "e": "x $null"}));
+        assert_eq!(doc["c"], "$nullable");
+        assert_eq!(doc["e"], "x $null");
+    }
+
+    #[test]
+    fn a_patch_file_sets_a_fact_to_null() {
+        let dir = std::env::temp_dir().join(format!("zetl-null-marker-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let healthy =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/healthy/cross-account.json");
+        let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+        let patched = dir.join("no-policy.json");
+        std::fs::write(
+            &patched,
+            json!({
+                "$extends": healthy.display().to_string(),
+                "$patch": {"tables": {table: {"resource_policy": "$null"}}}
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let value = load_value(&patched, 0).unwrap();
+        assert_eq!(value["tables"][table]["resource_policy"], Value::Null);
+        assert!(load_value(&healthy, 0).unwrap()["tables"][table]["resource_policy"].is_object());
+        // The result is still a valid snapshot.
+        load(&patched).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

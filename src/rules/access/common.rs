@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::policy::Decision;
+use crate::policy::{Decision, MissReason};
 
 use super::super::requirement::{Applies, PolicySource, Requirement};
 use super::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
@@ -174,6 +174,39 @@ pub fn generic(scope: &Scope, reqs: &[Requirement], side: Side) -> Outcome {
         Err(o) => return o,
     };
     judge(scope, reqs, &evals, None)
+}
+
+/// [`generic`] for rules that refine a failure (ZP001, ZT010): the failing problems with the
+/// evaluated requests behind them, or the final outcome when there is no failure.
+pub fn generic_failure(
+    scope: &Scope,
+    reqs: &[Requirement],
+) -> Result<(Vec<Evaluated>, Vec<Problem>), Outcome> {
+    let evals = gather(scope, reqs, Side::Both)?;
+    match judge(scope, reqs, &evals, None) {
+        Outcome::Fail(problems) => Ok((evals, problems)),
+        other => Err(other),
+    }
+}
+
+/// True when every denied request is an implicit deny with a near miss whose every reason
+/// passes `near`: access is granted, only scoped a little elsewhere (ZP001, ZT010 then warn).
+pub fn denials_are_near_misses(evals: &[Evaluated], near: impl Fn(&MissReason) -> bool) -> bool {
+    evals.iter().filter(|e| denied(e)).all(|e| {
+        e.evaluation.decision == Decision::ImplicitlyDenied
+            && e.evaluation
+                .near_misses
+                .iter()
+                .any(|m| m.reasons.iter().all(&near))
+    })
+}
+
+/// Turns every problem into a warning with the rule's `message_key` message.
+pub fn downgrade_to_warning(problems: &mut [Problem], message_key: &str) {
+    for p in problems {
+        p.message_key = message_key.into();
+        p.severity = Some(crate::report::Severity::Warning);
+    }
 }
 
 /// Turns evaluated requests into an outcome with the synthesised fix.

@@ -4,10 +4,12 @@
 use serde_json::json;
 
 use crate::policy::{Decision, MissReason};
-use crate::report::Severity;
 
 use super::super::requirement::PrincipalRole;
-use super::common::{denied, gather, generic, judge, problem_for, Requirements};
+use super::common::{
+    denials_are_near_misses, denied, downgrade_to_warning, generic, generic_failure, problem_for,
+    Requirements,
+};
 use super::evaluate::{evaluate_requirement, RequirementResult, Side};
 use super::outcome::Outcome;
 use super::principals::{resolve, Requester};
@@ -16,35 +18,22 @@ use super::Scope;
 /// ZP001: the creator may glue:CreateIntegration. A policy scoped to other Glue resource
 /// types only is a warning (AWS's resource-type list for this action is inconsistent).
 pub fn zp001(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let reqs = reqs.requirements("ZP001");
-    let evals = match gather(scope, reqs, Side::Both) {
-        Ok(e) => e,
+    let (evals, mut problems) = match generic_failure(scope, reqs.requirements("ZP001")) {
+        Ok(f) => f,
         Err(o) => return o,
     };
-    let outcome = judge(scope, reqs, &evals, None);
-    let Outcome::Fail(mut problems) = outcome else {
-        return outcome;
-    };
-    let other_types = evals.iter().filter(|e| denied(e)).all(|e| {
-        e.evaluation.decision == Decision::ImplicitlyDenied
-            && e.evaluation.near_misses.iter().any(|m| {
-                m.reasons.iter().all(|r| match r {
-                    MissReason::ResourceNotMatched {
-                        listed,
-                        not_resource: false,
-                        ..
-                    } => listed
-                        .iter()
-                        .all(|l| l.starts_with("arn:aws:glue:") && !l.contains(":integration")),
-                    _ => false,
-                })
-            })
+    let other_types = denials_are_near_misses(&evals, |r| match r {
+        MissReason::ResourceNotMatched {
+            listed,
+            not_resource: false,
+            ..
+        } => listed
+            .iter()
+            .all(|l| l.starts_with("arn:aws:glue:") && !l.contains(":integration")),
+        _ => false,
     });
     if other_types {
-        for p in &mut problems {
-            p.message_key = "other_resource_types".into();
-            p.severity = Some(Severity::Warning);
-        }
+        downgrade_to_warning(&mut problems, "other_resource_types");
     }
     Outcome::Fail(problems)
 }

@@ -12,7 +12,10 @@ use crate::policy::{Decision, MissReason, Principal};
 use crate::snapshot::Fact;
 
 use super::super::requirement::{PolicySource, PrincipalRole, Requirement};
-use super::common::{base_params, denied, gather, generic, judge, problem_for, Requirements};
+use super::common::{
+    base_params, denials_are_near_misses, denied, downgrade_to_warning, gather, generic,
+    generic_failure, judge, problem_for, Requirements,
+};
 use super::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
 use super::outcome::{Outcome, Problem};
 use super::policies::catalog_policy;
@@ -348,14 +351,9 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             reason: "S3 Tables target: no general-purpose bucket location".into(),
         };
     }
-    let reqs = reqs.requirements("ZT010");
-    let evals = match gather(scope, reqs, Side::Both) {
-        Ok(e) => e,
+    let (evals, mut problems) = match generic_failure(scope, reqs.requirements("ZT010")) {
+        Ok(f) => f,
         Err(o) => return o,
-    };
-    let outcome = judge(scope, reqs, &evals, None);
-    let Outcome::Fail(mut problems) = outcome else {
-        return outcome;
     };
     let folder = format!(
         "arn:aws:s3:::{}/{}{}/",
@@ -372,28 +370,20 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         .strip_prefix(&bucket_arn)
         .unwrap_or_default()
         .to_string();
-    let only_narrow = evals.iter().filter(|e| denied(e)).all(|e| {
-        e.evaluation.decision == Decision::ImplicitlyDenied
-            && e.evaluation.near_misses.iter().any(|m| {
-                m.reasons.iter().all(|r| match r {
-                    MissReason::ResourceNotMatched {
-                        listed,
-                        not_resource: false,
-                        ..
-                    } => listed.iter().any(|l| l.starts_with(&folder)),
-                    MissReason::ConditionFailed { key, expected, .. } => {
-                        key.eq_ignore_ascii_case("s3:prefix")
-                            && expected.iter().any(|x| x.starts_with(&key_folder))
-                    }
-                    _ => false,
-                })
-            })
+    let only_narrow = denials_are_near_misses(&evals, |r| match r {
+        MissReason::ResourceNotMatched {
+            listed,
+            not_resource: false,
+            ..
+        } => listed.iter().any(|l| l.starts_with(&folder)),
+        MissReason::ConditionFailed { key, expected, .. } => {
+            key.eq_ignore_ascii_case("s3:prefix")
+                && expected.iter().any(|x| x.starts_with(&key_folder))
+        }
+        _ => false,
     });
     if only_narrow {
-        for p in &mut problems {
-            p.message_key = "narrow_scope".into();
-            p.severity = Some(crate::report::Severity::Warning);
-        }
+        downgrade_to_warning(&mut problems, "narrow_scope");
     }
     Outcome::Fail(problems)
 }

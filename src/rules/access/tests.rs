@@ -28,7 +28,7 @@ fn snapshot(patches: &[Value]) -> Snapshot {
     serde_json::from_value(v).unwrap()
 }
 
-/// Sets a value (also `null`, which a merge patch cannot express) at a path of keys.
+/// Replaces the value at a path of keys (a merge patch would merge into it instead).
 fn set(snap: Snapshot, path: &[&str], value: Value) -> Snapshot {
     let mut v = serde_json::to_value(snap).unwrap();
     let mut at = &mut v;
@@ -132,11 +132,7 @@ fn seed_guide_policies_produce_no_error() {
 
 #[test]
 fn zs003_no_table_policy_gets_the_documented_one() {
-    let snap = set(
-        snapshot(&[]),
-        &["tables", TABLE, "resource_policy"],
-        Value::Null,
-    );
+    let snap = snapshot(&[json!({"tables": {TABLE: {"resource_policy": "$null"}}})]);
     let p = problems(run("ZS003", &snap));
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(
@@ -273,7 +269,7 @@ fn zs007_data_perimeter_deny_guarded_for_services_does_not_fire() {
 
 #[test]
 fn zt004_no_catalog_policy_gets_both_statements() {
-    let snap = set(snapshot(&[]), &["catalog_policies", CATALOG], Value::Null);
+    let snap = snapshot(&[json!({"catalog_policies": {CATALOG: "$null"}})]);
     let p = problems(run("ZT004", &snap));
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(policy["Statement"][0]["Principal"], json!({"AWS": CREATOR}));
@@ -490,6 +486,7 @@ fn zp001_creator_without_create_integration() {
         "Resource": ["arn:aws:glue:us-east-1:111111111111:catalog", "arn:aws:glue:us-east-1:111111111111:database/*"]}]}}]}}}),
     ]);
     let w = problems(run("ZP001", &scoped));
+    assert_eq!(w[0].message_key, "other_resource_types");
     assert_eq!(w[0].severity, Some(Severity::Warning));
 }
 
