@@ -10,6 +10,8 @@
 
 #[path = "moto/doctor_variants.rs"]
 mod doctor_variants;
+#[path = "moto/fix_variants.rs"]
+mod fix_variants;
 #[path = "moto/server.rs"]
 mod server;
 

@@ -327,12 +327,27 @@ pub fn decoded(stored: &Value) -> Value {
         .unwrap_or_else(|_| stored.clone())
 }
 
+/// The principal's facts. The snapshot keys them by the ARN the setup gave, which may lack
+/// the role's path (`role/NAME` for `role/service-role/NAME`); fixes name the full ARN.
+fn principal_key(snapshot: &Snapshot, arn: &str) -> Option<String> {
+    if snapshot.principals.contains_key(arn) {
+        return Some(arn.to_string());
+    }
+    snapshot
+        .principals
+        .iter()
+        .find(|(_, f)| matches!(f, Fact::Known(Some(p)) if p.arn == arn))
+        .map(|(k, _)| k.clone())
+}
+
 fn principal<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> {
-    snapshot.principals.get(arn)?.known()?.as_ref()
+    let key = principal_key(snapshot, arn)?;
+    snapshot.principals.get(&key)?.known()?.as_ref()
 }
 
 fn principal_mut<'s>(snapshot: &'s mut Snapshot, arn: &str) -> Option<&'s mut IamPrincipal> {
-    match snapshot.principals.get_mut(arn)? {
+    let key = principal_key(snapshot, arn)?;
+    match snapshot.principals.get_mut(&key)? {
         Fact::Known(Some(p)) => Some(p),
         _ => None,
     }

@@ -10,3 +10,8 @@ pub mod render;
 
 pub use change::{Account, Change, Target};
 pub use plan::{plan, Plan};
+
+#[cfg(test)]
+mod live_tests;
+#[cfg(test)]
+mod tests;

@@ -48,8 +48,10 @@ pub fn plan(
     for _ in 0..MAX_ROUNDS {
         let mut touched: Vec<Target> = Vec::new();
         for finding in &report.findings {
-            // Info findings are advice, not problems: never changed automatically.
-            if finding.severity == Severity::Info || !select.selects(&finding.rule) {
+            // Only rules marked `auto_fix` in their TOML; info findings are advice, never
+            // changed automatically.
+            let auto = rules.iter().any(|r| r.id == finding.rule && r.auto_fix);
+            if !auto || finding.severity == Severity::Info || !select.selects(&finding.rule) {
                 continue;
             }
             let Some(fix) = &finding.fix else { continue };

@@ -35,6 +35,9 @@ pub struct Rule {
     /// Rules whose failure makes this one `skipped`.
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// `zetl fix` applies this rule's fix (its findings carry a structured action).
+    #[serde(default)]
+    pub auto_fix: bool,
     #[serde(default)]
     pub docs: Vec<String>,
     /// Markdown: what it checks, why it matters, how to fix.

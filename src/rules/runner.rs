@@ -24,6 +24,8 @@ pub struct RuleSpec {
     pub side: Side,
     pub title: String,
     pub depends_on: Vec<String>,
+    /// `zetl fix` applies this rule's fix.
+    pub auto_fix: bool,
     /// `[messages]`: key -> template with `{placeholders}`.
     pub messages: BTreeMap<String, String>,
     /// `[fix]` under the key `""`, `[fix.<variant>]` under the variant name.
@@ -52,6 +54,7 @@ impl From<&super::catalog::Rule> for RuleSpec {
             side: r.side,
             title: r.title.clone(),
             depends_on: r.depends_on.clone(),
+            auto_fix: r.auto_fix,
             messages: r.messages.clone(),
             fixes,
         }
@@ -620,6 +623,7 @@ mod tests {
             side: Side::Target,
             title: id.into(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            auto_fix: false,
             messages: BTreeMap::new(),
             fixes: BTreeMap::new(),
         }

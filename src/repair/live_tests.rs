@@ -1,0 +1,323 @@
+//! The guarded writes against aws-smithy-mocks clients: what moto cannot show (its Glue
+//! integration APIs do not exist; its conditions differ from AWS's error codes) — a service
+//! condition failing at write time, a document changed before the write, a denied write
+//! naming the missing action, and the resource property created or updated.
+
+use aws_sdk_dynamodb::error::ErrorMetadata;
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use serde_json::{json, Value};
+
+use super::change::{Account, Change, Target};
+use super::live::{apply, Applied, Writer};
+use crate::snapshot::Snapshot;
+
+const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+const DB_ARN: &str = "arn:aws:glue:us-east-1:222222222222:database/lake";
+const ROLE_ARN: &str = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole";
+
+fn meta(code: &str, message: &str) -> ErrorMetadata {
+    ErrorMetadata::builder().code(code).message(message).build()
+}
+
+fn writer(dynamodb: &[Rule], glue: &[Rule], iam: &[Rule]) -> Writer {
+    Writer {
+        dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, dynamodb),
+        glue: mock_client!(aws_sdk_glue, RuleMode::MatchAny, glue),
+        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
+    }
+}
+
+fn healthy() -> Snapshot {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/healthy/cross-account.json");
+    crate::snapshot::load(&path).expect("healthy fixture")
+}
+
+fn policy(sid: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Sid": sid, "Effect": "Allow",
+        "Principal": {"Service": "glue.amazonaws.com"}, "Action": "dynamodb:DescribeTable",
+        "Resource": TABLE_ARN}]})
+}
+
+fn change(target: Target, account: Account, before: Option<Value>, after: Value) -> Change {
+    Change {
+        account,
+        action: target.write_action(before.is_some()).to_string(),
+        target,
+        rules: vec!["ZS004".into()],
+        before,
+        after,
+        command: None,
+    }
+}
+
+fn table_change(before: Option<Value>) -> Change {
+    change(
+        Target::TablePolicy {
+            table_arn: TABLE_ARN.into(),
+        },
+        Account::Source,
+        before,
+        policy("New"),
+    )
+}
+
+/// Stored table policy whose revision is `revision`.
+fn snapshot_with_revision(revision: &str, stored: &Value) -> Snapshot {
+    let mut snap = healthy();
+    let table = snap.tables.get_mut(TABLE_ARN).expect("table");
+    table.resource_policy = crate::snapshot::Fact::Known(Some(crate::snapshot::TablePolicy {
+        policy: stored.clone(),
+        revision_id: Some(revision.into()),
+    }));
+    snap
+}
+
+#[tokio::test]
+async fn table_policy_put_carries_the_revision_read_and_a_condition_failure_is_a_conflict() {
+    use aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyError;
+    let old = policy("Old");
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
+        let text = old.to_string();
+        move || {
+            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+                .policy(text.clone())
+                .revision_id("rev-2")
+                .build()
+        }
+    });
+    // The write names the revision the plan was made from (rev-1), not the one just read:
+    // the service refuses it because someone wrote rev-2 in between.
+    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy)
+        .match_requests(|r| r.expected_revision_id() == Some("rev-1"))
+        .then_error(|| {
+            PutResourcePolicyError::generic(meta(
+                "PolicyNotFoundException",
+                "Requested update for policy with revision id rev-1, but the policy has revision id rev-2",
+            ))
+        });
+    let w = writer(&[read, put.clone()], &[], &[]);
+    let snap = snapshot_with_revision("rev-1", &old);
+    let result = apply(&[table_change(Some(old))], &w, &w, &snap).await;
+    assert_eq!(put.num_calls(), 1);
+    match &result[..] {
+        [Applied::Conflict(m)] => {
+            assert!(m.contains("changed while it was being written"), "{m}");
+            assert!(m.contains("PolicyNotFoundException"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_document_changed_since_the_plan_is_not_written_and_the_run_stops() {
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+            .policy(policy("SomeoneElse").to_string())
+            .revision_id("rev-9")
+            .build()
+    });
+    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
+    });
+    let pitr = mock!(aws_sdk_dynamodb::Client::update_continuous_backups).then_output(|| {
+        aws_sdk_dynamodb::operation::update_continuous_backups::UpdateContinuousBackupsOutput::builder().build()
+    });
+    let w = writer(&[read, put.clone(), pitr.clone()], &[], &[]);
+    let snap = snapshot_with_revision("rev-1", &policy("Old"));
+    let second = change(
+        Target::PointInTimeRecovery {
+            table_arn: TABLE_ARN.into(),
+        },
+        Account::Source,
+        Some(json!({"PointInTimeRecoveryEnabled": false})),
+        json!({"PointInTimeRecoveryEnabled": true}),
+    );
+    let result = apply(&[table_change(Some(policy("Old"))), second], &w, &w, &snap).await;
+    assert_eq!(
+        put.num_calls(),
+        0,
+        "a changed document must never be written"
+    );
+    assert_eq!(pitr.num_calls(), 0, "the run stops at the first conflict");
+    assert_eq!(result.len(), 1);
+    assert!(
+        matches!(&result[0], Applied::Conflict(m) if m.contains("changed since it was read")),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_table_policy_is_put_with_no_policy_as_expected_revision() {
+    use aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyError;
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_error(|| {
+        GetResourcePolicyError::generic(meta("PolicyNotFoundException", "no policy"))
+    });
+    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy)
+        .match_requests(|r| {
+            r.expected_revision_id() == Some("NO_POLICY")
+                && r.policy()
+                    .and_then(|p| serde_json::from_str::<Value>(p).ok())
+                    == Some(policy("New"))
+        })
+        .then_output(|| {
+            aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder()
+                .revision_id("rev-1")
+                .build()
+        });
+    let w = writer(&[read, put.clone()], &[], &[]);
+    let mut snap = healthy();
+    snap.tables.get_mut(TABLE_ARN).unwrap().resource_policy = crate::snapshot::Fact::Known(None);
+    let result = apply(&[table_change(None)], &w, &w, &snap).await;
+    assert_eq!(result, [Applied::Done]);
+    assert_eq!(put.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn catalog_policy_put_uses_the_hash_and_its_condition_failure_is_a_conflict() {
+    use aws_sdk_glue::operation::put_resource_policy::PutResourcePolicyError;
+    let old = json!({"Version": "2012-10-17", "Statement": []});
+    let read = mock!(aws_sdk_glue::Client::get_resource_policy).then_output({
+        let text = old.to_string();
+        move || {
+            aws_sdk_glue::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+                .policy_in_json(text.clone())
+                .policy_hash("hash-now")
+                .build()
+        }
+    });
+    let put = mock!(aws_sdk_glue::Client::put_resource_policy)
+        .match_requests(|r| {
+            r.policy_hash_condition() == Some("hash-read")
+                && r.policy_exists_condition()
+                    == Some(&aws_sdk_glue::types::ExistCondition::MustExist)
+                && r.enable_hybrid() == Some(&aws_sdk_glue::types::EnableHybridValues::True)
+        })
+        .then_error(|| {
+            PutResourcePolicyError::ConditionCheckFailureException(
+                aws_sdk_glue::types::error::ConditionCheckFailureException::builder()
+                    .message("hash mismatch")
+                    .meta(meta("ConditionCheckFailureException", "hash mismatch"))
+                    .build(),
+            )
+        });
+    let w = writer(&[], &[read, put.clone()], &[]);
+    let mut snap = healthy();
+    let catalog = super::change::target_catalog_arn(&snap);
+    snap.catalog_policies.insert(
+        catalog.clone(),
+        crate::snapshot::Fact::Known(Some(crate::snapshot::CatalogPolicy {
+            policy: old.clone(),
+            policy_hash: Some("hash-read".into()),
+        })),
+    );
+    let c = change(
+        Target::CatalogPolicy {
+            catalog_arn: catalog,
+            enable_hybrid: true,
+        },
+        Account::Target,
+        Some(old),
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}),
+    );
+    let result = apply(&[c], &w, &w, &snap).await;
+    assert_eq!(put.num_calls(), 1);
+    assert!(
+        matches!(&result[..], [Applied::Conflict(m)] if m.contains("ConditionCheckFailureException")),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_denied_write_names_the_missing_action() {
+    use aws_sdk_iam::operation::get_role_policy::GetRolePolicyError;
+    use aws_sdk_iam::operation::put_role_policy::PutRolePolicyError;
+    let read = mock!(aws_sdk_iam::Client::get_role_policy).then_error(|| {
+        GetRolePolicyError::NoSuchEntityException(
+            aws_sdk_iam::types::error::NoSuchEntityException::builder()
+                .message("not found")
+                .meta(meta("NoSuchEntity", "not found"))
+                .build(),
+        )
+    });
+    let put = mock!(aws_sdk_iam::Client::put_role_policy).then_error(|| {
+        PutRolePolicyError::generic(meta(
+            "AccessDenied",
+            "not authorized to perform iam:PutRolePolicy",
+        ))
+    });
+    let w = writer(&[], &[], &[read, put]);
+    let c = change(
+        Target::InlinePolicy {
+            principal_arn: ROLE_ARN.into(),
+            principal_kind: crate::snapshot::PrincipalKind::Role,
+            policy_name: "zetl-zero-etl-target".into(),
+        },
+        Account::Target,
+        None,
+        json!({"Version": "2012-10-17", "Statement": []}),
+    );
+    let result = apply(&[c], &w, &w, &healthy()).await;
+    match &result[..] {
+        [Applied::Failed {
+            missing_action: Some(a),
+            ..
+        }] => assert_eq!(a, "iam:PutRolePolicy"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn resource_property_is_created_when_absent_and_updated_when_present() {
+    use aws_sdk_glue::operation::get_integration_resource_property::{
+        GetIntegrationResourcePropertyError, GetIntegrationResourcePropertyOutput,
+    };
+    let absent = mock!(aws_sdk_glue::Client::get_integration_resource_property).then_error(|| {
+        GetIntegrationResourcePropertyError::generic(meta("EntityNotFoundException", "none"))
+    });
+    let create = mock!(aws_sdk_glue::Client::create_integration_resource_property)
+        .match_requests(|r| {
+            r.resource_arn() == Some(DB_ARN)
+                && r.target_processing_properties().and_then(|t| t.role_arn()) == Some(ROLE_ARN)
+        })
+        .then_output(|| {
+            aws_sdk_glue::operation::create_integration_resource_property::CreateIntegrationResourcePropertyOutput::builder()
+                .resource_arn(DB_ARN)
+                .build()
+                .expect("output")
+        });
+    let w = writer(&[], &[absent, create.clone()], &[]);
+    let wanted = json!({"TargetProcessingProperties": {"RoleArn": ROLE_ARN}});
+    let target = Target::ResourceProperty {
+        resource_arn: DB_ARN.into(),
+    };
+    let c = change(target.clone(), Account::Target, None, wanted.clone());
+    assert_eq!(apply(&[c], &w, &w, &healthy()).await, [Applied::Done]);
+    assert_eq!(create.num_calls(), 1);
+
+    let old_role = "arn:aws:iam::222222222222:role/old";
+    let present =
+        mock!(aws_sdk_glue::Client::get_integration_resource_property).then_output(move || {
+            GetIntegrationResourcePropertyOutput::builder()
+                .resource_arn(DB_ARN)
+                .target_processing_properties(
+                    aws_sdk_glue::types::TargetProcessingProperties::builder()
+                        .role_arn(old_role)
+                        .build(),
+                )
+                .build()
+        });
+    let update = mock!(aws_sdk_glue::Client::update_integration_resource_property)
+        .match_requests(|r| r.target_processing_properties().and_then(|t| t.role_arn()) == Some(ROLE_ARN))
+        .then_output(|| {
+            aws_sdk_glue::operation::update_integration_resource_property::UpdateIntegrationResourcePropertyOutput::builder()
+                .resource_arn(DB_ARN)
+                .build()
+
+        });
+    let w = writer(&[], &[present, update.clone()], &[]);
+    let before = json!({"TargetProcessingProperties": {"RoleArn": old_role}});
+    let c = change(target, Account::Target, Some(before), wanted);
+    assert_eq!(apply(&[c], &w, &w, &healthy()).await, [Applied::Done]);
+    assert_eq!(update.num_calls(), 1);
+}

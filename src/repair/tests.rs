@@ -1,0 +1,223 @@
+//! The planner over the rule fixtures: every rule marked `auto_fix` is repaired by the plan of
+//! its failing fixture (checked by running the doctor on the planned snapshot), no other rule
+//! is ever changed, and planning the planned snapshot again changes nothing.
+
+use std::path::{Path, PathBuf};
+
+use super::{plan, Account, Target};
+use crate::report::Status;
+use crate::rules::catalog::Catalog;
+use crate::rules::runner::{RuleSpec, Settings};
+use crate::snapshot::{self, Snapshot};
+
+fn fixture(rel: &str) -> Snapshot {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel);
+    snapshot::load(Path::new(&path)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn specs() -> Vec<RuleSpec> {
+    crate::rules::catalog_specs().expect("catalog")
+}
+
+fn all() -> Settings {
+    Settings::default()
+}
+
+#[test]
+fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
+    let catalog = Catalog::embedded().expect("catalog");
+    let rules = specs();
+    let mut wrong = Vec::new();
+    for rule in catalog.rules() {
+        for rel in &rule.fixtures.fail {
+            let snap = fixture(rel);
+            let p = plan(&snap, &rules, &all(), &all());
+            let cites = p.changes.iter().any(|c| c.rules.contains(&rule.id));
+            if !rule.auto_fix {
+                if cites {
+                    wrong.push(format!("{} ({rel}): not auto_fix but planned", rule.id));
+                }
+                continue;
+            }
+            if !cites {
+                wrong.push(format!("{} ({rel}): no change planned", rule.id));
+            }
+            let status: Vec<Status> = p
+                .after
+                .checks
+                .iter()
+                .filter(|c| c.rule == rule.id)
+                .map(|c| c.status)
+                .collect();
+            if status.is_empty() || status.iter().any(|s| *s != Status::Pass) {
+                wrong.push(format!("{} ({rel}): after the plan {status:?}", rule.id));
+            }
+            // Planning what the plan produces finds nothing more to do (idempotent).
+            let again = plan(&p.planned, &rules, &all(), &all());
+            if !again.is_empty() {
+                wrong.push(format!(
+                    "{} ({rel}): second plan {:?}",
+                    rule.id, again.changes
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn healthy_setups_need_no_change() {
+    for rel in ["healthy/cross-account.json", "healthy/seed-guide.json"] {
+        let p = plan(&fixture(rel), &specs(), &all(), &all());
+        assert!(p.is_empty(), "{rel}: {:?}", p.changes);
+    }
+    // AWS's documented variant without the CloudWatch metrics grant works (ZT012 is only a
+    // warning); the plan offers exactly that grant, in a policy of its own.
+    let p = plan(
+        &fixture("healthy/aws-docs-variants.json"),
+        &specs(),
+        &all(),
+        &all(),
+    );
+    assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
+    assert_eq!(p.changes[0].rules, ["ZT012"]);
+    assert!(p.changes[0].before.is_none());
+    assert_eq!(
+        p.changes[0].after["Statement"][0]["Action"],
+        "cloudwatch:PutMetricData"
+    );
+}
+
+#[test]
+fn demo_plan_enables_pitr_and_corrects_the_table_policy_source_first() {
+    let snap = fixture("demo/cross-account.json");
+    let p = plan(&snap, &specs(), &all(), &all());
+    let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+    let summary: Vec<(Account, Target, Vec<String>)> = p
+        .changes
+        .iter()
+        .map(|c| (c.account, c.target.clone(), c.rules.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                Account::Source,
+                Target::PointInTimeRecovery {
+                    table_arn: table.into()
+                },
+                vec!["ZS002".to_string()]
+            ),
+            (
+                Account::Source,
+                Target::TablePolicy {
+                    table_arn: table.into()
+                },
+                vec!["ZS005".to_string()]
+            ),
+        ]
+    );
+    assert_eq!(p.changes[0].action, "dynamodb:UpdateContinuousBackups");
+    assert_eq!(p.changes[1].action, "dynamodb:PutResourcePolicy");
+    // The corrected condition names the source account; everything else is kept.
+    let after = &p.changes[1].after["Statement"][0]["Condition"]["StringEquals"];
+    assert_eq!(after["aws:SourceAccount"], "111111111111");
+    let before = p.changes[1].before.as_ref().unwrap();
+    assert_eq!(
+        before["Statement"].as_array().unwrap().len(),
+        p.changes[1].after["Statement"].as_array().unwrap().len()
+    );
+    // Only the integration's own state (NEEDS_ATTENTION until AWS retries) remains.
+    let left: Vec<&str> = p.remaining().map(|f| f.rule.as_str()).collect();
+    assert_eq!(left, ["ZI001"]);
+}
+
+#[test]
+fn one_document_fixed_for_several_rules_merges_every_fix() {
+    // No catalog policy at all: ZT004 fails and ZT005/ZT006 are skipped; once ZT004's policy
+    // is planned they are evaluated on it and must pass, all in one catalog-policy change.
+    let snap = fixture("rules/ZT004/fail.json");
+    let p = plan(&snap, &specs(), &all(), &all());
+    assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
+    assert!(p.changes[0].before.is_none());
+    assert_eq!(p.changes[0].action, "glue:PutResourcePolicy");
+    for rule in ["ZT004", "ZT005", "ZT006"] {
+        assert!(
+            p.after
+                .checks
+                .iter()
+                .any(|c| c.rule == rule && c.status == Status::Pass),
+            "{rule} after: {:?}",
+            p.after
+                .checks
+                .iter()
+                .filter(|c| c.rule == rule)
+                .collect::<Vec<_>>()
+        );
+    }
+    // Never a wildcard principal.
+    let text = p.changes[0].after.to_string();
+    assert!(!text.contains(r#""Principal":"*""#), "{text}");
+}
+
+#[test]
+fn only_limits_the_plan_to_the_selected_rules() {
+    let snap = fixture("demo/cross-account.json");
+    let select = Settings {
+        only: vec!["ZS002".into()],
+        ..Settings::default()
+    };
+    let p = plan(&snap, &specs(), &all(), &select);
+    assert_eq!(p.changes.len(), 1);
+    assert_eq!(p.changes[0].rules, ["ZS002"]);
+    let select = Settings {
+        only: vec!["ZT".into()],
+        ..Settings::default()
+    };
+    assert!(plan(&snap, &specs(), &all(), &select).is_empty());
+}
+
+#[test]
+fn a_suppressed_finding_is_not_fixed() {
+    let snap = fixture("rules/ZS002/fail.json");
+    let settings = Settings {
+        suppressions: vec![crate::rules::runner::Suppression {
+            rule: "ZS002".into(),
+            reason: "PITR is enabled by our backup pipeline".into(),
+            resource: None,
+        }],
+        ..Settings::default()
+    };
+    assert!(plan(&snap, &specs(), &settings, &all()).is_empty());
+}
+
+#[test]
+fn demo_plan_text() {
+    let snap = fixture("demo/cross-account.json");
+    let p = plan(&snap, &specs(), &all(), &all());
+    insta::assert_snapshot!(super::render::plan_text(&p, &snap, true));
+}
+
+#[test]
+fn a_role_given_without_its_path_is_still_found() {
+    // The setup names `role/NAME`; IAM (and the fix) name `role/service-role/NAME`.
+    let mut snap = fixture("rules/ZT010/fail.json");
+    let full = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole";
+    let short = "arn:aws:iam::222222222222:role/ZeroEtlTargetRole";
+    let facts = snap
+        .principals
+        .remove(full)
+        .expect("the role in the fixture");
+    snap.principals.insert(short.into(), facts);
+    snap.setup.pairs[0].target_role = Some(short.into());
+    let p = plan(&snap, &specs(), &all(), &all());
+    assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
+    assert_eq!(p.changes[0].rules, ["ZT010"]);
+    assert!(p
+        .after
+        .checks
+        .iter()
+        .any(|c| c.rule == "ZT010" && c.status == Status::Pass));
+}

@@ -1,0 +1,323 @@
+//! End to end: `zetl fix --apply --yes` (the real binary) repairs each broken setup moto can
+//! express, the doctor afterwards reports no error, and a second `zetl fix` has nothing left
+//! to change. Built on tests/moto/setup_variants.py (one pair of accounts per variant, so the
+//! variants run in parallel on one moto server).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use assert_cmd::prelude::CommandCargoExt;
+use serde_json::Value;
+
+use super::server::{isolate, start_moto};
+
+/// (variant, the rule the doctor reports before the fix; it must be gone afterwards).
+const FIXABLE: &[(&str, &str)] = &[
+    ("pitr-off", "ZS002"),
+    ("table-policy-missing", "ZS003"),
+    ("table-policy-target-account", "ZS005"),
+    ("table-policy-string-equals-wildcard", "ZS005"),
+    ("table-policy-explicit-deny", "ZS007"),
+    ("catalog-policy-missing", "ZT004"),
+    ("catalog-policy-without-authorize", "ZT006"),
+    ("catalog-policy-without-create-inbound", "ZT005"),
+    ("role-wrong-trust", "ZT009"),
+    ("role-without-s3-write", "ZT010"),
+    ("creator-without-create-integration", "ZP001"),
+    ("creator-without-create-inbound", "ZP002"),
+];
+
+/// Accounts 3333333333NN / 4444444444NN: apart from the doctor variants' accounts.
+fn accounts(index: usize) -> (String, String) {
+    (
+        format!("3333333333{:02}", index + 1),
+        format!("4444444444{:02}", index + 1),
+    )
+}
+
+fn zetl(endpoint: &str, setup: &Value, args: &[&str]) -> Output {
+    let arg = |k: &str| {
+        setup[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {k} in {setup}"))
+    };
+    let mut cmd = Command::cargo_bin("zetl").expect("the zetl binary");
+    isolate(&mut cmd).args(args).args([
+        "--source-table",
+        arg("source_table"),
+        "--target-database",
+        arg("target_database"),
+        "--target-role",
+        arg("target_role"),
+        "--source-principal",
+        arg("source_principal"),
+        "--source-role-arn",
+        arg("source_role_arn"),
+        "--target-role-arn",
+        arg("target_role_arn"),
+        "--external-id",
+        "zetl-test",
+        "--endpoint-url",
+        endpoint,
+    ]);
+    cmd.output().expect("run zetl")
+}
+
+fn failing(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["severity"] == "error" || (f["severity"] == "warning" && f["rule"] != "ZC001")
+        })
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// What one variant went through: (variant, problems found).
+fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let text = |o: &Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let dry = zetl(endpoint, setup, &["fix"]);
+    let plan = text(&dry);
+    if dry.status.code() != Some(0)
+        || !plan.contains(&format!("fixes {rule}")) && !plan.contains(&format!(", {rule}"))
+    {
+        wrong.push(format!(
+            "{name}: dry run does not plan a fix for {rule}:\n{plan}"
+        ));
+    }
+    let applied = zetl(endpoint, setup, &["fix", "--apply", "--yes"]);
+    let out = text(&applied);
+    if applied.status.code() != Some(0) || !out.contains("applied:") {
+        wrong.push(format!(
+            "{name}: fix --apply exited {:?}:\n{out}",
+            applied.status.code()
+        ));
+    }
+    let doctor = zetl(
+        endpoint,
+        setup,
+        &["doctor", "--format", "json", "--allow-unknown"],
+    );
+    match serde_json::from_slice::<Value>(&doctor.stdout) {
+        Ok(report) => {
+            let left = failing(&report);
+            if !left.is_empty() {
+                wrong.push(format!(
+                    "{name}: after the fix the doctor still reports {left:?}"
+                ));
+            }
+        }
+        Err(e) => wrong.push(format!(
+            "{name}: no JSON report after the fix ({e}): {}",
+            text(&doctor)
+        )),
+    }
+    let again = zetl(endpoint, setup, &["fix", "--apply", "--yes"]);
+    let out = text(&again);
+    if again.status.code() != Some(0) || !out.contains("nothing to change automatically") {
+        wrong.push(format!("{name}: a second fix is not a no-op:\n{out}"));
+    }
+    wrong
+}
+
+#[test]
+fn fix_apply_repairs_each_fixable_moto_variant_and_twice_is_a_no_op() {
+    let Some(moto) = start_moto("fix e2e test over the moto variants") else {
+        return;
+    };
+    let specs: Vec<String> = FIXABLE
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let (src, tgt) = accounts(i);
+            format!("{name}:{src}:{tgt}")
+        })
+        .collect();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
+    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
+        .arg(script)
+        .arg(&moto.endpoint)
+        .args(&specs)
+        .output()
+        .expect("run setup_variants.py");
+    assert!(
+        out.status.success(),
+        "setup_variants.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let built: Value = serde_json::from_slice(&out.stdout).expect("setup output is JSON");
+    let wrong: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = FIXABLE
+            .iter()
+            .map(|(name, rule)| {
+                let setup = &built[*name];
+                let endpoint = moto.endpoint.as_str();
+                s.spawn(move || fix_one(endpoint, name, rule, setup))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+/// The setup of one built variant as the library takes it.
+fn setup_args(endpoint: &str, setup: &Value) -> zetl::cli::SetupArgs {
+    let arg = |k: &str| setup[k].as_str().map(str::to_string);
+    zetl::cli::SetupArgs {
+        source_table: arg("source_table"),
+        target_database: arg("target_database"),
+        target_role: arg("target_role"),
+        source_principal: arg("source_principal"),
+        source_role_arn: arg("source_role_arn"),
+        target_role_arn: arg("target_role_arn"),
+        external_id: Some("zetl-test".into()),
+        endpoint_url: Some(endpoint.into()),
+        ..zetl::cli::SetupArgs::default()
+    }
+}
+
+/// A concurrent edit between plan and apply survives: once as a different document (the
+/// re-read before the write catches it), once as the same text under a new revision (moto
+/// enforces ExpectedRevisionId, so the write itself is refused).
+#[test]
+fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
+    use zetl::repair::live::{apply, Applied, Writer};
+    use zetl::repair::Target;
+    let Some(moto) = start_moto("fix concurrency test on moto") else {
+        return;
+    };
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/nonexistent/zetl-test-config"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/zetl-test-credentials",
+        ),
+    ] {
+        std::env::set_var(k, v);
+    }
+    let (src, tgt) = ("555555555501", "666666666601");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
+    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
+        .arg(script)
+        .arg(&moto.endpoint)
+        .arg(format!("table-policy-target-account:{src}:{tgt}"))
+        .output()
+        .expect("run setup_variants.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let built: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let setup = setup_args(&moto.endpoint, &built["table-policy-target-account"]);
+    let snap = zetl::collect::collect_blocking(&setup, chrono::Utc::now()).expect("collect");
+    let rules = zetl::rules::catalog_specs().unwrap();
+    let settings = zetl::rules::runner::Settings::default();
+    let planned = zetl::repair::plan(&snap, &rules, &settings, &settings);
+    let change = planned
+        .changes
+        .iter()
+        .find(|c| matches!(c.target, Target::TablePolicy { .. }))
+        .expect("a table policy change for ZS005")
+        .clone();
+    let table = setup.source_table.clone().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (source, target) = runtime.block_on(Writer::connect(&setup, &snap));
+    let read_policy = || {
+        runtime.block_on(async {
+            let o = source
+                .dynamodb
+                .get_resource_policy()
+                .resource_arn(&table)
+                .send()
+                .await
+                .expect("read the table policy");
+            (
+                serde_json::from_str::<Value>(o.policy().unwrap()).unwrap(),
+                o.revision_id().unwrap().to_string(),
+            )
+        })
+    };
+    let put = |doc: &Value| {
+        runtime.block_on(async {
+            source
+                .dynamodb
+                .put_resource_policy()
+                .resource_arn(&table)
+                .policy(doc.to_string())
+                .send()
+                .await
+                .expect("concurrent put");
+        })
+    };
+
+    // 1. Someone adds a statement after the plan was made.
+    let (original, _) = read_policy();
+    let mut theirs = original.clone();
+    theirs["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+        "Sid": "ConcurrentEdit", "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{src}:root")},
+        "Action": "dynamodb:DescribeTable", "Resource": table.clone()}));
+    put(&theirs);
+    let result = runtime.block_on(apply(
+        std::slice::from_ref(&change),
+        &source,
+        &target,
+        &snap,
+    ));
+    assert!(
+        matches!(&result[..], [Applied::Conflict(m)] if m.contains("changed since it was read")),
+        "{result:?}"
+    );
+    assert_eq!(
+        read_policy().0,
+        theirs,
+        "the concurrent statement must survive"
+    );
+
+    // 2. The same text as planned from, but written again meanwhile (new revision): the
+    // re-read matches, moto refuses the stale ExpectedRevisionId.
+    put(&original);
+    let (now, revision) = read_policy();
+    assert_eq!(now, original);
+    let stale = snap.tables[&table]
+        .resource_policy
+        .known()
+        .unwrap()
+        .as_ref()
+        .unwrap();
+    assert_ne!(stale.revision_id.as_deref(), Some(revision.as_str()));
+    let result = runtime.block_on(apply(
+        std::slice::from_ref(&change),
+        &source,
+        &target,
+        &snap,
+    ));
+    assert!(
+        matches!(&result[..], [Applied::Conflict(m)] if m.contains("PolicyNotFoundException")),
+        "{result:?}"
+    );
+    assert_eq!(
+        read_policy(),
+        (original, revision),
+        "nothing was overwritten"
+    );
+}
