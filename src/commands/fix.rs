@@ -117,9 +117,12 @@ fn read_snapshot(args: &FixArgs, options: &Options) -> Result<Snapshot, CliError
 fn confirm(planned: &Plan) -> Result<bool, CliError> {
     eprint!("Apply these {} change(s)? [y/N] ", planned.changes.len());
     let _ = std::io::stderr().flush();
+    answer_is_yes(&mut std::io::stdin().lock())
+}
+
+fn answer_is_yes(input: &mut impl BufRead) -> Result<bool, CliError> {
     let mut answer = String::new();
-    std::io::stdin()
-        .lock()
+    input
         .read_line(&mut answer)
         .map_err(|e| CliError::usage(format!("cannot read the answer: {e}")))?;
     Ok(matches!(
@@ -174,5 +177,26 @@ fn account_name(a: crate::repair::Account) -> &'static str {
     match a {
         crate::repair::Account::Source => "source",
         crate::repair::Account::Target => "target",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answer_is_yes;
+
+    #[test]
+    fn only_y_or_yes_confirms() {
+        for (answer, yes) in [
+            ("y\n", true),
+            ("YES\n", true),
+            (" yes \n", true),
+            ("n\n", false),
+            ("\n", false),
+            ("", false),
+            ("yep\n", false),
+        ] {
+            let mut input = answer.as_bytes();
+            assert_eq!(answer_is_yes(&mut input).unwrap(), yes, "{answer:?}");
+        }
     }
 }
