@@ -44,6 +44,17 @@ fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
             if !cites {
                 wrong.push(format!("{} ({rel}): no change planned", rule.id));
             }
+            // Never widens access to anyone: no wildcard principal in what is written.
+            // (A Deny may name `*`: narrowing one is how ZS007 is fixed.)
+            for c in &p.changes {
+                let statements = c.after["Statement"].as_array().cloned().unwrap_or_default();
+                for s in statements.iter().filter(|s| s["Effect"] == "Allow") {
+                    let who = &s["Principal"];
+                    if who == "*" || who["AWS"] == "*" {
+                        wrong.push(format!("{} ({rel}): wildcard principal in {s}", rule.id));
+                    }
+                }
+            }
             let status: Vec<Status> = p
                 .after
                 .checks

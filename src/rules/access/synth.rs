@@ -160,7 +160,11 @@ pub fn plan(
                 .and_then(|p| p.as_ref());
             let cmd = PolicyCommand::DynamoDbPutResourcePolicy {
                 table_arn: values.get("table_arn").unwrap_or_default().into(),
-                expected_revision_id: stored.and_then(|p| p.revision_id.clone()),
+                // No policy yet: NO_POLICY makes the put fail if one appeared meanwhile.
+                expected_revision_id: match stored {
+                    Some(p) => p.revision_id.clone(),
+                    None => Some("NO_POLICY".to_string()),
+                },
             };
             (
                 stored.map(|p| p.policy.clone()),

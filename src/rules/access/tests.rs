@@ -143,7 +143,7 @@ fn zs003_no_table_policy_gets_the_documented_one() {
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
     assert_eq!(
         p[0].extra_commands,
-        vec![format!("aws dynamodb put-resource-policy --resource-arn {TABLE} --policy file://table-policy.json --region us-east-1 --profile src")]
+        vec![format!("aws dynamodb put-resource-policy --resource-arn {TABLE} --policy file://table-policy.json --expected-revision-id NO_POLICY --region us-east-1 --profile src")]
     );
     assert!(matches!(run("ZS004", &snap), Outcome::Skipped { .. }));
 }
