@@ -6,13 +6,12 @@
 //! variant, and the exact set of rules moto leaves unknown.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::Command;
 
 use assert_cmd::prelude::CommandCargoExt;
 use serde_json::Value;
 
-use super::server::{isolate, start_moto};
+use super::server::{build_variants, in_parallel, isolate, start_moto};
 
 /// (variant, the rules that must fail with an error or warning besides ZC001).
 const VARIANTS: &[(&str, &[&str])] = &[
@@ -125,32 +124,12 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
             format!("{name}:{src}:{tgt}")
         })
         .collect();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
-    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
-        .arg(script)
-        .arg(&moto.endpoint)
-        .args(&specs)
-        .output()
-        .expect("run setup_variants.py");
-    assert!(
-        out.status.success(),
-        "setup_variants.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let built: Value = serde_json::from_slice(&out.stdout).expect("setup output is JSON");
+    let built = build_variants(&moto, &specs);
 
     // The doctor mostly waits (on moto, and on the SDK's retries of the HTTP 500s): run all
     // variants at once.
-    let results: Vec<(i32, Value)> = std::thread::scope(|s| {
-        let handles: Vec<_> = VARIANTS
-            .iter()
-            .map(|(name, _)| {
-                let setup = &built[*name];
-                let endpoint = moto.endpoint.as_str();
-                s.spawn(move || doctor(endpoint, setup))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    let results: Vec<(i32, Value)> = in_parallel(VARIANTS, |(name, _)| {
+        doctor(moto.endpoint.as_str(), &built[*name])
     });
 
     let mut wrong = Vec::new();

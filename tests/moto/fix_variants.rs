@@ -3,13 +3,12 @@
 //! to change. Built on tests/moto/setup_variants.py (one pair of accounts per variant, so the
 //! variants run in parallel on one moto server).
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use assert_cmd::prelude::CommandCargoExt;
 use serde_json::Value;
 
-use super::server::{isolate, start_moto};
+use super::server::{build_variants, in_parallel, isolate, start_moto};
 
 /// (variant, the rule the doctor reports before the fix; it must be gone afterwards).
 const FIXABLE: &[(&str, &str)] = &[
@@ -142,33 +141,11 @@ fn fix_apply_repairs_each_fixable_moto_variant_and_twice_is_a_no_op() {
             format!("{name}:{src}:{tgt}")
         })
         .collect();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
-    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
-        .arg(script)
-        .arg(&moto.endpoint)
-        .args(&specs)
-        .output()
-        .expect("run setup_variants.py");
-    assert!(
-        out.status.success(),
-        "setup_variants.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let built: Value = serde_json::from_slice(&out.stdout).expect("setup output is JSON");
-    let wrong: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = FIXABLE
-            .iter()
-            .map(|(name, rule)| {
-                let setup = &built[*name];
-                let endpoint = moto.endpoint.as_str();
-                s.spawn(move || fix_one(endpoint, name, rule, setup))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let built = build_variants(&moto, &specs);
+    let wrong: Vec<String> = in_parallel(FIXABLE, |(name, rule)| {
+        fix_one(moto.endpoint.as_str(), name, rule, &built[*name])
+    })
+    .concat();
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
 
@@ -211,19 +188,7 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
         std::env::set_var(k, v);
     }
     let (src, tgt) = ("555555555501", "666666666601");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
-    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
-        .arg(script)
-        .arg(&moto.endpoint)
-        .arg(format!("table-policy-target-account:{src}:{tgt}"))
-        .output()
-        .expect("run setup_variants.py");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let built: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let built = build_variants(&moto, &[format!("table-policy-target-account:{src}:{tgt}")]);
     let setup = setup_args(&moto.endpoint, &built["table-policy-target-account"]);
     let snap = zetl::collect::collect_blocking(&setup, chrono::Utc::now()).expect("collect");
     let rules = zetl::rules::catalog_specs().unwrap();

@@ -81,3 +81,30 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
 }
+
+/// Builds broken setups with tests/moto/setup_variants.py: each spec is
+/// `VARIANT:SOURCE_ACCOUNT:TARGET_ACCOUNT`. Returns its JSON (the setup of each variant).
+pub fn build_variants(moto: &Moto, specs: &[String]) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
+    let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
+        .arg(script)
+        .arg(&moto.endpoint)
+        .args(specs)
+        .output()
+        .expect("run setup_variants.py");
+    assert!(
+        out.status.success(),
+        "setup_variants.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("setup output is JSON")
+}
+
+/// Runs `each` on every item in its own thread (the runs mostly wait on moto) and collects
+/// the results in order.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], each: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.iter().map(|i| s.spawn(|| each(i))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
