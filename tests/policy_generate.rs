@@ -512,3 +512,65 @@ fn catalog_doc(v: &Value) -> Value {
         .unwrap()
         .clone()
 }
+
+#[test]
+fn merge_with_live_and_nothing_reachable_exits_3_printing_nothing() {
+    // Port 9 (discard) on loopback: nothing listens, connections are refused at once.
+    let out = zetl(&[
+        "--source-table",
+        TABLE,
+        "--target-database",
+        DB,
+        "--target-role",
+        ROLE,
+        "--merge-with",
+        "live",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ])
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env("AWS_ACCESS_KEY_ID", "testing")
+    .env("AWS_SECRET_ACCESS_KEY", "testing")
+    .env_remove("AWS_PROFILE")
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_snapshot_without_a_role_needs_target_role() {
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("healthy/cross-account.json")).unwrap(),
+    )
+    .unwrap();
+    v["setup"]["pairs"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("target_role");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("norole.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let (stdout, stderr, code) = run(&["--merge-with", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("missing setup: --target-role"), "{stderr}");
+    // Given as a flag (a name: completed with the snapshot's account), it works.
+    let v: Value = serde_json::from_str(&ok(&[
+        "--merge-with",
+        file.to_str().unwrap(),
+        "--target-role",
+        "ZeroEtlTargetRole",
+    ]))
+    .unwrap();
+    assert!(v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["kind"] == "iam_role_trust_policy"));
+}

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
-use crate::cli::{GenerateArgs, GenerateFormat, SetupArgs};
+use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::commands::{CliError, Exit};
 use crate::rules::access::synth::Profiles;
 use crate::rules::access::values::pair_values;
@@ -72,7 +72,10 @@ pub fn prepared(args: &GenerateArgs) -> Result<(Prepared, Profiles), CliError> {
         }
         Some("live") => {
             require(&missing_fields(&setup))?;
-            (crate::collect::command::live_snapshot(&setup)?, false)
+            let mut snapshot = crate::collect::command::live_snapshot(&setup)?;
+            super::doctor::apply_setup_overrides(&mut snapshot, &setup)
+                .map_err(|m| CliError::usage(format!("live collection: {m}")))?;
+            (snapshot, false)
         }
         Some(file) => {
             let mut snapshot =
@@ -87,7 +90,7 @@ pub fn prepared(args: &GenerateArgs) -> Result<(Prepared, Profiles), CliError> {
         if let Some(loc) = &args.location {
             set_location(&mut snapshot, loc)?;
         }
-        require(&missing_in_snapshot(&snapshot, &setup))?;
+        require(&missing_in_snapshot(&snapshot))?;
     }
     let prepared = prepare(snapshot, blank);
     check_location(&prepared.snapshot)?;
@@ -105,7 +108,7 @@ fn require(missing: &[&str]) -> Result<(), CliError> {
 }
 
 /// What a merged snapshot still lacks after the flags were applied.
-fn missing_in_snapshot(snapshot: &Snapshot, _setup: &SetupArgs) -> Vec<&'static str> {
+fn missing_in_snapshot(snapshot: &Snapshot) -> Vec<&'static str> {
     let Some(pair) = snapshot.setup.pairs.first() else {
         return vec!["--source-table", "--target-database", "--target-role"];
     };
