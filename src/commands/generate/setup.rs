@@ -67,13 +67,18 @@ pub fn blank_snapshot(
         setup.target_region.as_deref().or(setup.region.as_deref()),
         "--target-database",
     )?;
-    let Some(location) = location else {
+    // An S3 Tables target has no general-purpose bucket location.
+    let s3_tables = setup
+        .target_database
+        .as_deref()
+        .is_some_and(|d| d.contains(":catalog/s3tablescatalog"));
+    if location.is_none() && !s3_tables {
         return Err(
             "--location is required without --merge-with: the target database's S3 \
                     location (s3://bucket/prefix/), which the role's S3 statements name"
                 .into(),
         );
-    };
+    }
     let mut snapshot = Snapshot {
         schema: SNAPSHOT_SCHEMA.into(),
         collected_at: now,
@@ -125,16 +130,18 @@ pub fn blank_snapshot(
         .next()
         .unwrap_or_default()
         .to_string();
-    snapshot.databases.insert(
-        pair.target_database.clone(),
-        Fact::Known(Some(Database {
-            name: db_name,
-            catalog_id: target_id,
-            location_uri: Some(location.to_string()),
-            create_table_default_permissions: Vec::new(),
-        })),
-    );
-    if let Some((bucket, _)) = parse_s3_uri(location) {
+    if let Some(location) = location {
+        snapshot.databases.insert(
+            pair.target_database.clone(),
+            Fact::Known(Some(Database {
+                name: db_name,
+                catalog_id: target_id,
+                location_uri: Some(location.to_string()),
+                create_table_default_permissions: Vec::new(),
+            })),
+        );
+    }
+    if let Some((bucket, _)) = location.and_then(parse_s3_uri) {
         snapshot.buckets.insert(
             bucket,
             Bucket {
@@ -319,6 +326,12 @@ mod tests {
         );
         let e = blank_snapshot(&setup(), None, Utc::now()).unwrap_err();
         assert!(e.starts_with("--location is required"), "{e}");
+        // An S3 Tables target has no bucket location to give.
+        let mut s = setup();
+        s.target_database =
+            Some("arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/tb".into());
+        let snap = blank_snapshot(&s, None, Utc::now()).unwrap();
+        assert!(snap.databases.is_empty() && snap.buckets.is_empty());
     }
 
     #[test]
