@@ -574,3 +574,23 @@ fn a_snapshot_without_a_role_needs_target_role() {
         .iter()
         .any(|d| d["kind"] == "iam_role_trust_policy"));
 }
+
+#[test]
+fn an_unreadable_policy_is_not_overwritten() {
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("healthy/cross-account.json")).unwrap(),
+    )
+    .unwrap();
+    v["tables"][TABLE]["resource_policy"] = serde_json::json!({"$unknown": {
+        "reason": "access_denied", "action": "dynamodb:GetResourcePolicy", "message": "denied"}});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unknown.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let (stdout, stderr, code) = run(&["--merge-with", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("table policy of arn:aws:dynamodb:us-east-1:111111111111:table/orders: could not be read (AccessDenied on dynamodb:GetResourcePolicy: denied)"),
+        "{stderr}"
+    );
+}
