@@ -22,6 +22,10 @@ use crate::fix::command::name_from_arn;
 use super::documents::{role_path, AccountInfo, Document, Kind, PolicySet, Side};
 
 pub fn terraform(set: &PolicySet) -> String {
+    align(&unaligned(set))
+}
+
+fn unaligned(set: &PolicySet) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# Policies for the zero-ETL integration\n#   {} -> {}\n",
@@ -203,6 +207,75 @@ impl Labels {
     }
 }
 
+/// Aligns the `=` of consecutive single-line attributes at the same indentation, as
+/// `terraform fmt` does, so the output passes `terraform fmt -check` unchanged.
+fn align(text: &str) -> String {
+    // (indent, key, value) for a single-line attribute; None for anything else.
+    fn attr(line: &str) -> Option<(usize, &str, &str)> {
+        let indent = line.len() - line.trim_start().len();
+        let rest = &line[indent..];
+        let (key, value) = rest.split_once(" = ").or_else(|| {
+            let (k, v) = rest.split_once('=')?;
+            Some((k, v.trim_start()))
+        })?;
+        let key = key.trim_end();
+        let multi_line = value.ends_with('{') || value.ends_with('[') || value.ends_with('(');
+        let plain_key =
+            !key.is_empty() && !key.contains(char::is_whitespace) && !key.starts_with('#');
+        (plain_key && !multi_line).then_some((indent, key, value))
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((indent, _, _)) = attr(lines[i]) else {
+            out.push_str(&normalise(lines[i]));
+            out.push('\n');
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < lines.len() && attr(lines[j]).is_some_and(|(d, _, _)| d == indent) {
+            j += 1;
+        }
+        let width = lines[i..j]
+            .iter()
+            .filter_map(|l| attr(l))
+            .map(|(_, k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for l in &lines[i..j] {
+            if let Some((d, k, v)) = attr(l) {
+                let pad = width - k.chars().count();
+                out.push_str(&format!("{}{k}{} = {v}\n", " ".repeat(d), " ".repeat(pad)));
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// A multi-line attribute opener (`policy = jsonencode({`) gets one space around `=`.
+fn normalise(line: &str) -> String {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    match rest.split_once('=') {
+        Some((k, v))
+            if !rest.starts_with('#')
+                && !k.trim_end().contains(char::is_whitespace)
+                && (v.ends_with('{') || v.ends_with('[') || v.ends_with('(')) =>
+        {
+            format!(
+                "{}{} = {}",
+                " ".repeat(indent),
+                k.trim_end(),
+                v.trim_start()
+            )
+        }
+        _ => line.to_string(),
+    }
+}
+
 fn comment_out(text: &str) -> String {
     text.lines().map(|l| format!("# {l}\n")).collect()
 }
@@ -279,6 +352,15 @@ mod tests {
         assert_eq!(
             hcl_value(&v, 0),
             "{\n  \"Version\" = \"2012-10-17\"\n  \"Statement\" = [\n    {\n      \"Effect\" = \"Allow\"\n      \"Action\" = []\n    },\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn attributes_are_aligned_as_terraform_fmt_does() {
+        let text = "a {\n  x = 1\n  long_name = 2\n  p     = jsonencode({\n    \"k\" = 1\n  })\n  # c\n}\n";
+        assert_eq!(
+            align(text),
+            "a {\n  x         = 1\n  long_name = 2\n  p = jsonencode({\n    \"k\" = 1\n  })\n  # c\n}\n"
         );
     }
 
