@@ -594,3 +594,61 @@ fn an_unreadable_policy_is_not_overwritten() {
         "{stderr}"
     );
 }
+
+/// The `cli` script is valid POSIX shell: run with a stand-in `aws` on PATH that records its
+/// arguments, it writes every changed document to its file (equal to the JSON output's policy)
+/// and runs each command once, in order.
+#[test]
+fn the_cli_script_writes_the_documents_and_runs_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = dir.path().join("aws.log");
+    let stub = bin.join("aws");
+    std::fs::write(
+        &stub,
+        format!("#!/bin/sh\necho \"aws $*\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let script = dir.path().join("apply.sh");
+    std::fs::write(
+        &script,
+        ok(&with(&["--format", "cli"], SETUP_FLAGS)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = std::process::Command::new("sh")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let json: Value = serde_json::from_str(&ok(SETUP_FLAGS)).unwrap();
+    let docs = json["documents"].as_array().unwrap();
+    let ran = std::fs::read_to_string(&log).unwrap();
+    let ran: Vec<&str> = ran.lines().collect();
+    let expected: Vec<&str> = docs
+        .iter()
+        .map(|d| d["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(&ran[..expected.len()], expected.as_slice());
+    assert!(ran[expected.len()].starts_with("aws glue create-integration-resource-property"));
+    for d in docs {
+        let written =
+            std::fs::read_to_string(dir.path().join(d["file"].as_str().unwrap())).unwrap();
+        let written: Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(written, d["policy"], "{}", d["name"]);
+    }
+}
