@@ -8,7 +8,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 use zetl::cli::{GenerateArgs, GenerateFormat, SetupArgs};
-use zetl::commands::generate::documents::{apply_to, build, Kind, PolicySet};
+use zetl::commands::generate::documents::{build, Kind, PolicySet};
+use zetl::commands::generate::feed_back::apply_to;
 use zetl::commands::generate::{prepared, render};
 use zetl::report::{Severity, Status};
 use zetl::rules::access::table::ACCESS_CHECKS;

@@ -10,6 +10,7 @@
 //! partial set.
 
 pub mod documents;
+pub mod feed_back;
 pub mod render;
 pub mod setup;
 pub mod terraform;
