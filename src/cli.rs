@@ -201,6 +201,9 @@ pub struct GenerateArgs {
     /// Merge with what exists: `live` or a snapshot FILE.
     #[arg(long, value_name = "live|FILE")]
     pub merge_with: Option<String>,
+    /// The target database's S3 location (s3://bucket/prefix/), needed when no snapshot says it.
+    #[arg(long, value_name = "S3_URI")]
+    pub location: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: GenerateFormat,
 }

@@ -176,7 +176,8 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
     })
 }
 
-fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
+/// Flags over zetl.toml, field by field (shared with `zetl policy generate`).
+pub fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
     let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     SetupArgs {
         source_table: or(&flags.source_table, &c.source_table),

@@ -40,10 +40,6 @@ impl CliError {
         CliError::Usage(message.into())
     }
 
-    pub fn not_yet(what: &str) -> Self {
-        CliError::Usage(format!("{what} is not available in this build"))
-    }
-
     pub fn code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,

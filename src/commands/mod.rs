@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod exit;
 pub mod explain;
 pub mod fix;
+pub mod generate;
 pub mod rules;
 pub mod simulate;
 
@@ -20,9 +21,7 @@ pub fn run(command: Command) -> Result<Exit, CliError> {
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
-        Command::Policy(crate::cli::PolicyCommand::Generate(_)) => {
-            Err(CliError::not_yet("zetl policy generate"))
-        }
+        Command::Policy(crate::cli::PolicyCommand::Generate(args)) => generate::run(*args),
         Command::Fix(args) => fix::run(*args),
     }
 }

@@ -163,7 +163,7 @@ pub fn name_from_arn(arn: &str) -> &str {
 }
 
 /// Quotes a word for a POSIX shell when it holds anything but safe characters.
-fn shell_word(s: &str) -> String {
+pub fn shell_word(s: &str) -> String {
     let safe = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.:/=+@,%".contains(c));
