@@ -435,7 +435,7 @@ fn the_setup_can_come_from_zetl_toml() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("aws dynamodb put-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:111111111111:table/orders --policy file://table-policy.json --region us-east-1 --profile shared"), "{stdout}");
+    assert!(stdout.contains("aws dynamodb put-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:111111111111:table/orders --policy file://table-policy.json --expected-revision-id NO_POLICY --region us-east-1 --profile shared"), "{stdout}");
     // No creator named: the catalog policy delegates to the source account.
     assert!(
         stdout.contains("arn:aws:iam::111111111111:root"),
