@@ -170,6 +170,9 @@ def main(port, upstream, delay_ms, log_path, canned_path=None):
     if canned_path:
         with open(canned_path, encoding="utf-8") as f:
             Proxy.canned = json.load(f)
+    # socketserver's default listen backlog is 5: a burst of concurrent connections beyond
+    # it has its SYNs dropped and retried a second later, a stall of the proxy, not of zetl.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", int(port)), Proxy)
     server.daemon_threads = True
     server.serve_forever()
