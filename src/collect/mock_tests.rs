@@ -19,6 +19,8 @@ use super::guard::ReadOnlyGuard;
 use super::*;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
+mod new_reads;
+
 const SRC: &str = "111111111111";
 const TGT: &str = "222222222222";
 const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
@@ -33,6 +35,9 @@ struct Mocks {
     dynamodb: Vec<Rule>,
     glue: Vec<Rule>,
     lakeformation: Vec<Rule>,
+    cloudwatch: Vec<Rule>,
+    redshift_serverless: Vec<Rule>,
+    iam: Vec<Rule>,
 }
 
 /// Retries as in production (standard, 3 attempts) but with millisecond backoff.
@@ -54,10 +59,18 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
         glue: mock_client!(aws_sdk_glue, RuleMode::MatchAny, &m.glue, |c| c
             .retry_config(fast_retry())
             .interceptor(guard.clone())),
-        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &none),
+        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &m.iam),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &none),
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &none),
         lakeformation: mock_client!(aws_sdk_lakeformation, RuleMode::MatchAny, &m.lakeformation),
+        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, &m.cloudwatch, |c| c
+            .interceptor(guard.clone())),
+        redshift_serverless: mock_client!(
+            aws_sdk_redshiftserverless,
+            RuleMode::MatchAny,
+            &m.redshift_serverless,
+            |c| c.interceptor(guard.clone())
+        ),
     }
 }
 
@@ -556,6 +569,9 @@ fn target_denied_everything() -> Mocks {
     Mocks {
         sts: vec![identity(TGT)],
         dynamodb: Vec::new(),
+        cloudwatch: Vec::new(),
+        redshift_serverless: Vec::new(),
+        iam: Vec::new(),
         glue: vec![
             mock!(aws_sdk_glue::Client::get_resource_policy).then_error(|| {
                 g::get_resource_policy::GetResourcePolicyError::generic(denied(
