@@ -8,9 +8,7 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataResult};
 use aws_sdk_redshiftserverless::operation::list_namespaces::{
     ListNamespacesError, ListNamespacesOutput,
 };
-use aws_sdk_redshiftserverless::operation::list_workgroups::{
-    ListWorkgroupsError, ListWorkgroupsOutput,
-};
+use aws_sdk_redshiftserverless::operation::list_workgroups::ListWorkgroupsOutput;
 
 use super::*;
 use crate::report::{Report, Status};
