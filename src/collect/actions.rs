@@ -11,6 +11,10 @@ pub enum Sides {
     Source,
     Target,
     Both,
+    /// A ZP004 probe: sent only when the credentials in use ARE the console principal, to
+    /// see what that principal may do. Kept out of the doctor's read-only policies: granting
+    /// it there would make the probe report the doctor's policy instead of the principal's.
+    Probe,
 }
 
 impl Sides {
@@ -87,6 +91,8 @@ read_actions! {
     // Target catalog
     GLUE_GET_RESOURCE_POLICY = "glue:GetResourcePolicy" / "GetResourcePolicy": Target,
     GLUE_GET_DATABASE = "glue:GetDatabase" / "GetDatabase": Target,
+    // S3 Tables targets: the `s3tablescatalog/BUCKET` child catalog stands for the database.
+    GLUE_GET_CATALOG = "glue:GetCatalog" / "GetCatalog": Target,
     GLUE_GET_INTEGRATION_RESOURCE_PROPERTY = "glue:GetIntegrationResourceProperty" / "GetIntegrationResourceProperty": Target,
     GLUE_GET_INTEGRATION_TABLE_PROPERTIES = "glue:GetIntegrationTableProperties" / "GetIntegrationTableProperties": Target,
     // Target location bucket
@@ -97,6 +103,12 @@ read_actions! {
     LF_GET_DATA_LAKE_SETTINGS = "lakeformation:GetDataLakeSettings" / "GetDataLakeSettings": Target,
     LF_LIST_PERMISSIONS = "lakeformation:ListPermissions" / "ListPermissions": Target,
     LF_LIST_RESOURCES = "lakeformation:ListResources" / "ListResources": Target,
+    // The AWS/Glue/ZeroETL LastSyncTimestamp metric (rule ZI006), read in the target account
+    CW_LIST_METRICS = "cloudwatch:ListMetrics" / "ListMetrics": Target,
+    CW_GET_METRIC_DATA = "cloudwatch:GetMetricData" / "GetMetricData": Target,
+    // ZP004 probes, made with the console principal's own credentials
+    RSS_LIST_NAMESPACES = "redshift-serverless:ListNamespaces" / "ListNamespaces": Probe,
+    RSS_LIST_WORKGROUPS = "redshift-serverless:ListWorkgroups" / "ListWorkgroups": Probe,
 }
 
 /// The actions one account's read-only policy must allow, sorted.
@@ -217,5 +229,17 @@ mod tests {
         assert!(src.contains(&"glue:DescribeIntegrations"));
         assert!(tgt.contains(&"s3:GetEncryptionConfiguration"));
         assert!(src.contains(&"iam:GetRole") && tgt.contains(&"iam:GetRole"));
+        assert!(tgt.contains(&"cloudwatch:GetMetricData") && tgt.contains(&"glue:GetCatalog"));
+    }
+
+    /// Probes are reads the guard lets through, but no read-only policy grants them.
+    #[test]
+    fn probes_are_guarded_reads_outside_the_policies() {
+        for a in [RSS_LIST_NAMESPACES, RSS_LIST_WORKGROUPS] {
+            assert!(crate::collect::guard::ReadOnlyGuard::allows(a.operation));
+            for side in [Side::Source, Side::Target] {
+                assert!(!actions_for(side).contains(&a.iam), "{} in {side:?}", a.iam);
+            }
+        }
     }
 }

@@ -15,6 +15,9 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub kms: aws_sdk_kms::Client,
     pub lakeformation: aws_sdk_lakeformation::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// Only for the ZP004 probes.
+    pub redshift_serverless: aws_sdk_redshiftserverless::Client,
 }
 
 impl Clients {
@@ -56,6 +59,16 @@ impl Clients {
             ),
             lakeformation: aws_sdk_lakeformation::Client::from_conf(
                 aws_sdk_lakeformation::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            redshift_serverless: aws_sdk_redshiftserverless::Client::from_conf(
+                aws_sdk_redshiftserverless::config::Builder::from(conf)
                     .interceptor(guard.clone())
                     .build(),
             ),

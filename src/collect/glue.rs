@@ -300,3 +300,27 @@ pub async fn table_properties(
         Err(e) => Fact::Unknown(e.unknown),
     }
 }
+
+/// An S3 Tables target: GetCatalog on the table bucket's child catalog
+/// (`ACCOUNT:s3tablescatalog/BUCKET`, the id the Glue guide uses for that catalog), recorded
+/// as the database fact so ZT001 reads the same as offline. `Known(None)`:
+/// EntityNotFoundException (the bucket is not integrated with the Data Catalog).
+pub async fn s3_tables_catalog(account: &Account, name: &str) -> Fact<Option<Database>> {
+    let glue = &account.clients.glue;
+    match call(account, GLUE_GET_CATALOG, || {
+        glue.get_catalog()
+            .catalog_id(format!("{}:{name}", account.id))
+            .send()
+    })
+    .await
+    {
+        Ok(out) => Fact::Known(out.catalog().map(|_| Database {
+            name: name.to_string(),
+            catalog_id: account.id.clone(),
+            location_uri: None,
+            create_table_default_permissions: Vec::new(),
+        })),
+        Err(e) if e.is(&["EntityNotFoundException"]) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
+}

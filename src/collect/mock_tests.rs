@@ -20,6 +20,8 @@ use super::guard::ReadOnlyGuard;
 use super::*;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
+mod new_reads;
+
 const SRC: &str = "111111111111";
 const TGT: &str = "222222222222";
 const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
@@ -35,6 +37,9 @@ struct Mocks {
     glue: Vec<Rule>,
     lakeformation: Vec<Rule>,
     s3: Vec<Rule>,
+    cloudwatch: Vec<Rule>,
+    redshift_serverless: Vec<Rule>,
+    iam: Vec<Rule>,
 }
 
 /// Retries as in production (standard, 3 attempts) but with millisecond backoff.
@@ -56,10 +61,18 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
         glue: mock_client!(aws_sdk_glue, RuleMode::MatchAny, &m.glue, |c| c
             .retry_config(fast_retry())
             .interceptor(guard.clone())),
-        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &none),
+        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &m.iam),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &m.s3),
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &none),
         lakeformation: mock_client!(aws_sdk_lakeformation, RuleMode::MatchAny, &m.lakeformation),
+        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, &m.cloudwatch, |c| c
+            .interceptor(guard.clone())),
+        redshift_serverless: mock_client!(
+            aws_sdk_redshiftserverless,
+            RuleMode::MatchAny,
+            &m.redshift_serverless,
+            |c| c.interceptor(guard.clone())
+        ),
     }
 }
 
@@ -558,6 +571,9 @@ fn target_denied_everything() -> Mocks {
     Mocks {
         sts: vec![identity(TGT)],
         dynamodb: Vec::new(),
+        cloudwatch: Vec::new(),
+        redshift_serverless: Vec::new(),
+        iam: Vec::new(),
         glue: vec![
             mock!(aws_sdk_glue::Client::get_resource_policy).then_error(|| {
                 g::get_resource_policy::GetResourcePolicyError::generic(denied(

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod actions;
 pub mod call;
 pub mod clients;
+pub mod cloudwatch;
 pub mod command;
 pub mod dynamodb;
 pub mod glue;
@@ -16,6 +17,7 @@ pub mod iam;
 pub mod kms;
 pub mod lakeformation;
 pub mod plan;
+pub mod probe;
 pub mod s3;
 pub mod sts;
 
@@ -149,9 +151,19 @@ pub async fn collect_from(
         "arn:{}:dynamodb:{}:{}:table/{}",
         source.partition, source.region, source.id, plan.table.name
     );
+    // An S3 Tables target is named by its catalog ARN everywhere (integration TargetArn,
+    // resource and table properties), as offline snapshots key it.
     let database_arn = format!(
-        "arn:{}:glue:{}:{}:database/{}",
-        target.partition, target.region, target.id, plan.database.name
+        "arn:{}:glue:{}:{}:{}/{}",
+        target.partition,
+        target.region,
+        target.id,
+        if plan.s3_tables {
+            "catalog"
+        } else {
+            "database"
+        },
+        plan.database.name
     );
     let target_role = setup.target_role.as_ref().map(|r| {
         if r.starts_with("arn:") {
@@ -226,13 +238,24 @@ pub async fn collect_from(
         &plan.database.name,
         &database_arn,
         &plan.table.name,
+        plan.s3_tables,
     );
     let principal_side = futures::future::join_all(
         principals
             .iter()
             .map(|arn| collect_principal(arn, &source, &target)),
     );
-    let (src, tgt, principal_facts) = futures::join!(source_side, target_side, principal_side);
+    let probe_side = probes(
+        setup.console_principal.as_deref(),
+        [
+            (&source, snapshot.accounts.source.caller_arn.as_deref()),
+            (&target, snapshot.accounts.target.caller_arn.as_deref()),
+        ],
+    );
+    let (mut src, mut tgt, principal_facts, probes) =
+        futures::join!(source_side, target_side, principal_side, probe_side);
+    snapshot.probes = probes;
+    last_sync(&target, &mut src.integrations, &mut tgt.integrations, now).await;
 
     snapshot.tables.insert(table_arn.clone(), src.table);
     snapshot.integrations.source = src.integrations;
@@ -263,6 +286,54 @@ pub async fn collect_from(
         snapshot.principals.insert(arn, fact);
     }
     Ok(snapshot)
+}
+
+/// ZP004: when the credentials in use for an account are the console principal, probe
+/// Redshift Serverless with them (once, even when both sides use the same credentials).
+async fn probes(
+    console: Option<&str>,
+    sides: [(&Account, Option<&str>); 2],
+) -> Vec<crate::snapshot::Probe> {
+    let Some(console) = console else {
+        return Vec::new();
+    };
+    let found = sides.into_iter().find_map(|(account, caller)| {
+        caller
+            .filter(|c| probe::caller_is(c, console))
+            .map(|c| (account, c))
+    });
+    match found {
+        Some((account, caller)) => probe::redshift_serverless(account, caller).await,
+        None => Vec::new(),
+    }
+}
+
+/// ZI006: the LastSyncTimestamp metric (target account) of every integration found, on
+/// both sides' copies. Nothing is read when there is no integration.
+async fn last_sync(
+    target: &Account,
+    source_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    target_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    now: DateTime<Utc>,
+) {
+    let mut arns: Vec<String> = [&*source_side, &*target_side]
+        .into_iter()
+        .filter_map(|f| f.known())
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    arns.sort();
+    arns.dedup();
+    let reads =
+        futures::future::join_all(arns.iter().map(|a| cloudwatch::last_sync(target, a, now))).await;
+    for (arn, fact) in arns.iter().zip(reads) {
+        for side in [&mut *source_side, &mut *target_side] {
+            if let Fact::Known(map) = side {
+                if let Some(i) = map.get_mut(arn) {
+                    i.last_sync = Some(fact.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Calls GetCallerIdentity and settles the account id, region and partition of one side.
@@ -387,9 +458,19 @@ async fn collect_target(
     database_name: &str,
     database_arn: &str,
     table_name: &str,
+    s3_tables: bool,
 ) -> TargetFacts {
-    // The bucket depends on the database's location, the bucket key on the bucket.
+    // The bucket depends on the database's location, the bucket key on the bucket. An S3
+    // Tables target has no general-purpose bucket: its catalog stands for the database and
+    // the bucket facts stay out of the snapshot (the rules skip them, as offline).
     let database_then_bucket = async {
+        if s3_tables {
+            return (
+                glue::s3_tables_catalog(account, database_name).await,
+                None,
+                None,
+            );
+        }
         let database = glue::database(account, database_name).await;
         let bucket_name = database
             .known()

@@ -1,5 +1,6 @@
 //! What to read, from the setup flags: the table and database (ARN or name), the account and
-//! region each ARN fixes, and the principals to inspect.
+//! region each ARN fixes, and the principals to inspect. The target may also be an S3 Tables
+//! table bucket's catalog, `arn:P:glue:R:A:catalog/s3tablescatalog/BUCKET`.
 
 use super::CollectError;
 use crate::cli::SetupArgs;
@@ -23,8 +24,14 @@ pub struct ArnParts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub table: Named,
+    /// For an S3 Tables target, `name` is `s3tablescatalog/BUCKET`.
     pub database: Named,
+    /// The target is an S3 Tables catalog, not a Glue database on a general-purpose bucket.
+    pub s3_tables: bool,
 }
+
+/// The resource part of an S3 Tables target ARN before the bucket name.
+pub const S3_TABLES_PREFIX: &str = "catalog/s3tablescatalog/";
 
 impl Plan {
     pub fn from_setup(setup: &SetupArgs) -> Result<Plan, CollectError> {
@@ -34,9 +41,22 @@ impl Plan {
         let database = setup.target_database.as_deref().ok_or_else(|| {
             CollectError::Setup("--target-database is required to collect facts".into())
         })?;
+        let s3_tables = database.starts_with("arn:")
+            && database
+                .splitn(6, ':')
+                .nth(5)
+                .is_some_and(|r| r.starts_with(S3_TABLES_PREFIX));
+        let database = if s3_tables {
+            let mut named = parse(database, "glue", S3_TABLES_PREFIX, "--target-database")?;
+            named.name = format!("s3tablescatalog/{}", named.name);
+            named
+        } else {
+            parse(database, "glue", "database/", "--target-database")?
+        };
         Ok(Plan {
             table: parse(table, "dynamodb", "table/", "--source-table")?,
-            database: parse(database, "glue", "database/", "--target-database")?,
+            database,
+            s3_tables,
         })
     }
 }
@@ -103,17 +123,39 @@ mod tests {
     }
 
     #[test]
+    fn an_s3_tables_catalog_is_a_target() {
+        let p = Plan::from_setup(&setup(
+            "orders",
+            "arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/zetl-table-bucket",
+        ))
+        .unwrap();
+        assert!(p.s3_tables);
+        assert_eq!(p.database.name, "s3tablescatalog/zetl-table-bucket");
+        assert_eq!(p.database.arn.as_ref().unwrap().account, "222222222222");
+        assert!(
+            !Plan::from_setup(&setup("orders", "lake"))
+                .unwrap()
+                .s3_tables
+        );
+    }
+
+    #[test]
     fn names_are_accepted_and_bad_values_rejected() {
         let p = Plan::from_setup(&setup("orders", "lake")).unwrap();
         assert_eq!((p.table.arn, p.database.arn), (None, None));
         let e = Plan::from_setup(&setup("arn:aws:glue:us-east-1:1:table/x", "lake")).unwrap_err();
         assert!(e.to_string().contains("--source-table"), "{e}");
+        let e = Plan::from_setup(&setup("orders", "arn:aws:glue:us-east-1:2:catalog")).unwrap_err();
+        assert!(e.to_string().contains("--target-database"), "{e}");
         let e = Plan::from_setup(&setup(
             "orders",
-            "arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/b",
+            "arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/b/namespace",
         ))
         .unwrap_err();
-        assert!(e.to_string().contains("--target-database"), "{e}");
+        assert!(
+            e.to_string().contains("catalog/s3tablescatalog/NAME"),
+            "{e}"
+        );
         let e = Plan::from_setup(&SetupArgs::default()).unwrap_err();
         assert_eq!(e.to_string(), "--source-table is required to collect facts");
     }

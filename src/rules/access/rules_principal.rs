@@ -130,25 +130,29 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         .iter()
         .map(|p| json!({"action": p.action, "allowed": p.allowed, "message": p.message}))
         .collect::<Vec<_>>());
+    let denied_probe = || {
+        let mut p = crate::rules::Problem::new("probe_denied", console.clone());
+        p.params = super::common::base_params(scope);
+        p.params.insert("principal".into(), console.clone());
+        p.params.insert(
+            "denied".into(),
+            probes
+                .iter()
+                .filter(|p| !p.allowed)
+                .map(|p| p.action.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        p.evidence = json!({"probes": probe_json});
+        Outcome::Fail(vec![p])
+    };
+    let any_denied = probes.iter().any(|p| !p.allowed);
     let mut outcome = generic(scope, reqs.requirements("ZP004"), Side::Both);
     match &mut outcome {
         Outcome::Pass { evidence } => {
             evidence["probes"] = probe_json.clone();
-            if probes.iter().any(|p| !p.allowed) {
-                let mut p = crate::rules::Problem::new("probe_denied", console.clone());
-                p.params = super::common::base_params(scope);
-                p.params.insert("principal".into(), console);
-                p.params.insert(
-                    "denied".into(),
-                    probes
-                        .iter()
-                        .filter(|p| !p.allowed)
-                        .map(|p| p.action.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                p.evidence = json!({"probes": probe_json});
-                return Outcome::Fail(vec![p]);
+            if any_denied {
+                return denied_probe();
             }
         }
         Outcome::Fail(problems) => {
@@ -156,6 +160,9 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                 p.evidence["probes"] = probe_json.clone();
             }
         }
+        // The principal's policies could not be read (often: the doctor runs AS the console
+        // principal, without IAM read access), but a denied probe is a direct observation.
+        Outcome::Unknown { .. } if any_denied => return denied_probe(),
         _ => {}
     }
     outcome

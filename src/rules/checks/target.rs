@@ -32,7 +32,16 @@ pub(crate) fn existing_database<'s>(facts: &PairFacts<'s>) -> Result<&'s Databas
         Fact::Known(None) => Err(Outcome::skipped(
             "the target database does not exist (ZT001)",
         )),
-        Fact::Unknown(u) => Err(Outcome::from_unknown_fact("glue:GetDatabase", &u)),
+        Fact::Unknown(u) => Err(Outcome::from_unknown_fact(database_read(facts), &u)),
+    }
+}
+
+/// The read behind the database fact: an S3 Tables target's catalog is read with GetCatalog.
+fn database_read(facts: &PairFacts<'_>) -> &'static str {
+    if facts.s3_tables_target {
+        "glue:GetCatalog"
+    } else {
+        "glue:GetDatabase"
     }
 }
 
@@ -47,7 +56,7 @@ fn zt001_database_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome
             Problem::new("not_found", facts.database_arn.clone())
                 .evidence(json!({"database_arn": facts.database_arn, "found": false})),
         ),
-        Fact::Unknown(u) => Outcome::from_unknown_fact("glue:GetDatabase", &u),
+        Fact::Unknown(u) => Outcome::from_unknown_fact(database_read(facts), &u),
     }
 }
 
