@@ -60,19 +60,31 @@ fn workgroups_allowed() -> Rule {
 fn target_mocks(m: Mocks) -> Mocks {
     use aws_sdk_iam::operation::get_role::GetRoleError;
     let base = target_denied_everything();
-    let denied_role = mock!(aws_sdk_iam::Client::get_role).then_error(|| {
-        GetRoleError::generic(
-            aws_sdk_iam::error::ErrorMetadata::builder()
-                .code("AccessDenied")
-                .message("not authorized to perform: iam:GetRole")
-                .build(),
-        )
+    let denied = |action: &str| {
+        aws_sdk_iam::error::ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message(format!("not authorized to perform: {action}"))
+            .build()
+    };
+    let denied_role = mock!(aws_sdk_iam::Client::get_role)
+        .then_error(move || GetRoleError::generic(denied("iam:GetRole")));
+    // The policy lists run alongside GetRole (one round less): deny them too.
+    let denied_inline = mock!(aws_sdk_iam::Client::list_role_policies).then_error(move || {
+        aws_sdk_iam::operation::list_role_policies::ListRolePoliciesError::generic(denied(
+            "iam:ListRolePolicies",
+        ))
     });
+    let denied_attached =
+        mock!(aws_sdk_iam::Client::list_attached_role_policies).then_error(move || {
+            aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesError::generic(
+                denied("iam:ListAttachedRolePolicies"),
+            )
+        });
     Mocks {
         sts: vec![identity(TGT)],
         glue: m.glue.into_iter().chain(base.glue).collect(),
         lakeformation: base.lakeformation,
-        iam: vec![denied_role],
+        iam: vec![denied_role, denied_inline, denied_attached],
         ..m
     }
 }
