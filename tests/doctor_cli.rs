@@ -1,17 +1,13 @@
 //! `zetl doctor --from` end to end: exit codes, gate flags, selection, output, bad input.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::fixture;
+
 use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
 
 fn doctor(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("zetl").unwrap();

@@ -2,18 +2,12 @@
 //! errors that keep it from writing by accident. Applying is tested against moto
 //! (tests/moto/fix_variants.rs) and aws-smithy-mocks (src/repair/live_tests.rs).
 
-use std::path::Path;
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::fixture;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
 
 fn fix(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("zetl").unwrap();

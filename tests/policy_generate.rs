@@ -2,7 +2,9 @@
 //! the healthy and a broken snapshot), idempotence, the round trip through the doctor, the
 //! size refusal and the CLI's usage errors.
 
-use std::path::Path;
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::fixture;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -18,14 +20,6 @@ const TABLE: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
 const DB: &str = "arn:aws:glue:us-east-1:222222222222:database/lake";
 const ROLE: &str = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole";
 const CREATOR: &str = "arn:aws:iam::111111111111:role/IntegrationCreator";
-
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
 
 /// The healthy setup, flags only.
 const SETUP_FLAGS: &[&str] = &[

@@ -6,12 +6,10 @@
 //! variant, and the exact set of rules moto leaves unknown.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
-use assert_cmd::prelude::CommandCargoExt;
 use serde_json::Value;
 
-use super::server::{build_variants, in_parallel, isolate, start_moto};
+use super::server::{build_variants, in_parallel, start_moto, zetl_on};
 
 /// (variant, the rules that must fail with an error or warning besides ZC001).
 const VARIANTS: &[(&str, &[&str])] = &[
@@ -63,35 +61,11 @@ fn ids<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
 
 /// Runs the doctor on one built setup; returns the exit code and the JSON report.
 fn doctor(endpoint: &str, setup: &Value) -> (i32, Value) {
-    let arg = |k: &str| {
-        setup[k]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {k} in {setup}"))
-    };
-    let mut cmd = Command::cargo_bin("zetl").expect("the zetl binary");
-    isolate(&mut cmd).args([
-        "doctor",
-        "--source-table",
-        arg("source_table"),
-        "--target-database",
-        arg("target_database"),
-        "--target-role",
-        arg("target_role"),
-        "--source-principal",
-        arg("source_principal"),
-        "--source-role-arn",
-        arg("source_role_arn"),
-        "--target-role-arn",
-        arg("target_role_arn"),
-        "--external-id",
-        "zetl-test",
-        "--endpoint-url",
+    let out = zetl_on(
         endpoint,
-        "--format",
-        "json",
-        "--allow-unknown",
-    ]);
-    let out = cmd.output().expect("run zetl");
+        setup,
+        &["doctor", "--format", "json", "--allow-unknown"],
+    );
     let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "zetl printed no JSON report ({e}); stderr: {}",

@@ -3,12 +3,11 @@
 //! to change. Built on tests/moto/setup_variants.py (one pair of accounts per variant, so the
 //! variants run in parallel on one moto server).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use assert_cmd::prelude::CommandCargoExt;
 use serde_json::Value;
 
-use super::server::{build_variants, in_parallel, isolate, start_moto};
+use super::server::{build_variants, in_parallel, start_moto, zetl_on};
 
 /// (variant, the rule the doctor reports before the fix; it must be gone afterwards).
 const FIXABLE: &[(&str, &str)] = &[
@@ -34,34 +33,6 @@ fn accounts(index: usize) -> (String, String) {
     )
 }
 
-fn zetl(endpoint: &str, setup: &Value, args: &[&str]) -> Output {
-    let arg = |k: &str| {
-        setup[k]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {k} in {setup}"))
-    };
-    let mut cmd = Command::cargo_bin("zetl").expect("the zetl binary");
-    isolate(&mut cmd).args(args).args([
-        "--source-table",
-        arg("source_table"),
-        "--target-database",
-        arg("target_database"),
-        "--target-role",
-        arg("target_role"),
-        "--source-principal",
-        arg("source_principal"),
-        "--source-role-arn",
-        arg("source_role_arn"),
-        "--target-role-arn",
-        arg("target_role_arn"),
-        "--external-id",
-        "zetl-test",
-        "--endpoint-url",
-        endpoint,
-    ]);
-    cmd.output().expect("run zetl")
-}
-
 fn failing(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -84,7 +55,7 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             String::from_utf8_lossy(&o.stderr)
         )
     };
-    let dry = zetl(endpoint, setup, &["fix"]);
+    let dry = zetl_on(endpoint, setup, &["fix"]);
     let plan = text(&dry);
     if dry.status.code() != Some(0)
         || !plan.contains(&format!("fixes {rule}")) && !plan.contains(&format!(", {rule}"))
@@ -93,7 +64,7 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             "{name}: dry run does not plan a fix for {rule}:\n{plan}"
         ));
     }
-    let applied = zetl(endpoint, setup, &["fix", "--apply", "--yes"]);
+    let applied = zetl_on(endpoint, setup, &["fix", "--apply", "--yes"]);
     let out = text(&applied);
     if applied.status.code() != Some(0) || !out.contains("applied:") {
         wrong.push(format!(
@@ -101,7 +72,7 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             applied.status.code()
         ));
     }
-    let doctor = zetl(
+    let doctor = zetl_on(
         endpoint,
         setup,
         &["doctor", "--format", "json", "--allow-unknown"],
@@ -120,7 +91,7 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             text(&doctor)
         )),
     }
-    let again = zetl(endpoint, setup, &["fix", "--apply", "--yes"]);
+    let again = zetl_on(endpoint, setup, &["fix", "--apply", "--yes"]);
     let out = text(&again);
     if again.status.code() != Some(0) || !out.contains("nothing to change automatically") {
         wrong.push(format!("{name}: a second fix is not a no-op:\n{out}"));

@@ -108,3 +108,29 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], each: impl Fn(&T) -> R + Sync)
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     })
 }
+
+/// The real `zetl` binary run as `zetl ARGS... SETUP-FLAGS` against moto, for one setup built
+/// by `build_variants` (its accounts reached through AssumeRole, as a user would).
+pub fn zetl_on(endpoint: &str, setup: &serde_json::Value, args: &[&str]) -> std::process::Output {
+    use assert_cmd::prelude::CommandCargoExt;
+    let arg = |k: &str| {
+        setup[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {k} in {setup}"))
+            .to_string()
+    };
+    let mut cmd = Command::cargo_bin("zetl").expect("the zetl binary");
+    isolate(&mut cmd).args(args);
+    for (flag, key) in [
+        ("--source-table", "source_table"),
+        ("--target-database", "target_database"),
+        ("--target-role", "target_role"),
+        ("--source-principal", "source_principal"),
+        ("--source-role-arn", "source_role_arn"),
+        ("--target-role-arn", "target_role_arn"),
+    ] {
+        cmd.arg(flag).arg(arg(key));
+    }
+    cmd.args(["--external-id", "zetl-test", "--endpoint-url", endpoint]);
+    cmd.output().expect("run zetl")
+}
