@@ -30,8 +30,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cli::SetupArgs;
 use crate::snapshot::{
-    Account as AccountFacts, Accounts, Fact, Integrations, Pair, Setup, Snapshot, Unknown,
-    UnknownReason, SNAPSHOT_SCHEMA,
+    Account as AccountFacts, Accounts, Fact, Pair, Setup, Snapshot, Unknown, UnknownReason,
 };
 use accounts::{sdk_config, AccountOptions};
 use actions::Side;
@@ -173,11 +172,9 @@ pub async fn collect_from(
         }
     });
 
-    let mut snapshot = Snapshot {
-        schema: SNAPSHOT_SCHEMA.to_string(),
-        collected_at: now,
-        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
-        accounts: Accounts {
+    let mut snapshot = Snapshot::empty(
+        now,
+        Accounts {
             source: AccountFacts {
                 id: source.id.clone(),
                 region: source.region.clone(),
@@ -189,7 +186,7 @@ pub async fn collect_from(
                 caller_arn: target_caller,
             },
         },
-        setup: Setup {
+        Setup {
             pairs: vec![Pair {
                 source_table: table_arn.clone(),
                 target_database: database_arn.clone(),
@@ -200,21 +197,8 @@ pub async fn collect_from(
             console_principal: setup.console_principal.clone(),
             target_principal: setup.target_principal.clone(),
         },
-        tables: BTreeMap::new(),
-        kms_keys: BTreeMap::new(),
-        principals: BTreeMap::new(),
-        catalog_policies: BTreeMap::new(),
-        databases: BTreeMap::new(),
-        buckets: BTreeMap::new(),
-        resource_properties: BTreeMap::new(),
-        table_properties: BTreeMap::new(),
-        lake_formation: BTreeMap::new(),
-        integrations: Integrations {
-            source: Fact::Known(BTreeMap::new()),
-            target: Fact::Known(BTreeMap::new()),
-        },
-        probes: Vec::new(),
-    };
+    );
+    snapshot.tool_version = Some(env!("CARGO_PKG_VERSION").to_string());
 
     let principals: Vec<String> = {
         let mut v: Vec<String> = [

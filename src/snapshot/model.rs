@@ -66,6 +66,34 @@ pub struct Snapshot {
     pub probes: Vec<Probe>,
 }
 
+impl Snapshot {
+    /// A snapshot that holds no fact yet (no integration either): what the collector and
+    /// `zetl policy generate` start from and fill in.
+    pub fn empty(collected_at: DateTime<Utc>, accounts: Accounts, setup: Setup) -> Snapshot {
+        Snapshot {
+            schema: SNAPSHOT_SCHEMA.to_string(),
+            collected_at,
+            tool_version: None,
+            accounts,
+            setup,
+            tables: BTreeMap::new(),
+            kms_keys: BTreeMap::new(),
+            principals: BTreeMap::new(),
+            catalog_policies: BTreeMap::new(),
+            databases: BTreeMap::new(),
+            buckets: BTreeMap::new(),
+            resource_properties: BTreeMap::new(),
+            table_properties: BTreeMap::new(),
+            lake_formation: BTreeMap::new(),
+            integrations: Integrations {
+                source: Fact::Known(BTreeMap::new()),
+                target: Fact::Known(BTreeMap::new()),
+            },
+            probes: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Accounts {

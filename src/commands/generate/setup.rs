@@ -3,15 +3,15 @@
 //! present (a missing one as a principal with no policies, remembered as to-be-created), so
 //! the access rules' `generate` can merge into it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
 use crate::cli::SetupArgs;
 use crate::rules::access::values::{parse_s3_uri, split_arn};
 use crate::snapshot::{
-    Account, Accounts, Bucket, Database, Fact, IamPrincipal, Integrations, PitrStatus,
-    PrincipalKind, Snapshot, SourceTable, TableDescription, SNAPSHOT_SCHEMA,
+    Account, Accounts, Bucket, Database, Fact, IamPrincipal, PitrStatus, PrincipalKind, Snapshot,
+    SourceTable, TableDescription,
 };
 
 /// The snapshot to generate from, and the roles it had to stand in for.
@@ -79,27 +79,7 @@ pub fn blank_snapshot(
                 .into(),
         );
     }
-    let mut snapshot = Snapshot {
-        schema: SNAPSHOT_SCHEMA.into(),
-        collected_at: now,
-        tool_version: None,
-        accounts: Accounts { source, target },
-        setup: Default::default(),
-        tables: BTreeMap::new(),
-        kms_keys: BTreeMap::new(),
-        principals: BTreeMap::new(),
-        catalog_policies: BTreeMap::new(),
-        databases: BTreeMap::new(),
-        buckets: BTreeMap::new(),
-        resource_properties: BTreeMap::new(),
-        table_properties: BTreeMap::new(),
-        lake_formation: BTreeMap::new(),
-        integrations: Integrations {
-            source: Fact::Known(BTreeMap::new()),
-            target: Fact::Known(BTreeMap::new()),
-        },
-        probes: Vec::new(),
-    };
+    let mut snapshot = Snapshot::empty(now, Accounts { source, target }, Default::default());
     super::super::doctor::apply_setup_overrides(&mut snapshot, setup)?;
     let pair = snapshot.setup.pairs[0].clone();
     let table_name = pair.source_table.rsplit('/').next().unwrap_or_default();
