@@ -162,6 +162,21 @@ fn is_condition_failure(target: &Target, f: &CallFailure) -> bool {
     }
 }
 
+/// `Ok(())` for a write the service accepted, the failure otherwise.
+trait Done {
+    fn done(self) -> Result<(), CallFailure>;
+}
+
+impl<T, E, R> Done for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    fn done(self) -> Result<(), CallFailure> {
+        self.map(|_| ()).map_err(|e| CallFailure::from(&e))
+    }
+}
+
 /// What a target holds now, and the service's concurrency token for it.
 struct Reading {
     content: Option<Value>,
@@ -356,8 +371,7 @@ async fn write(
                 .set_expected_revision_id(expected)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|e| CallFailure::from(&e))
+                .done()
         }
         Target::CatalogPolicy {
             catalog_arn,
@@ -382,10 +396,7 @@ async fn write(
             if *enable_hybrid {
                 put = put.enable_hybrid(EnableHybridValues::True);
             }
-            put.send()
-                .await
-                .map(|_| ())
-                .map_err(|e| CallFailure::from(&e))
+            put.send().await.done()
         }
         Target::TrustPolicy { role_arn } => w
             .iam
@@ -394,8 +405,7 @@ async fn write(
             .policy_document(document())
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| CallFailure::from(&e)),
+            .done(),
         Target::InlinePolicy {
             principal_arn,
             principal_kind: PrincipalKind::Role,
@@ -408,8 +418,7 @@ async fn write(
             .policy_document(document())
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| CallFailure::from(&e)),
+            .done(),
         Target::InlinePolicy {
             principal_arn,
             principal_kind: PrincipalKind::User,
@@ -422,8 +431,7 @@ async fn write(
             .policy_document(document())
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| CallFailure::from(&e)),
+            .done(),
         Target::PointInTimeRecovery { table_arn } => {
             let spec = aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
                 .point_in_time_recovery_enabled(true)
@@ -438,8 +446,7 @@ async fn write(
                 .point_in_time_recovery_specification(spec)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|e| CallFailure::from(&e))
+                .done()
         }
         Target::ResourceProperty { resource_arn } => {
             let role = change.after["TargetProcessingProperties"]["RoleArn"]
@@ -455,8 +462,7 @@ async fn write(
                     .target_processing_properties(props)
                     .send()
                     .await
-                    .map(|_| ())
-                    .map_err(|e| CallFailure::from(&e))
+                    .done()
             } else {
                 w.glue
                     .create_integration_resource_property()
@@ -464,8 +470,7 @@ async fn write(
                     .target_processing_properties(props)
                     .send()
                     .await
-                    .map(|_| ())
-                    .map_err(|e| CallFailure::from(&e))
+                    .done()
             }
         }
     }
