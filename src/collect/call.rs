@@ -42,7 +42,8 @@ where
     f().await.map_err(|e| classify(action, &e))
 }
 
-const ACCESS_DENIED: &[&str] = &[
+/// Error codes that mean the caller's credentials lack the permission.
+pub const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
     "AccessDeniedException",
     "UnauthorizedOperation",

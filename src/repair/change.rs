@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::fix::{decode_policy, FixAction, PolicyCommand};
+use crate::rules::access::values::split_arn;
 use crate::snapshot::{
     CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
     Snapshot, TablePolicy,
@@ -122,7 +123,7 @@ impl Target {
             | Target::InlinePolicy {
                 principal_arn: arn, ..
             } => {
-                if arn_account(arn) == Some(snapshot.accounts.source.id.as_str())
+                if split_arn(arn).map(|a| a.account) == Some(snapshot.accounts.source.id.as_str())
                     && snapshot.accounts.source.id != snapshot.accounts.target.id
                 {
                     Account::Source
@@ -351,10 +352,6 @@ fn principal_mut<'s>(snapshot: &'s mut Snapshot, arn: &str) -> Option<&'s mut Ia
         Fact::Known(Some(p)) => Some(p),
         _ => None,
     }
-}
-
-fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
 /// The target account's Data Catalog ARN as the snapshot keys it.

@@ -83,12 +83,7 @@ impl CallFailure {
     }
 
     fn access_denied(&self) -> bool {
-        self.is(&[
-            "AccessDenied",
-            "AccessDeniedException",
-            "UnauthorizedOperation",
-            "UnauthorizedException",
-        ])
+        self.is(crate::collect::call::ACCESS_DENIED)
     }
 }
 
@@ -198,15 +193,27 @@ fn read_action(target: &Target) -> &'static str {
     }
 }
 
+impl Reading {
+    const ABSENT: Reading = Reading {
+        content: None,
+        token: None,
+    };
+}
+
+/// The service's "there is none" answer (one of `codes`) is a reading: nothing there.
+fn absent_if(f: CallFailure, codes: &[&str]) -> Result<Reading, CallFailure> {
+    if f.is(codes) {
+        Ok(Reading::ABSENT)
+    } else {
+        Err(f)
+    }
+}
+
 fn policy_value(text: &str) -> Value {
     decoded(&Value::String(text.to_string()))
 }
 
 async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
-    let none = Reading {
-        content: None,
-        token: None,
-    };
     match target {
         Target::TablePolicy { table_arn } => {
             match w
@@ -220,14 +227,7 @@ async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
                     content: o.policy().map(policy_value),
                     token: o.revision_id().map(str::to_string),
                 }),
-                Err(e) => {
-                    let f = CallFailure::from(&e);
-                    if f.is(&["PolicyNotFoundException"]) {
-                        Ok(none)
-                    } else {
-                        Err(f)
-                    }
-                }
+                Err(e) => absent_if(CallFailure::from(&e), &["PolicyNotFoundException"]),
             }
         }
         Target::CatalogPolicy { .. } => match w.glue.get_resource_policy().send().await {
@@ -236,16 +236,9 @@ async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
                     content: Some(policy_value(p)),
                     token: o.policy_hash().map(str::to_string),
                 },
-                None => none,
+                None => Reading::ABSENT,
             }),
-            Err(e) => {
-                let f = CallFailure::from(&e);
-                if f.is(&["EntityNotFoundException"]) {
-                    Ok(none)
-                } else {
-                    Err(f)
-                }
-            }
+            Err(e) => absent_if(CallFailure::from(&e), &["EntityNotFoundException"]),
         },
         Target::TrustPolicy { role_arn } => {
             let o = w
@@ -294,8 +287,7 @@ async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
                     content: Some(policy_value(&text)),
                     token: None,
                 }),
-                Err(f) if f.is(&["NoSuchEntity"]) => Ok(none),
-                Err(f) => Err(f),
+                Err(f) => absent_if(f, &["NoSuchEntity"]),
             }
         }
         Target::PointInTimeRecovery { table_arn } => {
@@ -330,14 +322,10 @@ async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
                     }})),
                     token: None,
                 }),
-                Err(e) => {
-                    let f = CallFailure::from(&e);
-                    if f.is(&["EntityNotFoundException", "ResourceNotFoundException"]) {
-                        Ok(none)
-                    } else {
-                        Err(f)
-                    }
-                }
+                Err(e) => absent_if(
+                    CallFailure::from(&e),
+                    &["EntityNotFoundException", "ResourceNotFoundException"],
+                ),
             }
         }
     }

@@ -99,7 +99,7 @@ fn remaining_text(out: &mut String, plan: &Plan) {
                 out,
                 "  {} {:<7} {}",
                 f.rule,
-                severity(f.severity),
+                crate::commands::rules::severity_name(f.severity),
                 f.message
             );
             // NEEDS_ATTENTION clears itself: AWS retries once the causes are fixed.
@@ -119,14 +119,6 @@ fn remaining_text(out: &mut String, plan: &Plan) {
         count(&plan.after, Severity::Error),
         count(&plan.after, Severity::Warning),
     );
-}
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
 }
 
 fn plural(n: usize) -> &'static str {
