@@ -72,14 +72,20 @@ pub async fn collect(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, 
     collect_guarded(setup, now, &ReadOnlyGuard::new()).await
 }
 
-/// `collect` for synchronous callers: runs it on its own tokio runtime.
-pub fn collect_blocking(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The tokio runtime synchronous callers (doctor, fix) run AWS calls on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| CollectError::NoAccess(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(collect(setup, now))
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// `collect` for synchronous callers: runs it on its own tokio runtime.
+pub fn collect_blocking(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+    runtime()
+        .map_err(CollectError::NoAccess)?
+        .block_on(collect(setup, now))
 }
 
 /// `collect` with a caller-supplied guard, so tests can see every operation that was sent.

@@ -41,10 +41,12 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
         eprintln!("Nothing was changed.");
         return Ok(Exit::Declined);
     }
-    let results = runtime()?.block_on(async {
-        let (source, target) = Writer::connect(&options.setup, &snapshot).await;
-        apply(&planned.changes, &source, &target, &snapshot).await
-    });
+    let results = crate::collect::runtime()
+        .map_err(CliError::Collection)?
+        .block_on(async {
+            let (source, target) = Writer::connect(&options.setup, &snapshot).await;
+            apply(&planned.changes, &source, &target, &snapshot).await
+        });
     let exit = report_results(&planned, &results);
     if exit == Exit::Conflict {
         return Ok(exit);
@@ -129,14 +131,6 @@ fn answer_is_yes(input: &mut impl BufRead) -> Result<bool, CliError> {
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"
     ))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Collection(format!("cannot start the async runtime: {e}")))
 }
 
 /// Prints each change's outcome; the exit code per the contract (4 conflict, 1 some failed).
