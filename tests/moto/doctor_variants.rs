@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::server::{build_variants, in_parallel, start_moto, zetl_on};
+use super::server::{build_variants, in_parallel, start_moto, variant_accounts, zetl_on};
 
 /// (variant, the rules that must fail with an error or warning besides ZC001).
 const VARIANTS: &[(&str, &[&str])] = &[
@@ -48,12 +48,8 @@ const MOTO_UNKNOWN: &[&str] = &[
     "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZT013",
 ];
 
-fn accounts(index: usize) -> (String, String) {
-    (
-        format!("1111111111{:02}", index + 1),
-        format!("2222222222{:02}", index + 1),
-    )
-}
+/// Accounts 1111111111NN / 2222222222NN.
+const ACCOUNTS: (&str, &str) = ("1111111111", "2222222222");
 
 fn ids<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     items.into_iter().map(str::to_string).collect()
@@ -90,15 +86,7 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
     let Some(moto) = start_moto("doctor e2e test over the moto variants") else {
         return;
     };
-    let specs: Vec<String> = VARIANTS
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| {
-            let (src, tgt) = accounts(i);
-            format!("{name}:{src}:{tgt}")
-        })
-        .collect();
-    let built = build_variants(&moto, &specs);
+    let built = build_variants(&moto, VARIANTS.iter().map(|(name, _)| *name), ACCOUNTS);
 
     // The doctor mostly waits (on moto, and on the SDK's retries of the HTTP 500s): run all
     // variants at once.
@@ -108,7 +96,7 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
 
     let mut wrong = Vec::new();
     for (i, ((name, expected), (code, report))) in VARIANTS.iter().zip(&results).enumerate() {
-        let (src, tgt) = accounts(i);
+        let (src, tgt) = variant_accounts(ACCOUNTS, i);
         assert_eq!(report["accounts"]["source"], src.as_str(), "{name}");
         assert_eq!(report["accounts"]["target"], tgt.as_str(), "{name}");
 

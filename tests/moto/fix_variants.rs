@@ -26,12 +26,7 @@ const FIXABLE: &[(&str, &str)] = &[
 ];
 
 /// Accounts 3333333333NN / 4444444444NN: apart from the doctor variants' accounts.
-fn accounts(index: usize) -> (String, String) {
-    (
-        format!("3333333333{:02}", index + 1),
-        format!("4444444444{:02}", index + 1),
-    )
-}
+const ACCOUNTS: (&str, &str) = ("3333333333", "4444444444");
 
 fn failing(report: &Value) -> Vec<String> {
     report["findings"]
@@ -104,15 +99,7 @@ fn fix_apply_repairs_each_fixable_moto_variant_and_twice_is_a_no_op() {
     let Some(moto) = start_moto("fix e2e test over the moto variants") else {
         return;
     };
-    let specs: Vec<String> = FIXABLE
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| {
-            let (src, tgt) = accounts(i);
-            format!("{name}:{src}:{tgt}")
-        })
-        .collect();
-    let built = build_variants(&moto, &specs);
+    let built = build_variants(&moto, FIXABLE.iter().map(|(name, _)| *name), ACCOUNTS);
     let wrong: Vec<String> = in_parallel(FIXABLE, |(name, rule)| {
         fix_one(moto.endpoint.as_str(), name, rule, &built[*name])
     })
@@ -158,8 +145,11 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
     ] {
         std::env::set_var(k, v);
     }
-    let (src, tgt) = ("555555555501", "666666666601");
-    let built = build_variants(&moto, &[format!("table-policy-target-account:{src}:{tgt}")]);
+    let built = build_variants(
+        &moto,
+        ["table-policy-target-account"],
+        ("5555555555", "6666666666"),
+    );
     let setup = setup_args(&moto.endpoint, &built["table-policy-target-account"]);
     let snap = zetl::collect::collect_blocking(&setup, chrono::Utc::now()).expect("collect");
     let rules = zetl::rules::catalog_specs().unwrap();
@@ -210,7 +200,7 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
         .unwrap()
         .push(serde_json::json!({
         "Sid": "ConcurrentEdit", "Effect": "Allow",
-        "Principal": {"AWS": format!("arn:aws:iam::{src}:root")},
+        "Principal": {"AWS": format!("arn:aws:iam::{}:root", snap.accounts.source.id)},
         "Action": "dynamodb:DescribeTable", "Resource": table.clone()}));
     put(&theirs);
     let result = runtime.block_on(apply(

@@ -82,14 +82,35 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
         .env_remove("AWS_ENDPOINT_URL")
 }
 
-/// Builds broken setups with tests/moto/setup_variants.py: each spec is
-/// `VARIANT:SOURCE_ACCOUNT:TARGET_ACCOUNT`. Returns its JSON (the setup of each variant).
-pub fn build_variants(moto: &Moto, specs: &[String]) -> serde_json::Value {
+/// The accounts of the `index`-th variant: `PREFIX` + two digits, so each test's variants
+/// live in their own accounts (`("1111111111", "2222222222")` -> 111111111101, ...).
+pub fn variant_accounts(prefixes: (&str, &str), index: usize) -> (String, String) {
+    (
+        format!("{}{:02}", prefixes.0, index + 1),
+        format!("{}{:02}", prefixes.1, index + 1),
+    )
+}
+
+/// Builds the named setups with tests/moto/setup_variants.py, the `i`-th in
+/// `variant_accounts(prefixes, i)`. Returns its JSON (the setup of each variant).
+pub fn build_variants<'a>(
+    moto: &Moto,
+    names: impl IntoIterator<Item = &'a str>,
+    prefixes: (&str, &str),
+) -> serde_json::Value {
+    let specs: Vec<String> = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let (src, tgt) = variant_accounts(prefixes, i);
+            format!("{name}:{src}:{tgt}")
+        })
+        .collect();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_variants.py");
     let out = isolate(&mut Command::new(moto.venv.join("bin/python")))
         .arg(script)
         .arg(&moto.endpoint)
-        .args(specs)
+        .args(&specs)
         .output()
         .expect("run setup_variants.py");
     assert!(
