@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side throughput of `zetl policy simulate` (release build) and the npm test oracle
-# (@cloud-copilot/iam-simulate via tests/oracle/run.mjs) on the same 10,000-case file, each
+# (@cloud-copilot/iam-simulate via crates/zetl-core/tests/oracle/run.mjs) on the same 10,000-case file, each
 # case evaluated against the same ~10 KB identity policy. Prints both times and the ratio,
 # and checks that both gave the same decisions. Uses hyperfine when installed, else `time`.
 # Target: zetl >= 20x the oracle's throughput. Not a test: nothing here fails on timing.
@@ -12,18 +12,18 @@ work="${BENCH_DIR:-$CARGO_TARGET_DIR/bench-simulate}"
 mkdir -p "$work"
 cases="$work/cases.json"
 
-if [ ! -d tests/oracle/node_modules/@cloud-copilot/iam-simulate ]; then
-  echo "== installing the oracle (npm ci in tests/oracle)"
-  (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -d crates/zetl-core/tests/oracle/node_modules/@cloud-copilot/iam-simulate ]; then
+  echo "== installing the oracle (npm ci in crates/zetl-core/tests/oracle)"
+  (cd crates/zetl-core/tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 echo "== building zetl (release) and writing the 10,000-case file"
 cargo build --release --locked --quiet
-ZETL_BENCH_WRITE_CASES="$cases" cargo bench --locked --quiet --bench simulate
+ZETL_BENCH_WRITE_CASES="$cases" cargo bench --locked --quiet -p zetl-core --bench simulate
 zetl="$CARGO_TARGET_DIR/release/zetl"
 
 zetl_cmd="$zetl policy simulate --format json --input $cases"
-oracle_cmd="node tests/oracle/run.mjs"
+oracle_cmd="node crates/zetl-core/tests/oracle/run.mjs"
 
 echo "== zetl:   $zetl_cmd"
 echo "== oracle: $oracle_cmd < $cases"

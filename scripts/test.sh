@@ -10,9 +10,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zetl-target}"
 # Tests never leave loopback: no instance-metadata probe by the credential chain.
 export AWS_EC2_METADATA_DISABLED=true
 
-if [ -f tests/oracle/package.json ]; then
+if [ -f crates/zetl-core/tests/oracle/package.json ]; then
   echo "== installing the policy-engine oracle (npm)"
-  (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
+  (cd crates/zetl-core/tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 echo "== moto (AWS emulator for the collector's end-to-end tests; pinned venv, created once)"
@@ -25,6 +25,6 @@ export ZETL_REQUIRE_MOTO=1
 echo "== cargo fmt"
 cargo fmt --all -- --check
 echo "== cargo clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --locked --all-targets
+cargo test --workspace --locked --all-targets

@@ -91,22 +91,7 @@ pub struct SetupArgs {
     pub config: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ReportFormat {
-    #[default]
-    Human,
-    Json,
-    Sarif,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Never,
-}
+pub use crate::report::{FailOn, Format};
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -120,7 +105,7 @@ pub struct DoctorArgs {
     pub save_snapshot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
+    pub format: Option<Format>,
     /// Write the report there instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

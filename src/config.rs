@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::report::Severity;
+use crate::report::{FailOn, Format, Severity};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,9 +47,9 @@ pub struct Config {
     pub target_region: Option<String>,
     pub endpoint_url: Option<String>,
     /// human | json | sarif | markdown
-    pub format: Option<ConfigFormat>,
+    pub format: Option<Format>,
     /// error | warning | never
-    pub fail_on: Option<ConfigFailOn>,
+    pub fail_on: Option<FailOn>,
     pub allow_unknown: Option<bool>,
     #[serde(default)]
     pub only: Vec<String>,
@@ -63,22 +63,6 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConfigFormat {
-    Human,
-    Json,
-    Sarif,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConfigFailOn {
-    Error,
-    Warning,
-    Never,
-}
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -215,7 +199,7 @@ ZT012 = "error"
 "#,
         )
         .unwrap();
-        assert_eq!(c.fail_on, Some(ConfigFailOn::Warning));
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
         assert_eq!(c.creating_threshold, Some(45));
         assert_eq!(c.suppress[0].rule, "ZT012");
         assert_eq!(c.severity["ZT012"], Severity::Error);

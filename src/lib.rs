@@ -1,14 +1,16 @@
 //! zetl: diagnoses AWS Glue zero-ETL integrations from DynamoDB into Iceberg tables on S3.
 //!
-//! collect -> snapshot -> rules + policy engine -> findings -> report.
+//! collect -> snapshot -> rules + policy engine -> findings -> report. The offline core
+//! (policy engine, snapshot, rules, policy editing, reports) is the `zetl-core` crate; this
+//! crate adds the CLI, live collection and `zetl fix`'s guarded writes.
+
+pub use zetl_core::{policy, policy_edit, report, rules, snapshot};
 
 pub mod cli;
+#[cfg(feature = "live")]
 pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod fix;
-pub mod policy;
-pub mod repair;
-pub mod report;
-pub mod rules;
-pub mod snapshot;
+pub mod permissions;
+pub mod setup;

@@ -21,7 +21,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 use server::{start_moto, Moto};
 use zetl::cli::SetupArgs;
-use zetl::collect::actions::READ_ACTIONS;
+use zetl::permissions::READ_ACTIONS;
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::collect::{collect_blocking, collect_guarded};
 use zetl::snapshot::{Fact, PitrStatus, PrincipalKind, UnknownReason};

@@ -9,7 +9,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::SharedCredentialsProvider;
 
 use super::actions::Side;
-use crate::cli::SetupArgs;
+use crate::setup::Setup;
 
 /// Connection settings for one account, after flag precedence was applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct AccountOptions {
 }
 
 impl AccountOptions {
-    pub fn for_side(setup: &SetupArgs, side: Side, arn_region: Option<&str>) -> Self {
+    pub fn for_side(setup: &Setup, side: Side, arn_region: Option<&str>) -> Self {
         let (profile, role_arn, side_region) = match side {
             Side::Source => (
                 &setup.source_profile,
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn region_precedence_is_arn_then_side_flag_then_region_flag() {
-        let setup = SetupArgs {
+        let setup = Setup {
             region: Some("eu-west-1".into()),
             target_region: Some("us-west-2".into()),
             profile: Some("both".into()),
@@ -115,7 +115,7 @@ mod tests {
             source_role_arn: Some("arn:aws:iam::111111111111:role/read".into()),
             external_id: Some("x-1".into()),
             endpoint_url: Some("http://127.0.0.1:5000".into()),
-            ..SetupArgs::default()
+            ..Setup::default()
         };
         let s = AccountOptions::for_side(&setup, Side::Source, Some("ap-northeast-1"));
         assert_eq!(s.region.as_deref(), Some("ap-northeast-1"));

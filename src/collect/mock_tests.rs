@@ -620,11 +620,11 @@ fn target_denied_everything() -> Mocks {
     }
 }
 
-fn arn_setup() -> SetupArgs {
-    SetupArgs {
+fn arn_setup() -> Setup {
+    Setup {
         source_table: Some(TABLE_ARN.to_string()),
         target_database: Some(DB_ARN.to_string()),
-        ..SetupArgs::default()
+        ..Setup::default()
     }
 }
 

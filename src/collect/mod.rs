@@ -5,11 +5,10 @@
 //! for the wrong account) is an error: `CollectError`, exit 3.
 
 pub mod accounts;
-pub mod actions;
+pub use crate::permissions as actions;
 pub mod call;
 pub mod clients;
 pub mod cloudwatch;
-pub mod command;
 pub mod dynamodb;
 pub mod glue;
 pub mod guard;
@@ -28,7 +27,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::SetupArgs;
+use crate::setup::Setup;
 use crate::snapshot::{
     Account as AccountFacts, Accounts, Fact, Pair, Setup, Snapshot, Unknown, UnknownReason,
 };
@@ -58,17 +57,9 @@ impl CollectError {
     }
 }
 
-impl From<CollectError> for crate::commands::CliError {
-    fn from(e: CollectError) -> Self {
-        match e {
-            CollectError::Setup(m) => crate::commands::CliError::Usage(m),
-            CollectError::NoAccess(m) => crate::commands::CliError::Collection(m),
-        }
-    }
-}
 
 /// Reads both accounts live.
-pub async fn collect(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+pub async fn collect(setup: &Setup, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
     collect_guarded(setup, now, &ReadOnlyGuard::new()).await
 }
 
@@ -82,7 +73,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// `collect` for synchronous callers: runs it on its own tokio runtime.
-pub fn collect_blocking(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+pub fn collect_blocking(setup: &Setup, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
     runtime()
         .map_err(CollectError::NoAccess)?
         .block_on(collect(setup, now))
@@ -90,7 +81,7 @@ pub fn collect_blocking(setup: &SetupArgs, now: DateTime<Utc>) -> Result<Snapsho
 
 /// `collect` with a caller-supplied guard, so tests can see every operation that was sent.
 pub async fn collect_guarded(
-    setup: &SetupArgs,
+    setup: &Setup,
     now: DateTime<Utc>,
     guard: &ReadOnlyGuard,
 ) -> Result<Snapshot, CollectError> {
@@ -126,7 +117,7 @@ pub struct Reach {
 
 /// Resolves both accounts (GetCallerIdentity) and reads everything.
 pub async fn collect_from(
-    setup: &SetupArgs,
+    setup: &Setup,
     plan: &Plan,
     source: Reach,
     target: Reach,
@@ -407,7 +398,7 @@ async fn collect_source(
     account: &Account,
     table_name: &str,
     table_arn: &str,
-    setup: &SetupArgs,
+    setup: &Setup,
 ) -> SourceFacts {
     let table_then_key = async {
         let table = dynamodb::source_table(account, table_name, table_arn).await;

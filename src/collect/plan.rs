@@ -3,7 +3,7 @@
 //! table bucket's catalog, `arn:P:glue:R:A:catalog/s3tablescatalog/BUCKET`.
 
 use super::CollectError;
-use crate::cli::SetupArgs;
+use crate::setup::Setup;
 
 /// A resource named by ARN or by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub struct Plan {
 pub const S3_TABLES_PREFIX: &str = "catalog/s3tablescatalog/";
 
 impl Plan {
-    pub fn from_setup(setup: &SetupArgs) -> Result<Plan, CollectError> {
+    pub fn from_setup(setup: &Setup) -> Result<Plan, CollectError> {
         let table = setup.source_table.as_deref().ok_or_else(|| {
             CollectError::Setup("--source-table is required to collect facts".into())
         })?;
@@ -101,11 +101,11 @@ fn parse(value: &str, service: &str, prefix: &str, flag: &str) -> Result<Named, 
 mod tests {
     use super::*;
 
-    fn setup(table: &str, db: &str) -> SetupArgs {
-        SetupArgs {
+    fn setup(table: &str, db: &str) -> Setup {
+        Setup {
             source_table: Some(table.into()),
             target_database: Some(db.into()),
-            ..SetupArgs::default()
+            ..Setup::default()
         }
     }
 
@@ -156,7 +156,7 @@ mod tests {
             e.to_string().contains("catalog/s3tablescatalog/NAME"),
             "{e}"
         );
-        let e = Plan::from_setup(&SetupArgs::default()).unwrap_err();
+        let e = Plan::from_setup(&Setup::default()).unwrap_err();
         assert_eq!(e.to_string(), "--source-table is required to collect facts");
     }
 }

@@ -3,21 +3,22 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{DoctorArgs, FailOn, ReportFormat, SetupArgs};
+use crate::cli::{DoctorArgs, SetupArgs};
+use crate::setup::Setup;
 use crate::commands::{CliError, Exit};
-use crate::config::{self, Config, ConfigFailOn, ConfigFormat};
-use crate::report::{color_enabled, Format, RenderOptions, Report, Severity, Status};
+use crate::config::{self, Config};
+use crate::report::{color_enabled, FailOn, Format, RenderOptions, Report, Severity, Status};
 use crate::rules::runner::{RuleSpec, Settings, Suppression};
 use crate::snapshot::{self, Pair, Snapshot};
 
 /// Everything the doctor decided from flags + zetl.toml.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub format: ReportFormat,
+    pub format: Format,
     pub fail_on: FailOn,
     pub allow_unknown: bool,
     pub settings: Settings,
-    pub setup: SetupArgs,
+    pub setup: Setup,
     pub config_file: Option<PathBuf>,
 }
 
@@ -38,12 +39,12 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
         }
         // Live: the collector reads both accounts (never writes) with the merged settings.
         None => (
-            crate::collect::command::live_snapshot(&options.setup)?,
+            crate::commands::collect::live_snapshot(&options.setup)?,
             None,
         ),
     };
     if let Some(path) = &args.save_snapshot {
-        crate::collect::command::write_snapshot(&snapshot, path)?;
+        crate::commands::collect::write_snapshot(&snapshot, path)?;
     }
     let origin = source_file
         .as_deref()
@@ -79,7 +80,7 @@ fn render(report: &Report, options: &Options, args: &DoctorArgs) -> Result<Strin
     Ok(crate::report::render(
         report,
         &catalog.summaries(),
-        Format::from(options.format),
+        options.format,
         &render_options,
     ))
 }
@@ -120,17 +121,8 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
             )));
         }
     }
-    let format = args.format.unwrap_or(match config.format {
-        Some(ConfigFormat::Json) => ReportFormat::Json,
-        Some(ConfigFormat::Sarif) => ReportFormat::Sarif,
-        Some(ConfigFormat::Markdown) => ReportFormat::Markdown,
-        Some(ConfigFormat::Human) | None => ReportFormat::Human,
-    });
-    let fail_on = args.fail_on.unwrap_or(match config.fail_on {
-        Some(ConfigFailOn::Warning) => FailOn::Warning,
-        Some(ConfigFailOn::Never) => FailOn::Never,
-        Some(ConfigFailOn::Error) | None => FailOn::Error,
-    });
+    let format = args.format.or(config.format).unwrap_or_default();
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or_default();
     let setup = merge_setup(&args.setup, &config);
     let pick = |flag: &Vec<String>, file: &Vec<String>| -> Vec<String> {
         if flag.is_empty() {
@@ -177,9 +169,9 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
 }
 
 /// Flags over zetl.toml, field by field (shared with `zetl policy generate`).
-pub fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
+pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
     let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
-    SetupArgs {
+    Setup {
         source_table: or(&flags.source_table, &c.source_table),
         target_database: or(&flags.target_database, &c.target_database),
         target_role: or(&flags.target_role, &c.target_role),
@@ -197,14 +189,13 @@ pub fn merge_setup(flags: &SetupArgs, c: &Config) -> SetupArgs {
         source_region: or(&flags.source_region, &c.source_region),
         target_region: or(&flags.target_region, &c.target_region),
         endpoint_url: or(&flags.endpoint_url, &c.endpoint_url),
-        config: flags.config.clone(),
     }
 }
 
 /// Setup values given by flags or zetl.toml replace the snapshot's: a table, database, role or
 /// integration replaces that field of every pair (names are completed into ARNs with the
 /// snapshot's accounts and regions); principals replace the snapshot's.
-pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &SetupArgs) -> Result<(), String> {
+pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(), String> {
     let source = snapshot.accounts.source.clone();
     let target = snapshot.accounts.target.clone();
     let src_region = setup

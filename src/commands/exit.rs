@@ -57,3 +57,13 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+#[cfg(feature = "live")]
+impl From<crate::collect::CollectError> for CliError {
+    fn from(e: crate::collect::CollectError) -> Self {
+        match e {
+            crate::collect::CollectError::Setup(m) => CliError::Usage(m),
+            crate::collect::CollectError::NoAccess(m) => CliError::Collection(m),
+        }
+    }
+}

@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use super::rules::{severity_name, side_name};
 use super::{CliError, Exit};
 use crate::cli::ExplainArgs;
 use crate::rules::catalog::{Catalog, FixTemplate, Rule};
@@ -25,8 +24,8 @@ pub fn explain(rule: &Rule) -> String {
     let mut out = format!("{} {}: {}\n", rule.id, rule.slug, rule.title);
     out.push_str(&format!(
         "severity: {}   side: {}\n",
-        severity_name(rule.severity),
-        side_name(rule.side)
+        rule.severity.name(),
+        rule.side.name()
     ));
     if rule.inference {
         out.push_str("inference: AWS does not document this requirement; zetl infers it\n");

@@ -7,9 +7,9 @@ use crate::cli::{DoctorArgs, FixArgs};
 use crate::commands::doctor::{apply_setup_overrides, options, Options};
 use crate::commands::{CliError, Exit};
 use crate::config;
-use crate::repair::live::{apply, Applied, Writer};
-use crate::repair::render::plan_text;
-use crate::repair::{plan, Plan};
+use crate::fix::Applied;
+use crate::fix::render::plan_text;
+use crate::fix::{plan, Plan};
 use crate::report::{color_enabled, Format, RenderOptions};
 use crate::rules::runner::Settings;
 use crate::snapshot::{self, Snapshot};
@@ -41,18 +41,13 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
         eprintln!("Nothing was changed.");
         return Ok(Exit::Declined);
     }
-    let results = crate::collect::runtime()
-        .map_err(CliError::Collection)?
-        .block_on(async {
-            let (source, target) = Writer::connect(&options.setup, &snapshot).await;
-            apply(&planned.changes, &source, &target, &snapshot).await
-        });
+    let results = apply_live(&planned, &options.setup, &snapshot)?;
     let exit = report_results(&planned, &results);
     if exit == Exit::Conflict {
         return Ok(exit);
     }
     println!("\nRunning the doctor again:\n");
-    let after = crate::collect::command::live_snapshot(&options.setup)?;
+    let after = crate::commands::collect::live_snapshot(&options.setup)?;
     let report = crate::rules::run(&after, &rules, &options.settings);
     let catalog =
         crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
@@ -106,7 +101,7 @@ fn read_snapshot(args: &FixArgs, options: &Options) -> Result<Snapshot, CliError
             from.display().to_string(),
         ),
         None => (
-            crate::collect::command::live_snapshot(&options.setup)?,
+            crate::commands::collect::live_snapshot(&options.setup)?,
             "live collection".to_string(),
         ),
     };
@@ -134,6 +129,31 @@ fn answer_is_yes(input: &mut impl BufRead) -> Result<bool, CliError> {
 }
 
 /// Prints each change's outcome; the exit code per the contract (4 conflict, 1 some failed).
+/// Writes the planned changes to both accounts, each guarded against concurrent edits.
+#[cfg(feature = "live")]
+fn apply_live(
+    planned: &Plan,
+    setup: &crate::setup::Setup,
+    snapshot: &Snapshot,
+) -> Result<Vec<Applied>, CliError> {
+    use crate::fix::live::{apply, Writer};
+    Ok(crate::collect::runtime()
+        .map_err(CliError::Collection)?
+        .block_on(async {
+            let (source, target) = Writer::connect(setup, snapshot).await;
+            apply(&planned.changes, &source, &target, snapshot).await
+        }))
+}
+
+#[cfg(not(feature = "live"))]
+fn apply_live(
+    _planned: &Plan,
+    _setup: &crate::setup::Setup,
+    _snapshot: &Snapshot,
+) -> Result<Vec<Applied>, CliError> {
+    Err(CliError::usage(crate::commands::collect::NO_LIVE))
+}
+
 fn report_results(planned: &Plan, results: &[Applied]) -> Exit {
     let mut exit = Exit::Ok;
     println!();
@@ -167,10 +187,10 @@ fn report_results(planned: &Plan, results: &[Applied]) -> Exit {
     exit
 }
 
-fn account_name(a: crate::repair::Account) -> &'static str {
+fn account_name(a: crate::fix::Account) -> &'static str {
     match a {
-        crate::repair::Account::Source => "source",
-        crate::repair::Account::Target => "target",
+        crate::fix::Account::Source => "source",
+        crate::fix::Account::Target => "target",
     }
 }
 

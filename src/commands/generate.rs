@@ -73,7 +73,7 @@ pub fn prepared(args: &GenerateArgs) -> Result<(Prepared, Profiles), CliError> {
         }
         Some("live") => {
             require(&missing_fields(&setup))?;
-            let mut snapshot = crate::collect::command::live_snapshot(&setup)?;
+            let mut snapshot = crate::commands::collect::live_snapshot(&setup)?;
             super::doctor::apply_setup_overrides(&mut snapshot, &setup)
                 .map_err(|m| CliError::usage(format!("live collection: {m}")))?;
             (snapshot, false)

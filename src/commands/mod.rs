@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::Command;
 
+pub mod collect;
 pub mod doctor;
 pub mod exit;
 pub mod explain;

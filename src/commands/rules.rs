@@ -57,8 +57,8 @@ pub fn table(rules: &[Rule]) -> String {
         .map(|r| {
             [
                 r.id.clone(),
-                severity_name(r.severity).to_string(),
-                side_name(r.side).to_string(),
+                r.severity.name().to_string(),
+                r.side.name().to_string(),
                 r.slug.clone(),
                 r.title.clone(),
             ]
@@ -86,20 +86,3 @@ pub fn table(rules: &[Rule]) -> String {
     out
 }
 
-pub fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-pub fn side_name(s: Side) -> &'static str {
-    match s {
-        Side::Source => "source",
-        Side::Target => "target",
-        Side::Principal => "principal",
-        Side::Integration => "integration",
-        Side::Collection => "collection",
-    }
-}

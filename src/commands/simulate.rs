@@ -1,38 +1,13 @@
-//! `zetl policy simulate`: evaluates IAM requests given as JSON cases with zetl's policy
-//! engine; no AWS call. Input and output are specified in the CLI contract.
-
-mod cases;
-mod outcome;
-mod policy_cache;
-mod raw_case;
-mod render;
+//! `zetl policy simulate`: reads the cases, evaluates them with `zetl_core::simulate`, prints.
 
 use std::io::Read;
 use std::path::Path;
 
-pub use cases::{
-    for_each_case, parse_cases, parse_value, resource_policy_kind, Case, Cases, InputError,
-};
-pub use outcome::{simulate_all, simulate_case, Outcome};
+pub use zetl_core::simulate::*;
 
 use super::{CliError, Exit};
 use crate::cli::{ListFormat, SimulateArgs};
 use crate::policy::Decision;
-
-/// The parsed cases' results, in input order; `batch` mirrors whether the input was an array.
-#[derive(Debug, Clone)]
-pub struct Simulation {
-    pub batch: bool,
-    pub outcomes: Vec<Outcome>,
-}
-
-/// Parses and evaluates a whole input text: what the command does between reading the input
-/// and printing (also what the benchmark measures).
-pub fn simulate_text(text: &str) -> Result<Simulation, InputError> {
-    let mut outcomes = Vec::new();
-    let batch = for_each_case(text, |_, case| outcomes.push(simulate_case(&case)))?;
-    Ok(Simulation { batch, outcomes })
-}
 
 pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {
     let (source, text) = read_input(args.input.as_deref())?;

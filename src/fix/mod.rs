@@ -1,25 +1,32 @@
-//! Fix synthesis: the minimal statement that grants a requirement, merged into the policy that
-//! exists (nothing of it dropped or reordered), checked against the service's size limit, plus
-//! the narrow edits some rules need (a corrected condition, a Deny that stops matching Glue)
-//! and the `aws` CLI commands that apply the result.
-//!
-//! Works on plain JSON values, so it needs nothing from the policy engine: rules decide *what*
-//! must change, this module decides *how the document looks* afterwards.
+//! `zetl fix`: the changes that repair the doctor's fixable findings. `plan` decides them
+//! offline from a snapshot; `render` shows them as a diff; `live` applies them to the
+//! accounts with optimistic concurrency (a document changed since it was read is never
+//! overwritten).
 
-pub mod action;
-pub mod command;
-pub mod condition_edit;
-pub mod deny_edit;
-pub mod document;
-pub mod limits;
-pub mod merge;
-pub mod statement;
+pub mod change;
+#[cfg(feature = "live")]
+pub mod live;
+pub mod plan;
+pub mod render;
 
-pub use action::FixAction;
-pub use command::{CommandTarget, PolicyCommand};
-pub use condition_edit::{correct_conditions, ConditionEdit};
-pub use deny_edit::{exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit};
-pub use document::{decode_policy, FixError};
-pub use limits::{check_size, PolicyKind};
-pub use merge::{merge_statement, replace_statement, MergeOutcome};
-pub use statement::{Conditions, StatementSpec};
+pub use change::{Account, Change, Target};
+pub use plan::{plan, Plan};
+
+/// How one change ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    Done,
+    /// The document is no longer what the plan was made from: nothing was written.
+    Conflict(String),
+    /// The write failed; `missing_action` when the credentials lack the permission.
+    Failed {
+        message: String,
+        missing_action: Option<String>,
+    },
+}
+
+
+#[cfg(all(test, feature = "live"))]
+mod live_tests;
+#[cfg(test)]
+mod tests;

@@ -128,8 +128,8 @@ fn setup_args(endpoint: &str, setup: &Value) -> zetl::cli::SetupArgs {
 /// enforces ExpectedRevisionId, so the write itself is refused).
 #[test]
 fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
-    use zetl::repair::live::{apply, Applied, Writer};
-    use zetl::repair::Target;
+    use zetl::fix::live::{apply, Applied, Writer};
+    use zetl::fix::Target;
     let Some(moto) = start_moto("fix concurrency test on moto") else {
         return;
     };
@@ -154,7 +154,7 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
     let snap = zetl::collect::collect_blocking(&setup, chrono::Utc::now()).expect("collect");
     let rules = zetl::rules::catalog_specs().unwrap();
     let settings = zetl::rules::runner::Settings::default();
-    let planned = zetl::repair::plan(&snap, &rules, &settings, &settings);
+    let planned = zetl::fix::plan(&snap, &rules, &settings, &settings);
     let change = planned
         .changes
         .iter()

@@ -19,8 +19,8 @@ const TARGET_CALLER: &str = "arn:aws:sts::222222222222:assumed-role/zetl-read/s"
 const CATALOG_ARN: &str =
     "arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/zetl-table-bucket";
 
-fn setup_with_console(console: &str) -> SetupArgs {
-    SetupArgs {
+fn setup_with_console(console: &str) -> Setup {
+    Setup {
         console_principal: Some(console.to_string()),
         ..arn_setup()
     }
@@ -405,7 +405,7 @@ fn s3_tables_target() -> Mocks {
 
 #[tokio::test]
 async fn an_s3_tables_target_is_collected_and_bucket_rules_are_skipped() {
-    let setup = SetupArgs {
+    let setup = Setup {
         target_database: Some(CATALOG_ARN.to_string()),
         ..arn_setup()
     };

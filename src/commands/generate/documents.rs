@@ -6,9 +6,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::collect::actions::{readonly_policy, Side as DoctorSide};
-use crate::fix::command::{name_from_arn, shell_word, CommandTarget};
-use crate::fix::{check_size, PolicyKind};
+use crate::permissions::{readonly_policy, Side as DoctorSide};
+use crate::policy_edit::command::{name_from_arn, shell_word, CommandTarget};
+use crate::policy_edit::{check_size, PolicyKind};
 use crate::rules::access::generate::{generate, standalone_identity_policy, Generated};
 use crate::rules::access::synth::Profiles;
 use crate::rules::access::table::embedded;

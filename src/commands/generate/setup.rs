@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::SetupArgs;
+use crate::setup::Setup;
 use crate::rules::access::values::{parse_s3_uri, split_arn};
 use crate::snapshot::{
     Account, Accounts, Bucket, Database, Fact, IamPrincipal, PitrStatus, PrincipalKind, Snapshot,
@@ -28,7 +28,7 @@ pub struct Prepared {
 pub type SetupError = String;
 
 /// Every setup field that is required and absent, named as its flag.
-pub fn missing_fields(setup: &SetupArgs) -> Vec<&'static str> {
+pub fn missing_fields(setup: &Setup) -> Vec<&'static str> {
     let mut missing = Vec::new();
     if setup.source_table.is_none() {
         missing.push("--source-table");
@@ -46,7 +46,7 @@ pub fn missing_fields(setup: &SetupArgs) -> Vec<&'static str> {
 /// no policies anywhere, no integration. Accounts and regions come from the ARNs (a name is
 /// completed with the account of another ARN of the same side and the region flags).
 pub fn blank_snapshot(
-    setup: &SetupArgs,
+    setup: &Setup,
     location: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Snapshot, SetupError> {
@@ -257,13 +257,13 @@ fn account_of(
 mod tests {
     use super::*;
 
-    fn setup() -> SetupArgs {
-        SetupArgs {
+    fn setup() -> Setup {
+        Setup {
             source_table: Some("arn:aws:dynamodb:us-east-1:111111111111:table/orders".into()),
             target_database: Some("arn:aws:glue:us-east-1:222222222222:database/lake".into()),
             target_role: Some("arn:aws:iam::222222222222:role/service-role/ZeroEtl".into()),
             source_principal: Some("arn:aws:iam::111111111111:role/Creator".into()),
-            ..SetupArgs::default()
+            ..Setup::default()
         }
     }
 
@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn missing_fields_are_named() {
         assert_eq!(
-            missing_fields(&SetupArgs::default()),
+            missing_fields(&Setup::default()),
             vec!["--source-table", "--target-database", "--target-role"]
         );
         assert!(missing_fields(&setup()).is_empty());

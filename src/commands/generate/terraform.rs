@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::fix::command::name_from_arn;
+use crate::policy_edit::command::name_from_arn;
 
 use super::documents::{role_path, AccountInfo, Document, Kind, PolicySet, Side};
 

@@ -1,0 +1,195 @@
+//! Policy hygiene over every policy the pair involves: principals named by unique id (ZC002)
+//! and ARNs that match nothing (ZC003).
+
+use serde_json::{json, Value};
+
+use crate::policy_edit::document::statements;
+use crate::policy_edit::merge::replace_statement;
+use crate::policy_edit::{decode_policy, PolicyKind};
+use crate::snapshot::Fact;
+
+use super::common::{base_params, Requirements};
+use super::outcome::{Outcome, Problem};
+use super::policies::{self, LoadedPolicy};
+use super::scan::{bad_arns, unique_id_principals};
+use super::Scope;
+
+/// The readable policies of the pair, with the resource each belongs to and its kind.
+fn pair_policies(scope: &Scope) -> Vec<(String, LoadedPolicy, Option<PolicyKind>)> {
+    let s = scope.snapshot;
+    let v = &scope.values;
+    let mut out = Vec::new();
+    let mut push = |owner: &str, p: Result<Option<LoadedPolicy>, _>, kind| {
+        if let Ok(Some(p)) = p {
+            out.push((owner.to_string(), p, kind));
+        }
+    };
+    push(
+        v.get("table_arn").unwrap_or_default(),
+        policies::table_policy(s, v),
+        Some(PolicyKind::DynamoDbTable),
+    );
+    push(
+        v.get("catalog_arn").unwrap_or_default(),
+        policies::catalog_policy(s, v),
+        Some(PolicyKind::GlueCatalog),
+    );
+    push(
+        v.get("bucket_arn").unwrap_or_default(),
+        policies::bucket_policy(s, v),
+        Some(PolicyKind::S3Bucket),
+    );
+    let mut names: Vec<String> = Vec::new();
+    names.extend(scope.target_role().map(String::from));
+    names.extend(s.setup.source_principal.clone());
+    names.extend(s.setup.target_principal.clone());
+    for name in names {
+        if let Some(Fact::Known(Some(p))) = s.principals.get(&name) {
+            if p.trust_policy.is_some() {
+                push(
+                    &p.arn,
+                    policies::trust_policy(p).map(Some),
+                    Some(PolicyKind::IamTrust),
+                );
+            }
+            if let Ok(id) = policies::identity(p) {
+                for ip in id.policies {
+                    push(&p.arn, Ok(Some(ip)), None);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// ZC002: a principal named by unique id (the role or user was deleted).
+pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let mut problems = Vec::new();
+    for (owner, p, kind) in pair_policies(scope) {
+        for (index, id) in unique_id_principals(&p.document) {
+            let current = scope.snapshot.principals.values().find_map(|f| match f {
+                Fact::Known(Some(x)) if x.unique_id.as_deref() == Some(id.as_str()) => {
+                    Some(x.arn.clone())
+                }
+                _ => None,
+            });
+            let mut params = base_params(scope);
+            params.insert("unique_id".into(), id.clone());
+            params.insert("policy".into(), p.name.clone());
+            params.insert("statement".into(), format!("statement {index}"));
+            let mut problem = Problem {
+                resource: owner.clone(),
+                evidence: json!({"policy": p.name, "statement_index": index, "unique_id": id, "current_arn": current}),
+                ..Problem::new("fail", "")
+            };
+            if let (Some(arn), Some(kind)) = (&current, kind) {
+                params.insert("current_arn".into(), arn.clone());
+                if let Some(fixed) = replace_unique_id(&p.stored, index, &id, arn, kind) {
+                    problem.fix_policy = Some(fixed);
+                    problem
+                        .extra_commands
+                        .extend(super::synth::put_command(scope, kind, &owner));
+                }
+            }
+            problem.params = params;
+            problems.push(problem);
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass {
+            evidence: json!({"unique_id_principals": []}),
+        }
+    } else {
+        Outcome::Fail(problems)
+    }
+}
+
+fn replace_unique_id(
+    stored: &Value,
+    index: usize,
+    id: &str,
+    arn: &str,
+    kind: PolicyKind,
+) -> Option<Value> {
+    let stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let text = serde_json::to_string(stmt.get("Principal")?).ok()?;
+    let replaced: Value =
+        serde_json::from_str(&text.replace(&format!("\"{id}\""), &format!("\"{arn}\""))).ok()?;
+    let mut new = stmt.clone();
+    new.as_object_mut()?.insert("Principal".into(), replaced);
+    replace_statement(stored, index, &new, kind).ok()
+}
+
+/// ZC003 (info): an ARN that does not parse or names a resource type that does not exist.
+pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let database = scope
+        .values
+        .get("database_name")
+        .unwrap_or_default()
+        .to_string();
+    let mut problems = Vec::new();
+    for (owner, p, kind) in pair_policies(scope) {
+        for bad in bad_arns(&p.document, &database) {
+            let mut params = base_params(scope);
+            params.insert("arn".into(), bad.arn.clone());
+            params.insert("why".into(), bad.why.clone());
+            params.insert("policy".into(), p.name.clone());
+            params.insert("statement".into(), format!("statement {}", bad.index));
+            params.insert(
+                "corrected".into(),
+                bad.corrected
+                    .clone()
+                    .unwrap_or_else(|| "(no single correction)".into()),
+            );
+            let fix_policy = match (&bad.corrected, kind) {
+                (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),
+                _ => None,
+            };
+            let extra_commands = match (&fix_policy, kind) {
+                (Some(_), Some(kind)) => super::synth::put_command(scope, kind, &owner)
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            problems.push(Problem {
+                params,
+                resource: owner.clone(),
+                evidence: json!({"policy": p.name, "statement_index": bad.index, "arn": bad.arn, "why": bad.why, "corrected": bad.corrected}),
+                fix_policy,
+                extra_commands,
+                ..Problem::new("fail", "")
+            });
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass {
+            evidence: json!({"bad_arns": []}),
+        }
+    } else {
+        Outcome::Fail(problems)
+    }
+}
+
+/// The policy with one Resource entry of statement `index` replaced.
+fn replace_resource(
+    stored: &Value,
+    index: usize,
+    old: &str,
+    new: &str,
+    kind: PolicyKind,
+) -> Option<Value> {
+    let mut stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let resource = stmt.get_mut("Resource")?;
+    match resource {
+        Value::String(s) if s == old => *s = new.to_string(),
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                if item.as_str() == Some(old) {
+                    *item = Value::String(new.to_string());
+                }
+            }
+        }
+        _ => return None,
+    }
+    replace_statement(stored, index, &stmt, kind).ok()
+}

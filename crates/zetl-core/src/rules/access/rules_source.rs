@@ -1,0 +1,559 @@
+//! Source-account access rules: the table policy (ZS003-ZS007) and the table key (ZS011).
+
+use crate::policy_edit::FixAction;
+use serde_json::{json, Value};
+
+use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::deny_edit::DenyEdit;
+use crate::policy_edit::document::statements;
+use crate::policy_edit::merge::{merge_statement, remove_statement, replace_statement};
+use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
+use crate::policy_edit::{
+    correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
+};
+use crate::policy::{
+    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
+};
+use crate::snapshot::Fact;
+
+use super::common::{
+    base_params, fix_for_failing, gather, request_evidence, unknown_keys_outcome, Requirements,
+};
+use super::evaluate::{Evaluated, Side};
+use super::outcome::{Outcome, Problem};
+use super::policies::{key_policy, table_policy};
+use super::principals::GLUE_SERVICE;
+use super::scan::{mentions_service, unscoped_service_grants};
+use super::source_conditions::{wrong_source, WrongSource};
+use super::Scope;
+
+const EXPORT_RULE: &str = "ZS004";
+
+/// The write of the pair's table policy, guarded by the revision that was read.
+fn table_policy_put(scope: &Scope) -> PolicyCommand {
+    let revision = scope
+        .snapshot
+        .tables
+        .get(scope.values.get("table_arn").unwrap_or_default())
+        .and_then(|t| t.resource_policy.known())
+        .and_then(|p| p.as_ref())
+        .and_then(|p| p.revision_id.clone());
+    PolicyCommand::DynamoDbPutResourcePolicy {
+        table_arn: scope.values.get("table_arn").unwrap_or_default().into(),
+        expected_revision_id: revision,
+    }
+}
+
+fn put_table_policy(scope: &Scope) -> String {
+    table_policy_put(scope).render(&source_target(scope))
+}
+
+fn source_target(scope: &Scope) -> CommandTarget {
+    CommandTarget::new(
+        scope.values.get("source_region").unwrap_or_default(),
+        scope.profiles.source.as_deref(),
+    )
+}
+
+fn unknown(u: super::policies::Unreadable) -> Outcome {
+    Outcome::Unknown {
+        reason: u.reason,
+        missing_action: u.action,
+    }
+}
+
+/// ZS003: the table has a resource-based policy at all.
+pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    match table_policy(scope.snapshot, &scope.values) {
+        Err(u) => unknown(u),
+        Ok(Some(_)) => Outcome::Pass {
+            evidence: json!({"table_policy": "present"}),
+        },
+        Ok(None) => {
+            let export = reqs.requirements(EXPORT_RULE);
+            let ids: Vec<&str> = export.iter().map(|r| r.id.as_str()).collect();
+            let mut p = Problem {
+                message_key: "fail".into(),
+                params: base_params(scope),
+                resource: scope.values.get("table_arn").unwrap_or_default().into(),
+                evidence: json!({"table_policy": null}),
+                ..Problem::new("fail", "")
+            };
+            match fix_for_failing(scope, export, &ids, None) {
+                Ok(Some(fix)) => {
+                    p.fix_policy = Some(fix.policy);
+                    p.extra_commands.push(fix.command);
+                    p.apply = Some(FixAction::Policy(fix.apply));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    p.params.insert("fix_error".into(), e);
+                }
+            }
+            Outcome::Fail(vec![p])
+        }
+    }
+}
+
+/// The ZS004 requests, or the outcome that stops a check before them.
+fn export_requests(
+    scope: &Scope,
+    reqs: &dyn Requirements,
+) -> Result<(Vec<Evaluated>, Value), Outcome> {
+    let stored = match table_policy(scope.snapshot, &scope.values) {
+        Err(u) => return Err(unknown(u)),
+        Ok(None) => {
+            return Err(Outcome::Skipped {
+                reason: "the table has no resource policy (ZS003)".into(),
+            })
+        }
+        Ok(Some(p)) => p.stored,
+    };
+    let evals = gather(scope, reqs.requirements(EXPORT_RULE), Side::Both)?;
+    Ok((evals, stored))
+}
+
+/// Re-evaluates a Glue request against another version of the table policy.
+fn reevaluate(e: &Evaluated, policy: &Value, resource: Option<&str>) -> Option<Decision> {
+    let doc = PolicyDocument::from_value(policy).ok()?;
+    let set = PolicySet::new().resource(
+        NamedPolicy::new("table policy", &doc),
+        ResourcePolicyKind::Generic,
+    );
+    let principal = crate::policy::Principal::Service {
+        service: GLUE_SERVICE.into(),
+    };
+    let request = Request::new(principal, &e.action, resource.unwrap_or(&e.resource))
+        .with_context(e.context.clone());
+    Some(evaluate(&request, &set).decision)
+}
+
+/// The policy without its Deny statements (what ZS004 judges; Denies are ZS007's).
+fn without_denies(stored: &Value) -> Option<Value> {
+    let mut doc = decode_policy(stored).ok()?;
+    let kept: Vec<Value> = statements(&doc)
+        .into_iter()
+        .filter(|s| s.get("Effect").and_then(Value::as_str) != Some("Deny"))
+        .collect();
+    doc.insert("Statement".into(), Value::Array(kept));
+    Some(Value::Object(doc))
+}
+
+/// ZS004: Glue may export the table and describe the export.
+pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    let (evals, stored) = match export_requests(scope, reqs) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let mut failing: Vec<&Evaluated> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut handled_elsewhere: Vec<String> = Vec::new();
+    for e in &evals {
+        match e.evaluation.decision {
+            Decision::Allowed | Decision::Unknown => {}
+            Decision::ExplicitlyDenied => {
+                let allowed_without = without_denies(&stored).and_then(|p| reevaluate(e, &p, None))
+                    == Some(Decision::Allowed);
+                if allowed_without {
+                    handled_elsewhere.push(format!("{} is explicitly denied (ZS007)", e.action));
+                } else {
+                    failing.push(e);
+                }
+            }
+            Decision::ImplicitlyDenied => {
+                if e.evaluation
+                    .near_misses
+                    .iter()
+                    .any(|m| wrong_source(m, &scope.values).is_some())
+                {
+                    handled_elsewhere.push(format!(
+                        "{} fails on its source condition (ZS005)",
+                        e.action
+                    ));
+                    continue;
+                }
+                let table_arn = scope.values.get("table_arn").unwrap_or_default();
+                let on_table = e.action.eq_ignore_ascii_case("dynamodb:DescribeExport")
+                    && reevaluate(e, &stored, Some(table_arn)) == Some(Decision::Allowed);
+                if on_table {
+                    warnings.push(format!(
+                        "dynamodb:DescribeExport is granted on the table ARN only, not on its exports ({table_arn}/export/*); AWS's examples differ, so this is not counted as a failure"
+                    ));
+                } else {
+                    failing.push(e);
+                }
+            }
+        }
+    }
+    if failing.is_empty() {
+        if let Some(u) = unknown_keys_outcome(&evals) {
+            return u;
+        }
+        return Outcome::Pass {
+            evidence: json!({
+                "requests": evals.iter().map(|e| json!({"request": e.request_json(), "decision": e.evaluation.decision})).collect::<Vec<_>>(),
+                "warnings": warnings,
+                "reported_by_other_rules": handled_elsewhere,
+            }),
+        };
+    }
+    let mut params = base_params(scope);
+    params.insert(
+        "actions".into(),
+        failing
+            .iter()
+            .map(|e| e.action.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    params.insert("principal".into(), GLUE_SERVICE.into());
+    let mut p = Problem {
+        message_key: "fail".into(),
+        resource: scope.values.get("table_arn").unwrap_or_default().into(),
+        evidence: json!({
+            "denied": failing.iter().map(|e| request_evidence(e)).collect::<Vec<_>>(),
+            "warnings": warnings,
+        }),
+        ..Problem::new("fail", "")
+    };
+    let ids: Vec<&str> = failing.iter().map(|e| e.requirement.as_str()).collect();
+    match fix_for_failing(scope, reqs.requirements(EXPORT_RULE), &ids, None) {
+        Ok(Some(fix)) => {
+            p.evidence["fix_changes"] = json!(fix.changes);
+            p.fix_policy = Some(fix.policy);
+            p.extra_commands.push(fix.command);
+            p.apply = Some(FixAction::Policy(fix.apply));
+        }
+        Ok(None) => {}
+        Err(e) => {
+            params.insert("fix_error".into(), e);
+        }
+    }
+    p.params = params;
+    Outcome::Fail(vec![p])
+}
+
+/// ZS005: a Glue statement whose source condition names the wrong account, region, service
+/// or resource, or uses StringEquals with a `*`.
+pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    let (evals, stored) = match export_requests(scope, reqs) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let mut found: Vec<WrongSource> = Vec::new();
+    for e in evals
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::ImplicitlyDenied)
+    {
+        for m in &e.evaluation.near_misses {
+            if let Some(w) = wrong_source(m, &scope.values) {
+                if !found.iter().any(|f| f.statement_index == w.statement_index) {
+                    found.push(w);
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return Outcome::Pass {
+            evidence: json!({"wrong_source_conditions": []}),
+        };
+    }
+    let mut policy = stored.clone();
+    let mut fix_error = None;
+    for w in &found {
+        let current = decode_policy(&policy).ok().map(|d| statements(&d));
+        let Some(stmt) = current.and_then(|s| s.get(w.statement_index).cloned()) else {
+            continue;
+        };
+        let fixed = correct_conditions(&stmt, &w.edits);
+        match replace_statement(
+            &policy,
+            w.statement_index,
+            &fixed,
+            PolicyKind::DynamoDbTable,
+        ) {
+            Ok(p) => policy = p,
+            Err(e) => fix_error = Some(e.to_string()),
+        }
+    }
+    let problems = found
+        .iter()
+        .map(|w| {
+            let mut params = base_params(scope);
+            params.insert(
+                "statement".into(),
+                statement_name(w.sid.as_deref(), w.statement_index),
+            );
+            params.insert("problems".into(), w.problems.join("; "));
+            params.insert(
+                "corrections".into(),
+                w.edits
+                    .iter()
+                    .map(ConditionEdit::describe)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            if let Some(e) = &fix_error {
+                params.insert("fix_error".into(), e.clone());
+            }
+            Problem {
+                message_key: "fail".into(),
+                params,
+                resource: scope.values.get("table_arn").unwrap_or_default().into(),
+                evidence: json!({"statement_index": w.statement_index, "sid": w.sid,
+                                  "problems": w.problems, "corrections": w.edits}),
+                fix_policy: fix_error.is_none().then(|| policy.clone()),
+                extra_commands: vec![put_table_policy(scope)],
+                apply: fix_error
+                    .is_none()
+                    .then(|| FixAction::Policy(table_policy_put(scope))),
+                ..Problem::new("fail", "")
+            }
+        })
+        .collect();
+    Outcome::Fail(problems)
+}
+
+fn statement_name(sid: Option<&str>, index: usize) -> String {
+    match sid {
+        Some(s) => format!("statement {index} (\"{s}\")"),
+        None => format!("statement {index}"),
+    }
+}
+
+/// ZS006: a statement grants Glue (or everyone) access with no confused-deputy condition.
+pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let loaded = match table_policy(scope.snapshot, &scope.values) {
+        Err(u) => return unknown(u),
+        Ok(None) => {
+            return Outcome::Skipped {
+                reason: "the table has no resource policy (ZS003)".into(),
+            }
+        }
+        Ok(Some(p)) => p,
+    };
+    let found = unscoped_service_grants(&loaded.document);
+    if found.is_empty() {
+        return Outcome::Pass {
+            evidence: json!({"unscoped_statements": []}),
+        };
+    }
+    let account = scope.values.source_account.clone();
+    let arn = scope
+        .values
+        .get("integration_source_arn")
+        .unwrap_or_default()
+        .to_string();
+    let edits = [
+        ConditionEdit {
+            key: "aws:SourceAccount".into(),
+            old_operator: String::new(),
+            old_values: vec![],
+            new_operator: "StringEquals".into(),
+            new_values: vec![account],
+        },
+        ConditionEdit {
+            key: "aws:SourceArn".into(),
+            old_operator: String::new(),
+            old_values: vec![],
+            new_operator: "ArnLike".into(),
+            new_values: vec![arn],
+        },
+    ];
+    let mut policy = loaded.stored.clone();
+    for &i in &found {
+        let stmt = decode_policy(&policy)
+            .ok()
+            .and_then(|d| statements(&d).get(i).cloned());
+        if let Some(stmt) = stmt {
+            if let Ok(p) = replace_statement(
+                &policy,
+                i,
+                &correct_conditions(&stmt, &edits),
+                PolicyKind::DynamoDbTable,
+            ) {
+                policy = p;
+            }
+        }
+    }
+    let names: Vec<String> = found
+        .iter()
+        .map(|&i| statement_name(loaded.document.statements[i].sid.as_deref(), i))
+        .collect();
+    let mut params = base_params(scope);
+    params.insert("statement".into(), names.join(", "));
+    Outcome::Fail(vec![Problem {
+        message_key: "fail".into(),
+        params,
+        resource: scope.values.get("table_arn").unwrap_or_default().into(),
+        evidence: json!({"unscoped_statements": found}),
+        fix_policy: Some(policy),
+        extra_commands: vec![put_table_policy(scope)],
+        ..Problem::new("fail", "")
+    }])
+}
+
+/// ZS007: an explicit Deny in the table policy matches one of Glue's export requests.
+pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    let (evals, stored) = match export_requests(scope, reqs) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let denied: Vec<&Evaluated> = evals
+        .iter()
+        .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
+        .collect();
+    if denied.is_empty() {
+        return Outcome::Pass {
+            evidence: json!({"explicit_denies": []}),
+        };
+    }
+    let mut indices: Vec<usize> = denied
+        .iter()
+        .flat_map(|e| e.evaluation.deciding.iter())
+        .filter(|s| s.policy == "table policy")
+        .map(|s| s.index)
+        .collect();
+    indices.sort_unstable();
+    indices.dedup();
+    let mut names = Vec::new();
+    let mut edits = Vec::new();
+    let mut policy = stored.clone();
+    let mut removals = Vec::new();
+    let current = decode_policy(&stored)
+        .map(|d| statements(&d))
+        .unwrap_or_default();
+    for &i in &indices {
+        let Some(stmt) = current.get(i) else { continue };
+        names.push(statement_name(stmt.get("Sid").and_then(Value::as_str), i));
+        match exclude_glue_from_deny(stmt, GLUE_SERVICE) {
+            DenyEdit::Narrowed { statement } => {
+                edits.push(
+                    json!({"statement_index": i, "edit": "narrowed", "statement": statement}),
+                );
+                if let Ok(p) = replace_statement(&policy, i, &statement, PolicyKind::DynamoDbTable)
+                {
+                    policy = p;
+                }
+            }
+            DenyEdit::Removed => {
+                edits.push(json!({"statement_index": i, "edit": "removed"}));
+                removals.push(i);
+            }
+        }
+    }
+    for &i in removals.iter().rev() {
+        if let Ok(p) = remove_statement(&policy, i) {
+            policy = p;
+        }
+    }
+    // The edit must really stop the Deny from matching Glue.
+    let still_denied = denied
+        .iter()
+        .any(|e| reevaluate(e, &policy, None) == Some(Decision::ExplicitlyDenied));
+    let mut params = base_params(scope);
+    params.insert("statement".into(), names.join(", "));
+    params.insert(
+        "actions".into(),
+        denied
+            .iter()
+            .map(|e| e.action.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    Outcome::Fail(vec![Problem {
+        message_key: "fail".into(),
+        params,
+        resource: scope.values.get("table_arn").unwrap_or_default().into(),
+        evidence: json!({
+            "denied": denied.iter().map(|e| request_evidence(e)).collect::<Vec<_>>(),
+            "edits": edits,
+            "fix_verified": !still_denied,
+        }),
+        fix_policy: Some(policy),
+        extra_commands: vec![put_table_policy(scope)],
+        apply: Some(FixAction::Policy(table_policy_put(scope))),
+        ..Problem::new("fail", "")
+    }])
+}
+
+/// ZS011 (info): the table's customer-managed key policy never mentions Glue.
+pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let Some(key) = scope.values.get("source_key_arn") else {
+        return Outcome::Pass {
+            evidence: json!({"key": "AWS owned (no customer-managed key)"}),
+        };
+    };
+    match scope.snapshot.kms_keys.get(key).map(|k| &k.metadata) {
+        // An AWS-managed key's policy cannot be edited (and ZS008 already fails on it).
+        Some(Fact::Known(m)) if m.key_manager != "CUSTOMER" || m.is_aws_managed() => {
+            return Outcome::Pass {
+                evidence: json!({"key": key, "key_manager": m.key_manager}),
+            }
+        }
+        Some(Fact::Unknown(u)) => {
+            return Outcome::Unknown {
+                reason: u
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| format!("{key} could not be described")),
+                missing_action: Some(u.action.clone().unwrap_or_else(|| "kms:DescribeKey".into())),
+            }
+        }
+        None => {
+            return Outcome::Unknown {
+                reason: format!("{key} is not in the snapshot"),
+                missing_action: Some("kms:DescribeKey".into()),
+            }
+        }
+        Some(Fact::Known(_)) => {}
+    }
+    let loaded = match key_policy(scope.snapshot, key) {
+        Ok(p) => p,
+        Err(u) => return unknown(u),
+    };
+    if mentions_service(&loaded.document, GLUE_SERVICE) {
+        return Outcome::Pass {
+            evidence: json!({"key": key, "mentions_glue": true}),
+        };
+    }
+    let stmt = StatementSpec::new(
+        "AllowGlueZeroETLDecrypt",
+        &["kms:Decrypt", "kms:DescribeKey"],
+        &["*"],
+    )
+    .principal(StatementPrincipal::Service(GLUE_SERVICE.into()))
+    .condition(
+        "StringEquals",
+        "aws:SourceAccount",
+        &[&scope.values.source_account],
+    )
+    .condition(
+        "ArnLike",
+        "aws:SourceArn",
+        &[scope
+            .values
+            .get("integration_arn_pattern")
+            .unwrap_or_default()],
+    )
+    .to_json();
+    let mut p = Problem {
+        message_key: "fail".into(),
+        params: base_params(scope),
+        resource: key.into(),
+        evidence: json!({"key": key, "mentions_glue": false, "inference": true}),
+        ..Problem::new("fail", "")
+    };
+    match merge_statement(Some(&loaded.stored), &stmt, PolicyKind::KmsKey) {
+        Ok((doc, _)) => {
+            p.fix_policy = Some(doc);
+            p.extra_commands.push(
+                PolicyCommand::KmsPutKeyPolicy { key_id: key.into() }.render(&source_target(scope)),
+            );
+        }
+        Err(e) => {
+            p.params.insert("fix_error".into(), e.to_string());
+        }
+    }
+    Outcome::Fail(vec![p])
+}

@@ -1,0 +1,452 @@
+//! Target-account access rules: the catalog policy (ZT004-ZT007, ZT016), the target role's
+//! trust and permissions (ZT009-ZT012), and the keys it must use (ZT015, ZT017).
+
+use crate::policy_edit::FixAction;
+use serde_json::json;
+
+use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::document::statements;
+use crate::policy_edit::merge::{remove_statement, replace_statement};
+use crate::policy_edit::PolicyKind;
+use crate::policy::{Decision, MissReason, Principal};
+use crate::snapshot::Fact;
+
+use super::super::requirement::{PolicySource, PrincipalRole, Requirement};
+use super::common::{
+    base_params, denials_are_near_misses, denied, downgrade_to_warning, gather, generic,
+    generic_failure, judge, problem_for, Requirements,
+};
+use super::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
+use super::outcome::{Outcome, Problem};
+use super::policies::catalog_policy;
+use super::principals::{NoRequester, Requester};
+use super::scan::{broad_catalog_grants, extra_service_grants};
+use super::synth::plan;
+use super::Scope;
+
+const CREATOR_RULE: &str = "ZT005";
+const AUTHORIZE_RULE: &str = "ZT006";
+
+fn unknown(u: super::policies::Unreadable) -> Outcome {
+    Outcome::Unknown {
+        reason: u.reason,
+        missing_action: u.action,
+    }
+}
+
+fn target_cmd(scope: &Scope) -> CommandTarget {
+    CommandTarget::new(
+        scope.values.get("target_region").unwrap_or_default(),
+        scope.profiles.target.as_deref(),
+    )
+}
+
+fn put_catalog_policy(scope: &Scope) -> String {
+    let stored = scope
+        .snapshot
+        .catalog_policies
+        .get(scope.values.get("catalog_arn").unwrap_or_default())
+        .and_then(|f| f.known())
+        .and_then(|p| p.as_ref());
+    PolicyCommand::GluePutResourcePolicy {
+        policy_hash: stored.and_then(|p| p.policy_hash.clone()),
+        create: stored.is_none(),
+        enable_hybrid: super::synth::lake_formation_cross_account(scope.snapshot, &scope.values),
+    }
+    .render(&target_cmd(scope))
+}
+
+/// The principal a catalog grant names for the creator: the given one (its role ARN for a
+/// session), else the source account root (delegation to its identity policies).
+fn creator_for_grant(scope: &Scope) -> String {
+    match super::principals::resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
+        Ok(Requester::Iam { facts, .. }) => facts.arn.clone(),
+        _ => format!("arn:aws:iam::{}:root", scope.values.source_account),
+    }
+}
+
+/// ZT004: the Data Catalog has a resource policy.
+pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    match catalog_policy(scope.snapshot, &scope.values) {
+        Err(u) => unknown(u),
+        Ok(Some(_)) => Outcome::Pass {
+            evidence: json!({"catalog_policy": "present"}),
+        },
+        Ok(None) => {
+            let mut p = Problem {
+                params: base_params(scope),
+                resource: scope.values.get("catalog_arn").unwrap_or_default().into(),
+                evidence: json!({"catalog_policy": null}),
+                ..Problem::new("fail", "")
+            };
+            let creator = creator_for_grant(scope);
+            let mut stmts = Vec::new();
+            for (rule, who) in [
+                (CREATOR_RULE, Some(creator.as_str())),
+                (AUTHORIZE_RULE, None),
+            ] {
+                for r in reqs.requirements(rule) {
+                    if let Ok(Some(s)) = super::synth::statement_for(scope, r, who) {
+                        stmts.push(s);
+                    }
+                }
+            }
+            match plan(
+                scope,
+                PolicySource::CatalogPolicy,
+                PrincipalRole::GlueService,
+                &stmts,
+                "",
+            ) {
+                Ok(fix) => {
+                    p.fix_policy = Some(fix.policy);
+                    p.extra_commands.push(fix.command);
+                    p.apply = Some(FixAction::Policy(fix.apply));
+                }
+                Err(e) => {
+                    p.params.insert("fix_error".into(), e.to_string());
+                }
+            }
+            Outcome::Fail(vec![p])
+        }
+    }
+}
+
+/// Evaluates ZT005's requirements for `requester` on the catalog-policy side (cross-account)
+/// or with identity too (same account).
+fn creator_evals(
+    scope: &Scope,
+    reqs: &[Requirement],
+    requester: &Requester,
+) -> Result<Vec<Evaluated>, Outcome> {
+    let side = if scope.values.cross_account() {
+        Side::ResourceOnly
+    } else {
+        Side::Both
+    };
+    let mut out = Vec::new();
+    for r in reqs {
+        match evaluate_as(scope, r, side, requester) {
+            RequirementResult::Evaluated(mut e) => out.append(&mut e),
+            RequirementResult::Unreadable(u) => return Err(unknown(u)),
+            RequirementResult::NoRequester(n) => return Err(super::common::no_requester(n)),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an allowed decision needed `aws:SourceArn` (AWS's example conditions on it; whether
+/// Glue sends it for the creator is undocumented).
+fn depends_on_source_arn(scope: &Scope, reqs: &[Requirement], requester: &Requester) -> bool {
+    let without: Vec<Requirement> = reqs
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.context
+                .retain(|k, _| !k.eq_ignore_ascii_case("aws:SourceArn"));
+            r
+        })
+        .collect();
+    creator_evals(scope, &without, requester)
+        .map(|e| e.iter().any(|x| x.evaluation.decision != Decision::Allowed))
+        .unwrap_or(false)
+}
+
+/// ZT005: the creator may CreateInboundIntegration on the target catalog and database.
+pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    let reqs = reqs.requirements(CREATOR_RULE);
+    let given = scope.snapshot.setup.source_principal.is_some();
+    let requester = if given {
+        match super::principals::resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
+            Ok(r) => r,
+            // Cross-account only the catalog policy is evaluated here: the ARN is enough
+            // when the creator's own policies could not be read.
+            Err(NoRequester::Unreadable(name, u)) if scope.values.cross_account() => {
+                match Principal::parse(&name) {
+                    Ok(p) => Requester::Representative(p),
+                    Err(_) => return super::common::no_requester(NoRequester::Unreadable(name, u)),
+                }
+            }
+            Err(n) => return super::common::no_requester(n),
+        }
+    } else {
+        // Someone in the source account: account grants are evaluated as delegation.
+        Requester::Representative(Principal::Role {
+            arn: format!(
+                "arn:aws:iam::{}:role/zetl-representative-creator",
+                scope.values.source_account
+            ),
+            account: scope.values.source_account.clone(),
+            name: "zetl-representative-creator".into(),
+        })
+    };
+    let evals = match creator_evals(scope, reqs, &requester) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let failed: Vec<&Evaluated> = evals.iter().filter(|e| denied(e)).collect();
+    if !given && !failed.is_empty() {
+        let names_specific = failed.iter().any(|e| {
+            e.evaluation.near_misses.iter().any(|m| {
+                m.reasons
+                    .iter()
+                    .all(|r| matches!(r, MissReason::PrincipalNotMatched { .. }))
+            })
+        });
+        if names_specific {
+            return Outcome::Unknown {
+                reason: "the catalog policy grants glue:CreateInboundIntegration to specific principals; give --source-principal to check the one that creates the integration".into(),
+                missing_action: None,
+            };
+        }
+    }
+    if failed.is_empty() {
+        let mut outcome = judge(scope, reqs, &evals, None);
+        if let Outcome::Pass { evidence } = &mut outcome {
+            evidence["delegated_to_account"] = json!(!given);
+            if depends_on_source_arn(scope, reqs, &requester) {
+                evidence["depends_on_source_arn"] = json!(true);
+                evidence["note"] = json!("the grant applies only when the request carries aws:SourceArn = the table ARN; AWS's example uses that condition, but whether Glue supplies the key for the creator is not documented");
+            }
+        }
+        return outcome;
+    }
+    let creator = creator_for_grant(scope);
+    Outcome::Fail(vec![problem_for(scope, reqs, &failed, Some(&creator))])
+}
+
+/// ZT006: Glue may AuthorizeInboundIntegration on the catalog and database.
+pub fn zt006(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    generic(scope, reqs.requirements(AUTHORIZE_RULE), Side::Both)
+}
+
+/// ZT007: a catalog grant to everyone or a whole foreign account, unconditioned, beyond
+/// what zero-ETL needs.
+pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let loaded = match catalog_policy(scope.snapshot, &scope.values) {
+        Err(u) => return unknown(u),
+        Ok(None) => {
+            return Outcome::Skipped {
+                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+            }
+        }
+        Ok(Some(p)) => p,
+    };
+    let grants = broad_catalog_grants(&loaded.document, &scope.values.target_account);
+    if grants.is_empty() {
+        return Outcome::Pass {
+            evidence: json!({"broad_grants": []}),
+        };
+    }
+    let catalog = scope
+        .values
+        .get("catalog_arn")
+        .unwrap_or_default()
+        .to_string();
+    let database = scope
+        .values
+        .get("database_arn")
+        .unwrap_or_default()
+        .to_string();
+    let mut policy = loaded.stored.clone();
+    for g in &grants {
+        let current = crate::policy_edit::decode_policy(&policy)
+            .ok()
+            .map(|d| statements(&d));
+        let Some(mut stmt) = current.and_then(|s| s.get(g.index).cloned()) else {
+            continue;
+        };
+        if let Some(obj) = stmt.as_object_mut() {
+            obj.remove("NotAction");
+            obj.insert("Action".into(), json!("glue:CreateInboundIntegration"));
+            obj.remove("NotResource");
+            obj.insert("Resource".into(), json!([catalog, database]));
+            if g.grantee == "*" {
+                obj.insert("Principal".into(), json!({"AWS": creator_for_grant(scope)}));
+            }
+        }
+        if let Ok(p) = replace_statement(&policy, g.index, &stmt, PolicyKind::GlueCatalog) {
+            policy = p;
+        }
+    }
+    let mut params = base_params(scope);
+    params.insert(
+        "statement".into(),
+        grants
+            .iter()
+            .map(|g| match &g.sid {
+                Some(s) => format!("statement {} (\"{s}\")", g.index),
+                None => format!("statement {}", g.index),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    params.insert("grantee".into(), grants[0].grantee.clone());
+    params.insert("actions".into(), grants[0].actions.join(", "));
+    Outcome::Fail(vec![Problem {
+        params,
+        resource: catalog.clone(),
+        evidence: json!({"broad_grants": grants}),
+        fix_policy: Some(policy),
+        extra_commands: vec![put_catalog_policy(scope)],
+        ..Problem::new("fail", "")
+    }])
+}
+
+/// ZT016 (info): grants some guides add that AWS does not require.
+pub fn zt016(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+    let loaded = match catalog_policy(scope.snapshot, &scope.values) {
+        Err(u) => return unknown(u),
+        Ok(None) => {
+            return Outcome::Skipped {
+                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+            }
+        }
+        Ok(Some(p)) => p,
+    };
+    let extra = extra_service_grants(&loaded.document);
+    if extra.is_empty() {
+        return Outcome::Pass {
+            evidence: json!({"extra_grants": []}),
+        };
+    }
+    let mut policy = loaded.stored.clone();
+    for &i in extra.iter().rev() {
+        if let Ok(p) = remove_statement(&policy, i) {
+            policy = p;
+        }
+    }
+    let mut params = base_params(scope);
+    params.insert(
+        "statement".into(),
+        extra
+            .iter()
+            .map(|&i| match &loaded.document.statements[i].sid {
+                Some(s) => format!("statement {i} (\"{s}\")"),
+                None => format!("statement {i}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    Outcome::Fail(vec![Problem {
+        params,
+        resource: scope.values.get("catalog_arn").unwrap_or_default().into(),
+        evidence: json!({"extra_grants": extra}),
+        fix_policy: Some(policy),
+        extra_commands: vec![put_catalog_policy(scope)],
+        ..Problem::new("fail", "")
+    }])
+}
+
+/// ZT009: Glue may assume the target role.
+pub fn zt009(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    generic(scope, reqs.requirements("ZT009"), Side::Both)
+}
+
+/// ZT010: the role may list the location and read/write/delete objects under it. A grant on
+/// part of the table's folder only (names AWS chooses) is a warning, not an error.
+pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    if scope.values.s3_tables_target {
+        return Outcome::Skipped {
+            reason: "S3 Tables target: no general-purpose bucket location".into(),
+        };
+    }
+    let (evals, mut problems) = match generic_failure(scope, reqs.requirements("ZT010")) {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    let folder = format!(
+        "arn:aws:s3:::{}/{}{}/",
+        scope.values.get("bucket").unwrap_or_default(),
+        scope.values.get("s3_prefix").unwrap_or_default(),
+        scope.values.get("target_table_name").unwrap_or_default()
+    );
+    // The table's own folder in key-prefix form, for s3:prefix conditions.
+    let bucket_arn = format!(
+        "arn:aws:s3:::{}/",
+        scope.values.get("bucket").unwrap_or_default()
+    );
+    let key_folder = folder
+        .strip_prefix(&bucket_arn)
+        .unwrap_or_default()
+        .to_string();
+    let only_narrow = denials_are_near_misses(&evals, |r| match r {
+        MissReason::ResourceNotMatched {
+            listed,
+            not_resource: false,
+            ..
+        } => listed.iter().any(|l| l.starts_with(&folder)),
+        MissReason::ConditionFailed { key, expected, .. } => {
+            key.eq_ignore_ascii_case("s3:prefix")
+                && expected.iter().any(|x| x.starts_with(&key_folder))
+        }
+        _ => false,
+    });
+    if only_narrow {
+        downgrade_to_warning(&mut problems, "narrow_scope");
+    }
+    Outcome::Fail(problems)
+}
+
+/// ZT011: the role may read the database and manage the target table.
+pub fn zt011(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    if scope.values.s3_tables_target {
+        return Outcome::Skipped {
+            reason: "S3 Tables target: table permissions are s3tables actions".into(),
+        };
+    }
+    generic(scope, reqs.requirements("ZT011"), Side::Both)
+}
+
+/// ZT012 (warning): metrics and logs.
+pub fn zt012(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    generic(scope, reqs.requirements("ZT012"), Side::Both)
+}
+
+/// ZT015: the target KMS key configured on the resource property.
+pub fn zt015(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    if scope.values.get("target_key_arn").is_none() {
+        return Outcome::Pass {
+            evidence: json!({"target_key": null}),
+        };
+    }
+    key_check(scope, reqs.requirements("ZT015"))
+}
+
+/// ZT017: the location bucket's default SSE-KMS customer key.
+pub fn zt017(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+    if scope.values.s3_tables_target {
+        return Outcome::Skipped {
+            reason: "S3 Tables target: no general-purpose bucket location".into(),
+        };
+    }
+    let Some(key) = scope.values.get("bucket_key_arn") else {
+        return Outcome::Pass {
+            evidence: json!({"bucket_key": null}),
+        };
+    };
+    if let Some(Fact::Known(m)) = scope.snapshot.kms_keys.get(key).map(|k| &k.metadata) {
+        if m.key_manager != "CUSTOMER" {
+            return Outcome::Pass {
+                evidence: json!({"bucket_key": key, "key_manager": m.key_manager}),
+            };
+        }
+    }
+    key_check(scope, reqs.requirements("ZT017"))
+}
+
+/// A key check: identity + key policy; the fix is the identity statement (key policies
+/// are the key owner's to change: the evidence says when the key policy is what denies).
+fn key_check(scope: &Scope, reqs: &[Requirement]) -> Outcome {
+    let evals = match gather(scope, reqs, Side::Both) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let mut outcome = judge(scope, reqs, &evals, None);
+    if let Outcome::Fail(problems) = &mut outcome {
+        for p in problems.iter_mut() {
+            p.evidence["key_policy_must_allow"] = json!("a KMS key policy must allow the role (or name the account root to delegate to IAM); an identity statement alone is not enough when it does not");
+        }
+    }
+    outcome
+}

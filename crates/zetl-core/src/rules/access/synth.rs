@@ -1,0 +1,351 @@
+//! The fix for unmet requirements, synthesised from the same requirement data: the minimal
+//! statement, merged into the document it belongs in, and the command that applies it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::limits::{size_of, PolicyKind};
+use crate::policy_edit::merge::{merge_statement, MergeOutcome};
+use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
+use crate::policy_edit::{check_size, FixError};
+use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot};
+
+use super::super::requirement::{
+    expand, ContextTemplate, PolicySource, PrincipalRole, Requirement,
+};
+use super::principals::{resolve, Requester, GLUE_SERVICE};
+use super::values::PairValues;
+use super::Scope;
+
+/// A complete policy document to apply and the command that applies it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedFix {
+    pub into: PolicySource,
+    pub policy: Value,
+    pub command: String,
+    /// The same write in structured form, for `zetl fix`.
+    #[serde(skip)]
+    pub apply: PolicyCommand,
+    pub changes: Vec<MergeOutcome>,
+}
+
+/// Where each account's commands run.
+#[derive(Debug, Clone, Default)]
+pub struct Profiles {
+    pub source: Option<String>,
+    pub target: Option<String>,
+}
+
+/// The document a requirement's fix goes into.
+pub fn fix_into(req: &Requirement) -> PolicySource {
+    if let Some(into) = req.fix.as_ref().and_then(|f| f.into) {
+        return into;
+    }
+    match req.principal {
+        PrincipalRole::GlueService => req
+            .policies
+            .iter()
+            .copied()
+            .find(|p| *p != PolicySource::Identity)
+            .unwrap_or(PolicySource::Identity),
+        _ => PolicySource::Identity,
+    }
+}
+
+/// The statement that grants `req` (None when the requirement has no fix template).
+pub fn statement_for(
+    scope: &Scope,
+    req: &Requirement,
+    principal_override: Option<&str>,
+) -> Result<Option<Value>, String> {
+    let (snapshot, values, target_role) = (scope.snapshot, &scope.values, scope.target_role());
+    let Some(fix) = &req.fix else {
+        return Ok(None);
+    };
+    let into = fix_into(req);
+    let ex = |t: &String| expand(t, &values.values);
+    let actions: Vec<String> = fix.actions.as_ref().unwrap_or(&req.actions).clone();
+    let resources: Vec<String> = fix
+        .resources
+        .as_ref()
+        .unwrap_or(&req.resources)
+        .iter()
+        .map(ex)
+        .collect::<Result<_, _>>()?;
+    let mut spec = StatementSpec {
+        sid: fix.sid.clone(),
+        principal: None,
+        actions,
+        resources: if into == PolicySource::Trust {
+            Vec::new()
+        } else {
+            resources
+        },
+        conditions: Default::default(),
+    };
+    if into != PolicySource::Identity {
+        spec.principal = Some(match req.principal {
+            PrincipalRole::GlueService => StatementPrincipal::Service(GLUE_SERVICE.into()),
+            _ => StatementPrincipal::Aws(match principal_override {
+                Some(p) => p.to_string(),
+                None => statement_principal_arn(snapshot, req, target_role)?,
+            }),
+        });
+    }
+    for (op, keys) in &fix.condition {
+        for (key, t) in keys {
+            let vals: Vec<String> = match t {
+                ContextTemplate::One(s) => vec![expand(s, &values.values)?],
+                ContextTemplate::Many(list) => list.iter().map(ex).collect::<Result<_, _>>()?,
+            };
+            spec.conditions
+                .entry(op.clone())
+                .or_default()
+                .insert(key.clone(), vals);
+        }
+    }
+    Ok(Some(if into == PolicySource::Trust {
+        spec.to_json_for_trust()
+    } else {
+        spec.to_json()
+    }))
+}
+
+/// How a resource policy names the principal: the role ARN (with path) for a role or a
+/// session of it, the user ARN for a user. Never `*`.
+fn statement_principal_arn(
+    snapshot: &Snapshot,
+    req: &Requirement,
+    target_role: Option<&str>,
+) -> Result<String, String> {
+    match resolve(snapshot, req.principal, target_role) {
+        Ok(Requester::Iam { facts, .. }) => Ok(facts.arn.clone()),
+        Ok(Requester::Service(_)) => Ok(GLUE_SERVICE.to_string()),
+        Ok(Requester::Representative(p)) => Ok(p.principal_arn().unwrap_or_default()),
+        Err(e) => Err(format!("no principal to name: {e:?}")),
+    }
+}
+
+/// Merges `statements` into the document `into` names and renders the command.
+pub fn plan(
+    scope: &Scope,
+    into: PolicySource,
+    principal_role: PrincipalRole,
+    statements: &[Value],
+    policy_name: &str,
+) -> Result<PlannedFix, FixError> {
+    let (snapshot, values, target_role) = (scope.snapshot, &scope.values, scope.target_role());
+    let profiles = &scope.profiles;
+    let src = CommandTarget::new(
+        values.get("source_region").unwrap_or_default(),
+        profiles.source.as_deref(),
+    );
+    let tgt = CommandTarget::new(
+        values.get("target_region").unwrap_or_default(),
+        profiles.target.as_deref(),
+    );
+    let (existing, kind, cmd, on_source, siblings): (
+        Option<Value>,
+        PolicyKind,
+        PolicyCommand,
+        bool,
+        usize,
+    ) = match into {
+        PolicySource::TablePolicy => {
+            let stored = snapshot
+                .tables
+                .get(values.get("table_arn").unwrap_or_default())
+                .and_then(|t| t.resource_policy.known())
+                .and_then(|p| p.as_ref());
+            let cmd = PolicyCommand::DynamoDbPutResourcePolicy {
+                table_arn: values.get("table_arn").unwrap_or_default().into(),
+                // No policy yet: NO_POLICY makes the put fail if one appeared meanwhile.
+                expected_revision_id: match stored {
+                    Some(p) => p.revision_id.clone(),
+                    None => Some("NO_POLICY".to_string()),
+                },
+            };
+            (
+                stored.map(|p| p.policy.clone()),
+                PolicyKind::DynamoDbTable,
+                cmd,
+                true,
+                0,
+            )
+        }
+        PolicySource::CatalogPolicy => {
+            let stored = snapshot
+                .catalog_policies
+                .get(values.get("catalog_arn").unwrap_or_default())
+                .and_then(|f| f.known())
+                .and_then(|p| p.as_ref());
+            let cmd = PolicyCommand::GluePutResourcePolicy {
+                policy_hash: stored.and_then(|p| p.policy_hash.clone()),
+                create: stored.is_none(),
+                enable_hybrid: lake_formation_cross_account(snapshot, values),
+            };
+            (
+                stored.map(|p| p.policy.clone()),
+                PolicyKind::GlueCatalog,
+                cmd,
+                false,
+                0,
+            )
+        }
+        PolicySource::BucketPolicy => {
+            let bucket = values.get("bucket").unwrap_or_default();
+            let stored = snapshot
+                .buckets
+                .get(bucket)
+                .and_then(|b| b.policy.known())
+                .and_then(|p| p.clone());
+            let cmd = PolicyCommand::S3PutBucketPolicy {
+                bucket: bucket.into(),
+            };
+            (stored, PolicyKind::S3Bucket, cmd, false, 0)
+        }
+        PolicySource::KeyPolicy => {
+            return Err(FixError::NotAPolicy(
+                "key policies are not rewritten by zetl; add the statement by hand".into(),
+            ))
+        }
+        PolicySource::Trust => {
+            let role = values.get("role_arn").unwrap_or_default();
+            let stored = iam_facts(snapshot, role).and_then(|p| p.trust_policy.clone());
+            let cmd = PolicyCommand::IamUpdateAssumeRolePolicy {
+                role_arn: role.into(),
+            };
+            (stored, PolicyKind::IamTrust, cmd, false, 0)
+        }
+        PolicySource::Identity => {
+            let requester = resolve(snapshot, principal_role, target_role)
+                .map_err(|e| FixError::NotAPolicy(format!("no principal to attach to: {e:?}")))?;
+            let Requester::Iam { facts, .. } = requester else {
+                return Err(FixError::NotAPolicy(
+                    "a service principal has no identity policy".into(),
+                ));
+            };
+            let in_source = super::values::split_arn(&facts.arn)
+                .is_some_and(|a| a.account == values.source_account);
+            let inline = facts.inline_policies.known().cloned().unwrap_or_default();
+            let existing = inline
+                .iter()
+                .find(|p| p.name == policy_name)
+                .map(|p| p.document.clone());
+            let kind = match facts.kind {
+                PrincipalKind::Role => PolicyKind::IamRoleInline,
+                PrincipalKind::User => PolicyKind::IamUserInline,
+            };
+            // Inline policies share one quota: count the others.
+            let siblings = inline
+                .iter()
+                .filter(|p| p.name != policy_name)
+                .filter_map(|p| crate::policy_edit::decode_policy(&p.document).ok())
+                .map(|m| size_of(&Value::Object(m), kind))
+                .sum();
+            let cmd = match facts.kind {
+                PrincipalKind::Role => PolicyCommand::IamPutRolePolicy {
+                    role_arn: facts.arn.clone(),
+                    policy_name: policy_name.into(),
+                },
+                PrincipalKind::User => PolicyCommand::IamPutUserPolicy {
+                    user_arn: facts.arn.clone(),
+                    policy_name: policy_name.into(),
+                },
+            };
+            (existing, kind, cmd, in_source, siblings)
+        }
+    };
+    let mut doc = existing;
+    let mut changes = Vec::new();
+    for s in statements {
+        let (merged, outcome) = merge_statement(doc.as_ref(), s, kind)?;
+        doc = Some(merged);
+        changes.push(outcome);
+    }
+    let policy = doc.unwrap_or(Value::Null);
+    check_size(&policy, kind, siblings)?;
+    Ok(PlannedFix {
+        into,
+        policy,
+        command: cmd.render(if on_source { &src } else { &tgt }),
+        apply: cmd,
+        changes,
+    })
+}
+
+fn iam_facts<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> {
+    match snapshot.principals.get(arn) {
+        Some(Fact::Known(Some(p))) => Some(p),
+        _ => None,
+    }
+}
+
+/// Lake Formation grants to another account exist: PutResourcePolicy then needs
+/// `--enable-hybrid TRUE`.
+pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) -> bool {
+    let target = values.target_account.as_str();
+    snapshot
+        .lake_formation
+        .get(target)
+        .and_then(|f| f.known())
+        .is_some_and(|lf| {
+            lf.permissions.iter().any(|g| {
+                let p = g.principal.as_str();
+                let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+                    Some(p)
+                } else {
+                    super::values::split_arn(p).map(|a| a.account)
+                };
+                account.is_some_and(|a| !a.is_empty() && a != target)
+            })
+        })
+}
+
+/// The command that writes back a resource policy of the pair.
+pub(super) fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
+    put_action(scope, kind, owner).map(|(_, rendered)| rendered)
+}
+
+/// The write of a resource policy of the pair, structured and rendered.
+pub(super) fn put_action(
+    scope: &Scope,
+    kind: PolicyKind,
+    owner: &str,
+) -> Option<(PolicyCommand, String)> {
+    let v = &scope.values;
+    let src = CommandTarget::new(
+        v.get("source_region").unwrap_or_default(),
+        scope.profiles.source.as_deref(),
+    );
+    let tgt = CommandTarget::new(
+        v.get("target_region").unwrap_or_default(),
+        scope.profiles.target.as_deref(),
+    );
+    let cmd = match kind {
+        PolicyKind::DynamoDbTable => PolicyCommand::DynamoDbPutResourcePolicy {
+            table_arn: owner.to_string(),
+            expected_revision_id: None,
+        },
+        PolicyKind::GlueCatalog => PolicyCommand::GluePutResourcePolicy {
+            policy_hash: None,
+            create: false,
+            enable_hybrid: lake_formation_cross_account(scope.snapshot, v),
+        },
+        PolicyKind::S3Bucket => PolicyCommand::S3PutBucketPolicy {
+            bucket: v.get("bucket").unwrap_or_default().to_string(),
+        },
+        PolicyKind::IamTrust => PolicyCommand::IamUpdateAssumeRolePolicy {
+            role_arn: owner.to_string(),
+        },
+        _ => return None,
+    };
+    let on = if kind == PolicyKind::DynamoDbTable {
+        &src
+    } else {
+        &tgt
+    };
+    let rendered = cmd.render(on);
+    Some((cmd, rendered))
+}

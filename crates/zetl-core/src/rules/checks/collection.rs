@@ -1,0 +1,219 @@
+//! ZC001: every check that could not run, reported once per missing IAM action (what the
+//! doctor's own role lacks and which read-only policy file grants it), plus the checks that
+//! could not run for another reason. Runs after every other rule.
+//!
+//! Message keys and params:
+//! - `fail` {action, rules, policy_file, account} (one per missing action)
+//! - `unreadable` {action, rules, account, why} (one per action whose calls failed for a
+//!   reason other than a denial: no permission to grant)
+//! - `not_verifiable` {rule, reason} (one per unknown check with no missing action)
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::report::Side;
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::{CheckContext, CheckFn};
+use crate::snapshot::{Unknown, UnknownReason};
+
+pub const CHECKS: &[(&str, CheckFn)] = &[("ZC001", zc001_unknown_facts)];
+
+pub const SOURCE_POLICY_FILE: &str = "permissions/zetl-source-readonly.json";
+pub const TARGET_POLICY_FILE: &str = "permissions/zetl-target-readonly.json";
+
+/// Which account's read-only policy grants `action` for a rule on `side`.
+fn source_side(action: &str, side: Option<Side>) -> bool {
+    let action = action.to_ascii_lowercase();
+    if action.starts_with("dynamodb:") || action == "glue:describeintegrations" {
+        return true;
+    }
+    if action.starts_with("s3:")
+        || action.starts_with("lakeformation:")
+        || action.starts_with("glue:")
+    {
+        return false;
+    }
+    matches!(side, Some(Side::Source))
+}
+
+/// When every fact of the snapshot that could not be read with `action` failed for a reason
+/// other than a denial (endpoint error, throttling, credentials): those reasons, e.g.
+/// `endpoint_error: HTTP 500`. `None` when the doctor was denied it (or no fact says).
+fn call_failures(facts: &PairFacts<'_>, action: &str) -> Option<String> {
+    let mut found = Vec::new();
+    collect_unknowns(
+        &serde_json::to_value(facts.snapshot).ok()?,
+        action,
+        &mut found,
+    );
+    let denied = |u: &Unknown| matches!(u.reason, UnknownReason::AccessDenied);
+    if found.is_empty() || found.iter().any(denied) {
+        return None;
+    }
+    let mut why: Vec<String> = found
+        .iter()
+        .map(|u| {
+            let reason = serde_json::to_value(&u.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            match &u.message {
+                Some(m) => format!("{reason}: {m}"),
+                None => reason,
+            }
+        })
+        .collect();
+    why.sort();
+    why.dedup();
+    Some(why.join("; "))
+}
+
+/// Every `{"$unknown": {...}}` fact in a serialized snapshot whose action is `action`.
+fn collect_unknowns(v: &Value, action: &str, out: &mut Vec<Unknown>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(u) = map.get("$unknown") {
+                if let Ok(u) = serde_json::from_value::<Unknown>(u.clone()) {
+                    if u.action.as_deref() == Some(action) {
+                        out.push(u);
+                    }
+                }
+            }
+            map.values().for_each(|x| collect_unknowns(x, action, out));
+        }
+        Value::Array(items) => items.iter().for_each(|x| collect_unknowns(x, action, out)),
+        _ => {}
+    }
+}
+
+fn zc001_unknown_facts(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+    // action -> rules that needed it
+    let mut by_action: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (rule_id, outcome) in ctx.earlier {
+        if !ctx.selected.contains(rule_id) || rule_id == "ZC001" {
+            continue;
+        }
+        let Outcome::Unknown {
+            reason,
+            missing_action,
+        } = outcome
+        else {
+            continue;
+        };
+        match missing_action {
+            Some(action) => by_action
+                .entry(action.clone())
+                .or_default()
+                .push(rule_id.clone()),
+            None => problems.push(
+                Problem::new("not_verifiable", facts.label())
+                    .param("rule", rule_id.clone())
+                    .param("reason", reason.clone())
+                    .fix_variant("not_verifiable")
+                    .evidence(json!({"rule": rule_id, "reason": reason})),
+            ),
+        }
+    }
+    let side_of = |rule_id: &str| ctx.rules.iter().find(|r| r.id == rule_id).map(|r| r.side);
+    let mut action_problems: Vec<Problem> = by_action
+        .into_iter()
+        .map(|(action, rules)| {
+            let source = source_side(&action, rules.first().and_then(|r| side_of(r)));
+            let (file, account) = if source {
+                (SOURCE_POLICY_FILE, facts.source_account.clone())
+            } else {
+                (TARGET_POLICY_FILE, facts.target_account.clone())
+            };
+            let reasons: Vec<String> = rules
+                .iter()
+                .filter_map(|r| match ctx.earlier.get(r) {
+                    Some(Outcome::Unknown { reason, .. }) => Some(reason.clone()),
+                    _ => None,
+                })
+                .collect();
+            let problem = match call_failures(facts, &action) {
+                // The call was made and failed for another reason (HTTP 5xx, throttling, no
+                // credentials): granting the action would not help.
+                Some(why) => Problem::new("unreadable", facts.label())
+                    .param("why", why)
+                    .fix_variant("unreadable"),
+                None => Problem::new("fail", facts.label()).param("policy_file", file),
+            };
+            problem
+                .param("action", action.clone())
+                .param("rules", rules.join(", "))
+                .param("account", account.clone())
+                .evidence(json!({"action": action, "rules": rules, "account": account, "policy_file": file, "reasons": reasons}))
+        })
+        .collect();
+    action_problems.append(&mut problems);
+    if action_problems.is_empty() {
+        Outcome::pass(json!({"unknown_checks": 0}))
+    } else {
+        Outcome::Fail(action_problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::rules::{catalog_specs, run, Settings};
+    use crate::snapshot::{Fact, Unknown, UnknownReason};
+
+    const HEALTHY: &str = include_str!("../../../../../fixtures/healthy/cross-account.json");
+
+    /// ZC001's finding when the target's integration resource property (ZT013's fact) could
+    /// not be read for `reason`.
+    fn zc001(reason: UnknownReason, message: &str) -> (String, String) {
+        let mut snap = crate::snapshot::from_str(HEALTHY, Path::new("healthy.json")).unwrap();
+        let database = "arn:aws:glue:us-east-1:222222222222:database/lake".to_string();
+        let unknown = Fact::Unknown(Unknown {
+            reason,
+            action: Some("glue:GetIntegrationResourceProperty".into()),
+            message: Some(message.into()),
+        });
+        snap.resource_properties.insert(database, unknown);
+        let report = run(&snap, &catalog_specs().unwrap(), &Settings::default());
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "ZC001")
+            .collect();
+        assert_eq!(found.len(), 1, "{:?}", report.findings);
+        let fix = found[0].fix.as_ref().map(|f| f.summary.clone());
+        (found[0].message.clone(), fix.unwrap_or_default())
+    }
+
+    #[test]
+    fn a_denied_read_names_the_missing_action_and_the_policy_file() {
+        let (message, fix) = zc001(UnknownReason::AccessDenied, "not authorized");
+        assert!(
+            message
+                .contains("glue:GetIntegrationResourceProperty is missing in account 222222222222"),
+            "{message}"
+        );
+        assert!(
+            fix.contains("permissions/zetl-target-readonly.json"),
+            "{fix}"
+        );
+    }
+
+    #[test]
+    fn a_server_error_is_not_reported_as_a_missing_permission() {
+        let (message, fix) = zc001(UnknownReason::EndpointError, "HTTP 500");
+        assert!(
+            message.contains(
+                "glue:GetIntegrationResourceProperty failed in account 222222222222 (endpoint_error: HTTP 500)"
+            ),
+            "{message}"
+        );
+        assert!(fix.starts_with("Not a missing permission"), "{fix}");
+        assert!(!fix.contains("permissions/"), "{fix}");
+        let (message, _) = zc001(UnknownReason::Throttled, "Rate exceeded");
+        assert!(message.contains("(throttled: Rate exceeded)"), "{message}");
+    }
+}

@@ -1,0 +1,194 @@
+//! Source-account checks that are not about access: the table, PITR, its encryption key,
+//! and the regions.
+//!
+//! Message keys (rules/<ID>.toml `[messages]`) and the params each check supplies:
+//! - ZS001 `not_found` {table, region}; `not_active` {table, status}
+//! - ZS002 `fail` {table, status}
+//! - ZS008 `fail` {table, key_arn}
+//! - ZS009 `fail` {table, key_arn, key_state} (fix variant `pending_deletion` when the key
+//!   is pending deletion); `inaccessible` {table, key_arn, since}
+//! - ZS010 `fail` {source_region, target_region}
+
+use crate::policy_edit::FixAction;
+use serde_json::json;
+
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::{CheckContext, CheckFn};
+use crate::snapshot::{Fact, KeyMetadata, PitrStatus, TableDescription};
+
+pub const CHECKS: &[(&str, CheckFn)] = &[
+    ("ZS001", zs001_table_active),
+    ("ZS002", zs002_pitr),
+    ("ZS008", zs008_aws_managed_key),
+    ("ZS009", zs009_key_usable),
+    ("ZS010", zs010_regions),
+];
+
+/// The table description, or the outcome to return when it is not available.
+fn description<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableDescription>, Outcome> {
+    let Some(table) = facts.table() else {
+        return Err(Outcome::unknown(
+            format!("the snapshot has no entry for table {}", facts.table_arn),
+            Some("dynamodb:DescribeTable".into()),
+        ));
+    };
+    match &table.description {
+        Fact::Known(d) => Ok(d.as_ref()),
+        Fact::Unknown(u) => Err(Outcome::from_unknown_fact("DescribeTable", u)),
+    }
+}
+
+fn zs001_table_active(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let d = match description(facts) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
+    match d {
+        None => Outcome::fail(
+            Problem::new("not_found", facts.table_arn.clone())
+                .param("region", facts.source_region.clone())
+                .evidence(json!({"table_arn": facts.table_arn, "found": false})),
+        ),
+        Some(d) if d.table_status != "ACTIVE" => Outcome::fail(
+            Problem::new("not_active", facts.table_arn.clone())
+                .param("status", d.table_status.clone())
+                .fix_variant("not_active")
+                .evidence(json!({"table_status": d.table_status})),
+        ),
+        Some(d) => Outcome::pass(json!({"table_status": d.table_status})),
+    }
+}
+
+fn zs002_pitr(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let Some(table) = facts.table() else {
+        return Outcome::unknown(
+            format!("the snapshot has no entry for table {}", facts.table_arn),
+            Some("dynamodb:DescribeContinuousBackups".into()),
+        );
+    };
+    if matches!(table.description, Fact::Known(None)) {
+        return Outcome::skipped("the source table does not exist (ZS001)");
+    }
+    match &table.continuous_backups {
+        Fact::Unknown(u) => Outcome::from_unknown_fact("DescribeContinuousBackups", u),
+        Fact::Known(PitrStatus::Enabled) => {
+            Outcome::pass(json!({"point_in_time_recovery_status": "ENABLED"}))
+        }
+        Fact::Known(PitrStatus::Disabled) => Outcome::fail(
+            Problem::new("fail", facts.table_arn.clone())
+                .param("status", "disabled")
+                .evidence(json!({"point_in_time_recovery_status": "DISABLED"}))
+                .apply(FixAction::EnablePitr {
+                    table_arn: facts.table_arn.clone(),
+                }),
+        ),
+    }
+}
+
+/// The table's KMS key: `Ok(None)` for the AWS owned key (no SSEDescription or no key ARN).
+fn table_key<'s>(
+    facts: &PairFacts<'s>,
+) -> Result<Option<(String, Fact<&'s KeyMetadata>)>, Outcome> {
+    let d = match description(facts)? {
+        Some(d) => d,
+        None => return Err(Outcome::skipped("the source table does not exist (ZS001)")),
+    };
+    let Some(arn) = d
+        .sse_description
+        .as_ref()
+        .and_then(|s| s.kms_master_key_arn.clone())
+    else {
+        return Ok(None);
+    };
+    let metadata = match facts.snapshot.kms_keys.get(&arn) {
+        Some(k) => match &k.metadata {
+            Fact::Known(m) => Fact::Known(m),
+            Fact::Unknown(u) => Fact::Unknown(u.clone()),
+        },
+        None => Fact::Unknown(crate::snapshot::Unknown {
+            reason: crate::snapshot::UnknownReason::NotCollected,
+            action: Some("kms:DescribeKey".into()),
+            message: Some(format!("the snapshot has no entry for key {arn}")),
+        }),
+    };
+    Ok(Some((arn, metadata)))
+}
+
+fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let (arn, metadata) = match table_key(facts) {
+        Ok(Some(k)) => k,
+        Ok(None) => return Outcome::pass(json!({"encryption": "AWS owned key"})),
+        Err(o) => return o,
+    };
+    let m = match metadata {
+        Fact::Known(m) => m,
+        Fact::Unknown(u) => return Outcome::from_unknown_fact("kms:DescribeKey", &u),
+    };
+    if m.is_aws_managed() {
+        Outcome::fail(
+            Problem::new("fail", facts.table_arn.clone())
+                .param("key_arn", arn.clone())
+                .evidence(
+                    json!({"kms_key_arn": arn, "key_manager": m.key_manager, "aliases": m.aliases}),
+                ),
+        )
+    } else {
+        Outcome::pass(json!({"kms_key_arn": arn, "key_manager": m.key_manager}))
+    }
+}
+
+fn zs009_key_usable(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let inaccessible = facts
+        .table()
+        .and_then(|t| t.description.known())
+        .and_then(|d| d.as_ref())
+        .and_then(|d| d.sse_description.as_ref())
+        .and_then(|s| s.inaccessible_encryption_date_time);
+    let (arn, metadata) = match table_key(facts) {
+        Ok(Some(k)) => k,
+        Ok(None) => return Outcome::pass(json!({"encryption": "AWS owned key"})),
+        Err(o) => return o,
+    };
+    if let Some(since) = inaccessible {
+        return Outcome::fail(
+            Problem::new("inaccessible", facts.table_arn.clone())
+                .param("key_arn", arn.clone())
+                .param("since", since.to_rfc3339())
+                .evidence(json!({"kms_key_arn": arn, "inaccessible_encryption_date_time": since})),
+        );
+    }
+    let m = match metadata {
+        Fact::Known(m) => m,
+        Fact::Unknown(u) => return Outcome::from_unknown_fact("kms:DescribeKey", &u),
+    };
+    if m.is_aws_managed() {
+        return Outcome::skipped("the table uses the AWS managed key (ZS008)");
+    }
+    if m.key_state == "Enabled" {
+        return Outcome::pass(json!({"kms_key_arn": arn, "key_state": m.key_state}));
+    }
+    let mut problem = Problem::new("fail", arn.clone())
+        .param("key_arn", arn.clone())
+        .param("key_state", m.key_state.clone())
+        .evidence(json!({"kms_key_arn": arn, "key_state": m.key_state}));
+    if m.key_state == "PendingDeletion" {
+        problem = problem.fix_variant("pending_deletion");
+    }
+    Outcome::fail(problem)
+}
+
+fn zs010_regions(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let evidence =
+        json!({"source_region": facts.source_region, "target_region": facts.target_region});
+    if facts.source_region == facts.target_region {
+        Outcome::pass(evidence)
+    } else {
+        Outcome::fail(
+            Problem::new("fail", facts.database_arn.clone())
+                .param("source_region", facts.source_region.clone())
+                .param("target_region", facts.target_region.clone())
+                .evidence(evidence),
+        )
+    }
+}

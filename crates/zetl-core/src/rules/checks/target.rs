@@ -1,0 +1,201 @@
+//! Target-account checks that are not about access: the database, its location and bucket,
+//! the target role's existence and the "Configure target" resource property.
+//!
+//! Message keys and params:
+//! - ZT001 `not_found` {database, target_account, target_region}
+//! - ZT002 `missing` {database}; `invalid` {database, location_uri, error}
+//! - ZT003 `not_found` {bucket}; `wrong_region` {bucket, bucket_region, database_region}
+//! - ZT008 `not_found` {role}; `no_role` (no --target-role and no resource property role)
+//! - ZT013 `missing` {database, role}; `no_role` {database, role};
+//!   `wrong_role` {database, role, configured_role} (fix variant `update`)
+
+use crate::policy_edit::FixAction;
+use serde_json::json;
+
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::{same_role, Location, PairFacts};
+use crate::rules::runner::{CheckContext, CheckFn};
+use crate::snapshot::{Database, Fact};
+
+pub const CHECKS: &[(&str, CheckFn)] = &[
+    ("ZT001", zt001_database_exists),
+    ("ZT002", zt002_location_uri),
+    ("ZT003", zt003_bucket_region),
+    ("ZT008", zt008_role_exists),
+    ("ZT013", zt013_resource_property),
+];
+
+/// The target database, or the outcome to return when it is absent or unreadable.
+pub(crate) fn existing_database<'s>(facts: &PairFacts<'s>) -> Result<&'s Database, Outcome> {
+    match facts.database() {
+        Fact::Known(Some(d)) => Ok(d),
+        Fact::Known(None) => Err(Outcome::skipped(
+            "the target database does not exist (ZT001)",
+        )),
+        Fact::Unknown(u) => Err(Outcome::from_unknown_fact(database_read(facts), &u)),
+    }
+}
+
+/// The read behind the database fact: an S3 Tables target's catalog is read with GetCatalog.
+fn database_read(facts: &PairFacts<'_>) -> &'static str {
+    if facts.s3_tables_target {
+        "glue:GetCatalog"
+    } else {
+        "glue:GetDatabase"
+    }
+}
+
+fn zt001_database_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    match facts.database() {
+        Fact::Known(Some(d)) => Outcome::pass(json!({
+            "name": d.name,
+            "location_uri": d.location_uri,
+            "s3_tables_target": facts.s3_tables_target,
+        })),
+        Fact::Known(None) => Outcome::fail(
+            Problem::new("not_found", facts.database_arn.clone())
+                .evidence(json!({"database_arn": facts.database_arn, "found": false})),
+        ),
+        Fact::Unknown(u) => Outcome::from_unknown_fact(database_read(facts), &u),
+    }
+}
+
+fn zt002_location_uri(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let db = match existing_database(facts) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
+    let uri = db
+        .location_uri
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
+    if uri.is_empty() {
+        return Outcome::fail(
+            Problem::new("missing", facts.database_arn.clone())
+                .evidence(json!({"location_uri": db.location_uri})),
+        );
+    }
+    match Location::parse(uri) {
+        Ok(l) => {
+            Outcome::pass(json!({"location_uri": uri, "bucket": l.bucket, "prefix": l.prefix}))
+        }
+        Err(error) => Outcome::fail(
+            Problem::new("invalid", facts.database_arn.clone())
+                .param("location_uri", uri)
+                .param("error", error.clone())
+                .evidence(json!({"location_uri": uri, "error": error})),
+        ),
+    }
+}
+
+fn zt003_bucket_region(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    if let Err(o) = existing_database(facts) {
+        return o;
+    }
+    let Some(location) = &facts.location else {
+        return Outcome::skipped("the database has no valid LocationUri (ZT002)");
+    };
+    let Some(bucket) = facts.snapshot.buckets.get(&location.bucket) else {
+        return Outcome::unknown(
+            format!("the snapshot has no entry for bucket {}", location.bucket),
+            Some("s3:GetBucketLocation".into()),
+        );
+    };
+    let region = match &bucket.region {
+        Fact::Known(r) => r,
+        Fact::Unknown(u) => return Outcome::from_unknown_fact("s3:GetBucketLocation", u),
+    };
+    match region {
+        None => Outcome::fail(
+            Problem::new("not_found", location.bucket_arn())
+                .param("bucket", location.bucket.clone())
+                .evidence(json!({"bucket": location.bucket, "found": false})),
+        ),
+        Some(r) if *r != facts.target_region => Outcome::fail(
+            Problem::new("wrong_region", location.bucket_arn())
+                .param("bucket", location.bucket.clone())
+                .param("bucket_region", r.clone())
+                .param("database_region", facts.target_region.clone())
+                .evidence(json!({"bucket": location.bucket, "bucket_region": r, "database_region": facts.target_region})),
+        ),
+        Some(r) => Outcome::pass(json!({"bucket": location.bucket, "bucket_region": r})),
+    }
+}
+
+fn zt008_role_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    let Some(role) = facts.effective_target_role() else {
+        return Outcome::unknown(
+            "no target role to check: give --target-role (no resource property names one)",
+            None,
+        );
+    };
+    match facts.snapshot.principals.get(&role) {
+        None => Outcome::unknown(
+            format!("the snapshot has no entry for role {role}"),
+            Some("iam:GetRole".into()),
+        ),
+        Some(Fact::Unknown(u)) => Outcome::from_unknown_fact("iam:GetRole", u),
+        Some(Fact::Known(None)) => Outcome::fail(
+            Problem::new("not_found", role.clone())
+                .param("role", role.clone())
+                .evidence(json!({"role_arn": role, "found": false})),
+        ),
+        Some(Fact::Known(Some(p))) => Outcome::pass(json!({"role_arn": p.arn})),
+    }
+}
+
+fn zt013_resource_property(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+    if let Err(o) = existing_database(facts) {
+        if !facts.s3_tables_target {
+            return o;
+        }
+    }
+    // Once an integration exists, a different role is ZI005's business.
+    if let Some(i) = facts.existing_integration() {
+        return Outcome::pass(json!({"integration_arn": i.integration.integration_arn}));
+    }
+    let property = match facts.resource_property() {
+        Fact::Known(p) => p,
+        Fact::Unknown(u) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u)
+        }
+    };
+    let role = facts.target_role.clone().unwrap_or_default();
+    // Applicable by `zetl fix` only when the role to configure is known.
+    let configure = |exists: bool| {
+        facts
+            .target_role
+            .as_ref()
+            .map(|r| FixAction::ResourceProperty {
+                resource_arn: facts.database_arn.clone(),
+                role_arn: r.clone(),
+                exists,
+            })
+    };
+    let Some(property) = property else {
+        return Outcome::fail(Problem {
+            apply: configure(false),
+            ..Problem::new("missing", facts.database_arn.clone())
+                .evidence(json!({"resource_arn": facts.database_arn, "resource_property": null}))
+        });
+    };
+    let Some(configured) = property.role_arn.clone() else {
+        return Outcome::fail(Problem {
+            apply: configure(true),
+            ..Problem::new("no_role", facts.database_arn.clone())
+                .fix_variant("update")
+                .evidence(json!({"resource_arn": facts.database_arn, "role_arn": null}))
+        });
+    };
+    match &facts.target_role {
+        Some(wanted) if !same_role(wanted, &configured) => Outcome::fail(Problem {
+            apply: configure(true),
+            ..Problem::new("wrong_role", facts.database_arn.clone())
+                .param("configured_role", configured.clone())
+                .fix_variant("update")
+                .evidence(json!({"configured_role": configured, "expected_role": role}))
+        }),
+        _ => Outcome::pass(json!({"resource_arn": property.resource_arn, "role_arn": configured})),
+    }
+}

@@ -1,0 +1,153 @@
+//! The catalog-driven test: every rule in the catalog fails on each of its `fixtures.fail`
+//! files (with a finding whose fix contains each `fail_fix_contains` string) and passes on
+//! each of its `fixtures.pass` files. A rule without its fixture files fails the test.
+
+use std::path::{Path, PathBuf};
+
+use zetl_core::report::{Report, Severity, Status};
+use zetl_core::rules::catalog::Catalog;
+use zetl_core::rules::{catalog_specs, run, Settings};
+
+fn fixtures() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures")
+}
+
+fn report_for(file: &Path) -> Report {
+    let snapshot = zetl_core::snapshot::load(file).unwrap_or_else(|e| panic!("{e}"));
+    run(
+        &snapshot,
+        &catalog_specs().expect("catalog"),
+        &Settings::default(),
+    )
+}
+
+fn status_of(report: &Report, rule: &str) -> Status {
+    let checks: Vec<_> = report.checks.iter().filter(|c| c.rule == rule).collect();
+    assert_eq!(checks.len(), 1, "{rule} must appear exactly once in checks");
+    checks[0].status
+}
+
+#[test]
+fn every_rule_fails_on_its_failing_fixtures_and_passes_on_its_passing_ones() {
+    let catalog = Catalog::embedded().expect("catalog");
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    for rule in catalog.rules() {
+        for rel in rule.fixtures.fail.iter().chain(&rule.fixtures.pass) {
+            if !fixtures().join(rel).is_file() {
+                missing.push(format!("{}: fixtures/{rel}", rule.id));
+            }
+        }
+        for rel in &rule.fixtures.fail {
+            let path = fixtures().join(rel);
+            if !path.is_file() {
+                continue;
+            }
+            let report = report_for(&path);
+            let status = status_of(&report, &rule.id);
+            if status != Status::Fail {
+                wrong.push(format!(
+                    "{}: {rel} gives {status:?}, expected Fail",
+                    rule.id
+                ));
+                continue;
+            }
+            let fixes: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .map(|f| serde_json::to_string(&f.fix).unwrap())
+                .collect();
+            for needle in &rule.fixtures.fail_fix_contains {
+                if !fixes.iter().any(|f| f.contains(needle.as_str())) {
+                    wrong.push(format!("{}: {rel}: no fix contains {needle:?}", rule.id));
+                }
+            }
+        }
+        for rel in &rule.fixtures.pass {
+            let path = fixtures().join(rel);
+            if !path.is_file() {
+                continue;
+            }
+            let status = status_of(&report_for(&path), &rule.id);
+            if status != Status::Pass {
+                wrong.push(format!(
+                    "{}: {rel} gives {status:?}, expected Pass",
+                    rule.id
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without their fixture files:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        wrong.is_empty(),
+        "rules that do not behave on their fixtures:\n{}",
+        wrong.join("\n")
+    );
+}
+
+fn counts(name: &str) -> (usize, usize, usize, Vec<String>) {
+    let report = report_for(&fixtures().join("healthy").join(name));
+    let ids = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let bad: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
+        .map(|c| format!("{} {:?}", c.rule, c.status))
+        .collect();
+    (
+        ids(Severity::Error),
+        ids(Severity::Warning),
+        ids(Severity::Info),
+        bad,
+    )
+}
+
+#[test]
+fn healthy_cross_account_has_no_error_and_no_warning() {
+    let (e, w, i, bad) = counts("cross-account.json");
+    assert_eq!((e, w, i), (0, 0, 0), "{bad:?}");
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn seed_guide_policies_give_no_error_or_warning() {
+    let (e, w, i, bad) = counts("seed-guide.json");
+    // Infos: ZT016 (extra catalog grants) and ZC003 (the `table/NAME` ARN matches nothing).
+    assert_eq!((e, w, i), (0, 0, 2), "{bad:?}");
+    assert_eq!(bad, ["ZT016 Fail", "ZC003 Fail"]);
+}
+
+#[test]
+fn aws_docs_variants_give_no_error() {
+    let (e, w, i, bad) = counts("aws-docs-variants.json");
+    // The only warning: no CloudWatch metrics grant (ZT012 is never an error).
+    assert_eq!((e, w, i), (0, 1, 0), "{bad:?}");
+    assert_eq!(bad, ["ZT012 Fail"]);
+}
+
+#[test]
+fn s3_tables_target_skips_general_purpose_bucket_rules() {
+    let report = report_for(&fixtures().join("scenarios/s3-tables-target.json"));
+    for rule in ["ZT002", "ZT003", "ZT010", "ZT017"] {
+        assert_eq!(status_of(&report, rule), Status::Skipped, "{rule}");
+    }
+    assert_eq!(status_of(&report, "ZT001"), Status::Pass);
+}
+
+#[test]
+fn every_catalog_rule_appears_once_per_pair() {
+    let report = report_for(&fixtures().join("healthy/cross-account.json"));
+    let catalog = Catalog::embedded().expect("catalog");
+    assert_eq!(report.checks.len(), catalog.rules().len());
+    assert_eq!(
+        report.notes.len(),
+        1,
+        "only the SCP/RCP/session-policy note: {:?}",
+        report.notes
+    );
+}

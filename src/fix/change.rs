@@ -1,0 +1,383 @@
+//! One change of a fix plan: which document or setting, what it holds now, what it will hold,
+//! and how it is read from and written into a snapshot (the planner's model of the accounts).
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::policy_edit::{decode_policy, FixAction, PolicyCommand};
+use crate::rules::access::values::split_arn;
+use crate::snapshot::{
+    CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
+    Snapshot, TablePolicy,
+};
+
+/// What a change writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    TablePolicy {
+        table_arn: String,
+    },
+    CatalogPolicy {
+        catalog_arn: String,
+        /// Lake Formation cross-account grants exist: the put needs EnableHybrid.
+        enable_hybrid: bool,
+    },
+    TrustPolicy {
+        role_arn: String,
+    },
+    InlinePolicy {
+        principal_arn: String,
+        principal_kind: PrincipalKind,
+        policy_name: String,
+    },
+    PointInTimeRecovery {
+        table_arn: String,
+    },
+    ResourceProperty {
+        resource_arn: String,
+    },
+}
+
+/// Which account a change is made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Account {
+    Source,
+    Target,
+}
+
+impl Target {
+    /// The target of a finding's fix, and the value it writes (`policy` for policy fixes).
+    /// `None` when the fix is not one `zetl fix` applies (bucket or key policies, managed
+    /// policy versions: left to their owners).
+    pub fn of(
+        action: &FixAction,
+        policy: Option<&Value>,
+        snapshot: &Snapshot,
+    ) -> Option<(Target, Value)> {
+        match action {
+            FixAction::EnablePitr { table_arn } => Some((
+                Target::PointInTimeRecovery {
+                    table_arn: table_arn.clone(),
+                },
+                json!({"PointInTimeRecoveryEnabled": true}),
+            )),
+            FixAction::ResourceProperty {
+                resource_arn,
+                role_arn,
+                ..
+            } => Some((
+                Target::ResourceProperty {
+                    resource_arn: resource_arn.clone(),
+                },
+                json!({"TargetProcessingProperties": {"RoleArn": role_arn}}),
+            )),
+            FixAction::Policy(command) => {
+                let policy = policy?.clone();
+                let target = match command {
+                    PolicyCommand::DynamoDbPutResourcePolicy { table_arn, .. } => {
+                        Target::TablePolicy {
+                            table_arn: table_arn.clone(),
+                        }
+                    }
+                    PolicyCommand::GluePutResourcePolicy { enable_hybrid, .. } => {
+                        Target::CatalogPolicy {
+                            catalog_arn: target_catalog_arn(snapshot),
+                            enable_hybrid: *enable_hybrid,
+                        }
+                    }
+                    PolicyCommand::IamUpdateAssumeRolePolicy { role_arn } => Target::TrustPolicy {
+                        role_arn: role_arn.clone(),
+                    },
+                    PolicyCommand::IamPutRolePolicy {
+                        role_arn,
+                        policy_name,
+                    } => Target::InlinePolicy {
+                        principal_arn: role_arn.clone(),
+                        principal_kind: PrincipalKind::Role,
+                        policy_name: policy_name.clone(),
+                    },
+                    PolicyCommand::IamPutUserPolicy {
+                        user_arn,
+                        policy_name,
+                    } => Target::InlinePolicy {
+                        principal_arn: user_arn.clone(),
+                        principal_kind: PrincipalKind::User,
+                        policy_name: policy_name.clone(),
+                    },
+                    PolicyCommand::S3PutBucketPolicy { .. }
+                    | PolicyCommand::KmsPutKeyPolicy { .. }
+                    | PolicyCommand::IamCreatePolicyVersion { .. } => return None,
+                };
+                Some((target, policy))
+            }
+        }
+    }
+
+    pub fn account(&self, snapshot: &Snapshot) -> Account {
+        match self {
+            Target::TablePolicy { .. } | Target::PointInTimeRecovery { .. } => Account::Source,
+            Target::CatalogPolicy { .. } | Target::ResourceProperty { .. } => Account::Target,
+            Target::TrustPolicy { role_arn: arn }
+            | Target::InlinePolicy {
+                principal_arn: arn, ..
+            } => {
+                if split_arn(arn).map(|a| a.account) == Some(snapshot.accounts.source.id.as_str())
+                    && snapshot.accounts.source.id != snapshot.accounts.target.id
+                {
+                    Account::Source
+                } else {
+                    Account::Target
+                }
+            }
+        }
+    }
+
+    /// The IAM action the write needs (printed in the plan and when it is denied).
+    pub fn write_action(&self, exists: bool) -> &'static str {
+        match self {
+            Target::TablePolicy { .. } => "dynamodb:PutResourcePolicy",
+            Target::CatalogPolicy { .. } => "glue:PutResourcePolicy",
+            Target::TrustPolicy { .. } => "iam:UpdateAssumeRolePolicy",
+            Target::InlinePolicy {
+                principal_kind: PrincipalKind::Role,
+                ..
+            } => "iam:PutRolePolicy",
+            Target::InlinePolicy {
+                principal_kind: PrincipalKind::User,
+                ..
+            } => "iam:PutUserPolicy",
+            Target::PointInTimeRecovery { .. } => "dynamodb:UpdateContinuousBackups",
+            Target::ResourceProperty { .. } if exists => "glue:UpdateIntegrationResourceProperty",
+            Target::ResourceProperty { .. } => "glue:CreateIntegrationResourceProperty",
+        }
+    }
+
+    /// A short human name: `table policy of arn:...`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::TablePolicy { table_arn } => format!("resource policy of table {table_arn}"),
+            Target::CatalogPolicy { catalog_arn, .. } => {
+                format!("resource policy of the Data Catalog {catalog_arn}")
+            }
+            Target::TrustPolicy { role_arn } => format!("trust policy of role {role_arn}"),
+            Target::InlinePolicy {
+                principal_arn,
+                policy_name,
+                ..
+            } => format!("inline policy {policy_name} of {principal_arn}"),
+            Target::PointInTimeRecovery { table_arn } => {
+                format!("point-in-time recovery of table {table_arn}")
+            }
+            Target::ResourceProperty { resource_arn } => {
+                format!("integration resource property of {resource_arn}")
+            }
+        }
+    }
+
+    /// What the snapshot holds for this target now (`None`: no document / not configured).
+    /// Policies come back decoded (IAM stores them URL-encoded) so they compare by content.
+    pub fn read(&self, snapshot: &Snapshot) -> Option<Value> {
+        match self {
+            Target::TablePolicy { table_arn } => snapshot
+                .tables
+                .get(table_arn)?
+                .resource_policy
+                .known()?
+                .as_ref()
+                .map(|p| decoded(&p.policy)),
+            Target::CatalogPolicy { catalog_arn, .. } => snapshot
+                .catalog_policies
+                .get(catalog_arn)?
+                .known()?
+                .as_ref()
+                .map(|p| decoded(&p.policy)),
+            Target::TrustPolicy { role_arn } => principal(snapshot, role_arn)?
+                .trust_policy
+                .as_ref()
+                .map(decoded),
+            Target::InlinePolicy {
+                principal_arn,
+                policy_name,
+                ..
+            } => principal(snapshot, principal_arn)?
+                .inline_policies
+                .known()?
+                .iter()
+                .find(|p| &p.name == policy_name)
+                .map(|p| decoded(&p.document)),
+            Target::PointInTimeRecovery { table_arn } => {
+                let status = snapshot.tables.get(table_arn)?.continuous_backups.known()?;
+                Some(json!({"PointInTimeRecoveryEnabled": *status == PitrStatus::Enabled}))
+            }
+            Target::ResourceProperty { resource_arn } => snapshot
+                .resource_properties
+                .get(resource_arn)?
+                .known()?
+                .as_ref()
+                .map(|p| json!({"TargetProcessingProperties": {"RoleArn": p.role_arn}})),
+        }
+    }
+
+    /// Records `value` as this target's new content in the snapshot. Returns false when the
+    /// snapshot has no place for it (the principal or table is not in it).
+    pub fn write(&self, snapshot: &mut Snapshot, value: &Value) -> bool {
+        match self {
+            Target::TablePolicy { table_arn } => {
+                let Some(table) = snapshot.tables.get_mut(table_arn) else {
+                    return false;
+                };
+                let revision_id = table
+                    .resource_policy
+                    .known()
+                    .and_then(|p| p.as_ref())
+                    .and_then(|p| p.revision_id.clone());
+                table.resource_policy = Fact::Known(Some(TablePolicy {
+                    policy: value.clone(),
+                    revision_id,
+                }));
+                true
+            }
+            Target::CatalogPolicy { catalog_arn, .. } => {
+                let policy_hash = snapshot
+                    .catalog_policies
+                    .get(catalog_arn)
+                    .and_then(|f| f.known())
+                    .and_then(|p| p.as_ref())
+                    .and_then(|p| p.policy_hash.clone());
+                snapshot.catalog_policies.insert(
+                    catalog_arn.clone(),
+                    Fact::Known(Some(CatalogPolicy {
+                        policy: value.clone(),
+                        policy_hash,
+                    })),
+                );
+                true
+            }
+            Target::TrustPolicy { role_arn } => match principal_mut(snapshot, role_arn) {
+                Some(p) => {
+                    p.trust_policy = Some(value.clone());
+                    true
+                }
+                None => false,
+            },
+            Target::InlinePolicy {
+                principal_arn,
+                policy_name,
+                ..
+            } => {
+                let Some(p) = principal_mut(snapshot, principal_arn) else {
+                    return false;
+                };
+                let Fact::Known(list) = &mut p.inline_policies else {
+                    return false;
+                };
+                match list.iter_mut().find(|i| &i.name == policy_name) {
+                    Some(existing) => existing.document = value.clone(),
+                    None => list.push(InlinePolicy {
+                        name: policy_name.clone(),
+                        document: value.clone(),
+                    }),
+                }
+                true
+            }
+            Target::PointInTimeRecovery { table_arn } => match snapshot.tables.get_mut(table_arn) {
+                Some(t) => {
+                    let on = value["PointInTimeRecoveryEnabled"].as_bool() == Some(true);
+                    t.continuous_backups = Fact::Known(if on {
+                        PitrStatus::Enabled
+                    } else {
+                        PitrStatus::Disabled
+                    });
+                    true
+                }
+                None => false,
+            },
+            Target::ResourceProperty { resource_arn } => {
+                let role_arn = value["TargetProcessingProperties"]["RoleArn"]
+                    .as_str()
+                    .map(str::to_string);
+                let mut property = snapshot
+                    .resource_properties
+                    .get(resource_arn)
+                    .and_then(|f| f.known())
+                    .and_then(|p| p.clone())
+                    .unwrap_or(ResourceProperty {
+                        resource_arn: resource_arn.clone(),
+                        role_arn: None,
+                        kms_arn: None,
+                        connection_name: None,
+                        event_bus_arn: None,
+                    });
+                property.role_arn = role_arn;
+                snapshot
+                    .resource_properties
+                    .insert(resource_arn.clone(), Fact::Known(Some(property)));
+                true
+            }
+        }
+    }
+}
+
+/// A stored policy as a JSON object (IAM's URL-encoded strings decoded); kept as is when it
+/// does not parse, so a garbled document still shows up as "different".
+pub fn decoded(stored: &Value) -> Value {
+    decode_policy(stored)
+        .map(Value::Object)
+        .unwrap_or_else(|_| stored.clone())
+}
+
+/// The principal's facts. The snapshot keys them by the ARN the setup gave, which may lack
+/// the role's path (`role/NAME` for `role/service-role/NAME`); fixes name the full ARN.
+fn principal_key(snapshot: &Snapshot, arn: &str) -> Option<String> {
+    if snapshot.principals.contains_key(arn) {
+        return Some(arn.to_string());
+    }
+    snapshot
+        .principals
+        .iter()
+        .find(|(_, f)| matches!(f, Fact::Known(Some(p)) if p.arn == arn))
+        .map(|(k, _)| k.clone())
+}
+
+fn principal<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> {
+    let key = principal_key(snapshot, arn)?;
+    snapshot.principals.get(&key)?.known()?.as_ref()
+}
+
+fn principal_mut<'s>(snapshot: &'s mut Snapshot, arn: &str) -> Option<&'s mut IamPrincipal> {
+    let key = principal_key(snapshot, arn)?;
+    match snapshot.principals.get_mut(&key)? {
+        Fact::Known(Some(p)) => Some(p),
+        _ => None,
+    }
+}
+
+/// The target account's Data Catalog ARN as the snapshot keys it.
+pub fn target_catalog_arn(snapshot: &Snapshot) -> String {
+    let t = &snapshot.accounts.target;
+    let suffix = format!(":glue:{}:{}:catalog", t.region, t.id);
+    snapshot
+        .catalog_policies
+        .keys()
+        .find(|k| k.ends_with(&suffix))
+        .cloned()
+        .unwrap_or_else(|| format!("arn:aws{suffix}"))
+}
+
+/// One change of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub account: Account,
+    pub target: Target,
+    /// The rules whose findings this change repairs, in the order they were planned.
+    pub rules: Vec<String>,
+    /// What the accounts held when they were read (`None`: nothing).
+    pub before: Option<Value>,
+    pub after: Value,
+    /// The IAM action the write needs.
+    pub action: String,
+    /// The `aws` CLI command that makes the same change by hand.
+    pub command: Option<String>,
+}
