@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 use crate::cli::{DoctorArgs, SetupArgs};
-use crate::setup::Setup;
 use crate::commands::{CliError, Exit};
 use crate::config::{self, Config};
 use crate::report::{color_enabled, FailOn, Format, RenderOptions, Report, Severity, Status};
-use crate::rules::runner::{RuleSpec, Settings, Suppression};
+use crate::rules::runner::{Settings, Suppression};
+use crate::rules::Catalog;
+use crate::setup::Setup;
 use crate::snapshot::{self, Pair, Snapshot};
 
 /// Everything the doctor decided from flags + zetl.toml.
@@ -23,12 +24,11 @@ pub struct Options {
 }
 
 pub fn run(args: DoctorArgs) -> Result<Exit, CliError> {
-    let rules = crate::rules::catalog_specs().map_err(CliError::usage)?;
-    run_with_rules(args, &rules)
+    run_with_rules(args, crate::rules::catalog()?)
 }
 
 /// The doctor with a given rule list (the catalog in production).
-pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliError> {
+pub fn run_with_rules(args: DoctorArgs, catalog: &Catalog) -> Result<Exit, CliError> {
     let loaded =
         config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
     let options = options(&args, loaded)?;
@@ -52,43 +52,46 @@ pub fn run_with_rules(args: DoctorArgs, rules: &[RuleSpec]) -> Result<Exit, CliE
         .unwrap_or_else(|| "live collection".into());
     apply_setup_overrides(&mut snapshot, &options.setup)
         .map_err(|m| CliError::usage(format!("{origin}: {m}")))?;
-    let mut report = crate::rules::run(&snapshot, rules, &options.settings);
+    let mut report = crate::rules::run(&snapshot, catalog, &options.settings);
     report.source_file = options
         .config_file
         .clone()
         .or(source_file)
         .map(|p| p.display().to_string());
-    let text = render(&report, &options, &args)?;
+    let text = render(&report, catalog, &options, &args);
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| {
             CliError::usage(format!("{}: cannot write the report: {e}", path.display()))
         })?,
         None => print!("{text}"),
     }
-    Ok(gate(&report, options.fail_on, options.allow_unknown))
+    Ok(gate(
+        &report,
+        catalog,
+        options.fail_on,
+        options.allow_unknown,
+    ))
 }
 
-fn render(report: &Report, options: &Options, args: &DoctorArgs) -> Result<String, CliError> {
-    let catalog =
-        crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+fn render(report: &Report, catalog: &Catalog, options: &Options, args: &DoctorArgs) -> String {
     let render_options = RenderOptions {
         // Colour only for a terminal on stdout (never into --output files).
         color: args.output.is_none() && color_enabled(args.no_color),
         verbose: args.verbose,
         quiet: args.quiet,
     };
-    Ok(crate::report::render(
+    crate::report::render(
         report,
         &catalog.summaries(),
         options.format,
         &render_options,
-    ))
+    )
 }
 
 /// The exit code: 1 when a finding reaches `--fail-on`, or when a check could not run and
 /// `--allow-unknown` was not given (a gate must not pass what it could not verify). Info
 /// findings never count.
-pub fn gate(report: &Report, fail_on: FailOn, allow_unknown: bool) -> Exit {
+pub fn gate(report: &Report, catalog: &Catalog, fail_on: FailOn, allow_unknown: bool) -> Exit {
     let threshold = match fail_on {
         FailOn::Never => return Exit::Ok,
         FailOn::Error => Severity::Error,
@@ -98,7 +101,7 @@ pub fn gate(report: &Report, fail_on: FailOn, allow_unknown: bool) -> Exit {
         f.severity != Severity::Info
             && f.severity >= threshold
             // With --allow-unknown, the "could not verify" findings do not count either.
-            && !(allow_unknown && f.rule == "ZC001")
+            && !(allow_unknown && catalog.get(&f.rule).is_some_and(|r| r.reports_unknowns))
     });
     let unknown_fails = !allow_unknown && report.checks.iter().any(|c| c.status == Status::Unknown);
     if finding_fails || unknown_fails {

@@ -58,6 +58,13 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// A rule catalog that does not load is a build bug, reported like bad input (exit 2).
+impl From<&crate::rules::CatalogError> for CliError {
+    fn from(e: &crate::rules::CatalogError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
 #[cfg(feature = "live")]
 impl From<crate::collect::CollectError> for CliError {
     fn from(e: crate::collect::CollectError) -> Self {

@@ -8,7 +8,7 @@ use crate::cli::ExplainArgs;
 use crate::rules::catalog::{Catalog, FixTemplate, Rule};
 
 pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
-    let catalog = Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    let catalog = crate::rules::catalog()?;
     let query = args.id.trim();
     let Some(rule) = catalog.get(query) else {
         return Err(CliError::usage(unknown_rule_message(&catalog, query)));

@@ -7,15 +7,15 @@ use crate::cli::{DoctorArgs, FixArgs};
 use crate::commands::doctor::{apply_setup_overrides, options, Options};
 use crate::commands::{CliError, Exit};
 use crate::config;
-use crate::fix::Applied;
 use crate::fix::render::plan_text;
+use crate::fix::Applied;
 use crate::fix::{plan, Plan};
 use crate::report::{color_enabled, Format, RenderOptions};
 use crate::rules::runner::Settings;
 use crate::snapshot::{self, Snapshot};
 
 pub fn run(args: FixArgs) -> Result<Exit, CliError> {
-    let rules = crate::rules::catalog_specs().map_err(CliError::usage)?;
+    let rules = crate::rules::catalog()?;
     let options = fix_options(&args)?;
     if args.apply && args.from.is_some() {
         return Err(CliError::usage(
@@ -49,8 +49,7 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
     println!("\nRunning the doctor again:\n");
     let after = crate::commands::collect::live_snapshot(&options.setup)?;
     let report = crate::rules::run(&after, &rules, &options.settings);
-    let catalog =
-        crate::rules::catalog::Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    let catalog = rules;
     print!(
         "{}",
         crate::report::render(

@@ -21,8 +21,8 @@ use chrono::Utc;
 
 use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::commands::{CliError, Exit};
-use crate::rules::access::synth::Profiles;
-use crate::rules::access::values::pair_values;
+use crate::rules::pair::Profiles;
+use crate::rules::values::pair_values;
 use crate::snapshot::{self, Fact, Snapshot};
 
 use documents::{PolicySet, Refused};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{CliError, Exit};
 use crate::cli::{ListFormat, RulesArgs};
 use crate::report::{Severity, Side};
-use crate::rules::catalog::{Catalog, Rule};
+use crate::rules::catalog::Rule;
 
 /// One entry of `zetl rules --format json`: exactly the contract's fields.
 #[derive(Debug, Serialize)]
@@ -22,7 +22,7 @@ struct Entry<'a> {
 }
 
 pub fn run(args: RulesArgs) -> Result<Exit, CliError> {
-    let catalog = Catalog::embedded().map_err(|e| CliError::usage(e.to_string()))?;
+    let catalog = crate::rules::catalog()?;
     let text = match args.format {
         ListFormat::Json => json(catalog.rules())?,
         ListFormat::Human => table(catalog.rules()),
@@ -85,4 +85,3 @@ pub fn table(rules: &[Rule]) -> String {
     ));
     out
 }
-

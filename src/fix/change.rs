@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::policy_edit::{decode_policy, FixAction, PolicyCommand};
-use crate::rules::access::values::split_arn;
+use crate::rules::values::split_arn;
 use crate::snapshot::{
     CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
     Snapshot, TablePolicy,

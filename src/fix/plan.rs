@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use super::change::{Change, Target};
 use crate::report::{Report, Severity};
-use crate::rules::runner::{RuleSpec, Settings};
+use crate::rules::runner::Settings;
+use crate::rules::Catalog;
 use crate::snapshot::Snapshot;
 
 /// More than any setup needs (each round fixes at least one document, and no document has
@@ -35,12 +36,7 @@ pub struct Plan {
 
 /// Plans the changes for `snapshot`. `select` picks the rules to fix (`--only`); the doctor
 /// itself always runs with `settings` so prerequisites and suppressions apply as usual.
-pub fn plan(
-    snapshot: &Snapshot,
-    rules: &[RuleSpec],
-    settings: &Settings,
-    select: &Settings,
-) -> Plan {
+pub fn plan(snapshot: &Snapshot, rules: &Catalog, settings: &Settings, select: &Settings) -> Plan {
     let before = crate::rules::run(snapshot, rules, settings);
     let mut current = snapshot.clone();
     let mut changes: Vec<Change> = Vec::new();
@@ -50,7 +46,7 @@ pub fn plan(
         for finding in &report.findings {
             // Only rules marked `auto_fix` in their TOML; info findings are advice, never
             // changed automatically.
-            let auto = rules.iter().any(|r| r.id == finding.rule && r.auto_fix);
+            let auto = rules.get(&finding.rule).is_some_and(|r| r.auto_fix);
             if !auto || finding.severity == Severity::Info || !select.selects(&finding.rule) {
                 continue;
             }

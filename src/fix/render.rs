@@ -95,19 +95,14 @@ fn remaining_text(out: &mut String, plan: &Plan) {
     if !remaining.is_empty() {
         let _ = writeln!(out, "Not fixed by zetl (see `zetl doctor` for each fix):");
         for f in &remaining {
-            let _ = writeln!(
-                out,
-                "  {} {:<7} {}",
-                f.rule,
-                f.severity.name(),
-                f.message
-            );
-            // NEEDS_ATTENTION clears itself: AWS retries once the causes are fixed.
-            if f.rule == "ZI001" && !plan.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "                the integration recovers by itself once its causes are fixed"
-                );
+            let _ = writeln!(out, "  {} {:<7} {}", f.rule, f.severity.name(), f.message);
+            // A finding that clears itself once its causes are fixed says so (`after_fixes`).
+            let after = crate::rules::catalog()
+                .ok()
+                .and_then(|c| c.get(&f.rule))
+                .and_then(|r| r.messages.get("after_fixes"));
+            if let (Some(after), false) = (after, plan.is_empty()) {
+                let _ = writeln!(out, "                {}", after.as_str());
             }
         }
     }

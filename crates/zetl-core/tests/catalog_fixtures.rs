@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use zetl_core::report::{Report, Severity, Status};
-use zetl_core::rules::catalog::Catalog;
-use zetl_core::rules::{catalog_specs, run, Settings};
+use zetl_core::rules::{catalog, run, Settings};
 
 fn fixtures() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures")
@@ -14,11 +13,7 @@ fn fixtures() -> PathBuf {
 
 fn report_for(file: &Path) -> Report {
     let snapshot = zetl_core::snapshot::load(file).unwrap_or_else(|e| panic!("{e}"));
-    run(
-        &snapshot,
-        &catalog_specs().expect("catalog"),
-        &Settings::default(),
-    )
+    run(&snapshot, catalog().expect("catalog"), &Settings::default())
 }
 
 fn status_of(report: &Report, rule: &str) -> Status {
@@ -29,7 +24,7 @@ fn status_of(report: &Report, rule: &str) -> Status {
 
 #[test]
 fn every_rule_fails_on_its_failing_fixtures_and_passes_on_its_passing_ones() {
-    let catalog = Catalog::embedded().expect("catalog");
+    let catalog = catalog().expect("catalog");
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     for rule in catalog.rules() {
@@ -142,7 +137,7 @@ fn s3_tables_target_skips_general_purpose_bucket_rules() {
 #[test]
 fn every_catalog_rule_appears_once_per_pair() {
     let report = report_for(&fixtures().join("healthy/cross-account.json"));
-    let catalog = Catalog::embedded().expect("catalog");
+    let catalog = catalog().expect("catalog");
     assert_eq!(report.checks.len(), catalog.rules().len());
     assert_eq!(
         report.notes.len(),

@@ -3,19 +3,14 @@
 
 use std::path::Path;
 
-use zetl_core::rules::{catalog_specs, run, Settings};
+use zetl_core::rules::{catalog, run, Settings};
 
 fn report(rel: &str) -> serde_json::Value {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
         .join("fixtures")
         .join(rel);
     let snapshot = zetl_core::snapshot::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    serde_json::to_value(run(
-        &snapshot,
-        &catalog_specs().unwrap(),
-        &Settings::default(),
-    ))
-    .unwrap()
+    serde_json::to_value(run(&snapshot, catalog().unwrap(), &Settings::default())).unwrap()
 }
 
 #[test]

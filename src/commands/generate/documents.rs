@@ -9,12 +9,10 @@ use serde_json::Value;
 use crate::permissions::{readonly_policy, Side as DoctorSide};
 use crate::policy_edit::command::{name_from_arn, shell_word, CommandTarget};
 use crate::policy_edit::{check_size, PolicyKind};
-use crate::rules::access::generate::{generate, standalone_identity_policy, Generated};
-use crate::rules::access::synth::Profiles;
-use crate::rules::access::table::embedded;
-use crate::rules::access::values::split_arn;
-use crate::rules::access::Scope;
-use crate::rules::requirement::PolicySource;
+use crate::rules::engine::generate::{generate, standalone_identity_policy, Generated};
+use crate::rules::engine::requirement::{PolicySource, PrincipalRole};
+use crate::rules::pair::{PairFacts, Profiles};
+use crate::rules::values::split_arn;
 use crate::snapshot::Fact;
 
 use super::setup::Prepared;
@@ -110,13 +108,14 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
             "the snapshot names no source -> target pair".into()
         ]));
     };
-    let scope = Scope::new(snapshot, pair, profiles.clone());
+    let mut scope = PairFacts::new(snapshot, pair);
+    scope.profiles = profiles.clone();
     let mut refused = unreadable(&scope);
     if !refused.is_empty() {
         return Err(Refused(refused));
     }
-    let reqs =
-        embedded().map_err(|e| Refused(vec![format!("the rule catalog is invalid: {e}")]))?;
+    let catalog = crate::rules::catalog()
+        .map_err(|e| Refused(vec![format!("the rule catalog is invalid: {e}")]))?;
     let src_account = scope.values.source_account.clone();
     let tgt_account = scope.values.target_account.clone();
     let source = AccountInfo {
@@ -130,7 +129,7 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
         profile: profiles.target.clone(),
     };
     let mut documents = Vec::new();
-    for g in generate(&scope, reqs) {
+    for g in generate(&scope, catalog) {
         match g {
             Ok(g) => documents.push(from_generated(g, prepared, &source, &target)),
             Err(e) => refused.push(e),
@@ -138,7 +137,7 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
     }
     if snapshot.setup.console_principal.is_none() {
         // Nobody to attach the console's read-only statement to: a managed policy to attach.
-        match standalone_identity_policy(&scope, reqs, "ZP004") {
+        match standalone_identity_policy(&scope, catalog, PrincipalRole::ConsolePrincipal) {
             Ok(Some(policy)) => documents.push(managed(
                 "zetl-zero-etl-console",
                 policy,
@@ -183,7 +182,7 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
 
 /// Documents the merge would rewrite but that could not be read: merging into "nothing"
 /// would overwrite them.
-fn unreadable(scope: &Scope) -> Vec<String> {
+fn unreadable(scope: &PairFacts) -> Vec<String> {
     let snapshot = scope.snapshot;
     let v = |k: &str| scope.values.get(k).unwrap_or_default().to_string();
     let mut out = Vec::new();
@@ -358,7 +357,7 @@ fn managed(name: &str, policy: Value, side: Side, on: &AccountInfo) -> Document 
     }
 }
 
-fn resource_property(scope: &Scope, target: &AccountInfo) -> Option<ResourceProperty> {
+fn resource_property(scope: &PairFacts, target: &AccountInfo) -> Option<ResourceProperty> {
     let role = scope.values.get("role_arn")?.to_string();
     let db = scope.values.get("database_arn")?.to_string();
     let existing = scope

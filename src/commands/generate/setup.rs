@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::rules::values::{parse_s3_uri, split_arn};
 use crate::setup::Setup;
-use crate::rules::access::values::{parse_s3_uri, split_arn};
 use crate::snapshot::{
     Account, Accounts, Bucket, Database, Fact, IamPrincipal, PitrStatus, PrincipalKind, Snapshot,
     SourceTable, TableDescription,
@@ -162,7 +162,7 @@ pub fn prepare(mut snapshot: Snapshot, blank: bool) -> Prepared {
     let mut missing_roles = BTreeSet::new();
     for name in names {
         // A session is stored (and granted) as its role.
-        let key = crate::rules::access::principals::session_role_arn(&name).unwrap_or(name);
+        let key = crate::rules::engine::principals::session_role_arn(&name).unwrap_or(name);
         if let Some(Fact::Known(Some(_)) | Fact::Unknown(_)) = find(&snapshot, &key) {
             continue;
         }

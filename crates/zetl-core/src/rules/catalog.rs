@@ -1,18 +1,31 @@
-//! The rule catalog: `rules/<ID>.toml`, embedded in the binary at build time.
+//! The rule catalog: `rules/<ID>.toml`, embedded in the binary at build time and loaded once
+//! ([`catalog`]).
 //!
 //! All user-facing text of a rule (title, messages, explanation, fix wording) lives in its
-//! TOML file, so translations can sit beside it later. Loading validates every file; a bad
-//! file is a build-time bug that the catalog's own tests catch, reported with its name.
+//! TOML file, so translations can sit beside it later; templates are parsed when the catalog
+//! loads. Loading validates every file; a bad file is a build-time bug that the catalog's own
+//! tests catch, reported with its name. docs/rules.md describes every field.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::LazyLock;
 
 use include_dir::{include_dir, Dir};
 use serde::Deserialize;
 
+use super::engine::requirement::Requirement;
+use super::template::Template;
 use crate::report::{RuleSummary, Severity, Side};
 
 static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
+
+static EMBEDDED: LazyLock<Result<Catalog, CatalogError>> = LazyLock::new(Catalog::load_embedded);
+
+/// The catalog embedded in this binary, loaded and validated on first use.
+pub fn catalog() -> Result<&'static Catalog, &'static CatalogError> {
+    EMBEDDED.as_ref()
+}
 
 /// One `rules/<ID>.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -35,6 +48,20 @@ pub struct Rule {
     /// Rules whose failure makes this one `skipped`.
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// Runs after every other rule because it reads their outcomes (rules that link an
+    /// integration's errors to their causes, or report the doctor's own unknowns).
+    #[serde(default)]
+    pub runs_last: bool,
+    /// About a general-purpose S3 bucket location: `skipped` for an S3 Tables target.
+    #[serde(default)]
+    pub general_purpose_bucket_only: bool,
+    /// Its findings are facts the doctor could not read: `--allow-unknown` keeps them out of
+    /// the exit code.
+    #[serde(default)]
+    pub reports_unknowns: bool,
+    /// The rule evaluates other rules' `[[requirement]]`s (its own list stays empty).
+    #[serde(default)]
+    pub requirements_from: Vec<String>,
     /// `zetl fix` applies this rule's fix (its findings carry a structured action).
     #[serde(default)]
     pub auto_fix: bool,
@@ -44,12 +71,45 @@ pub struct Rule {
     pub explanation: String,
     pub fixtures: Fixtures,
     /// Message templates by key (`fail`, `wrong_account`, ...).
-    pub messages: BTreeMap<String, String>,
+    pub messages: BTreeMap<String, Template>,
     #[serde(default)]
     pub fix: Option<FixSpec>,
-    /// Access requirements (typed by the access rules).
+    /// Access requirements (evaluated by the policy engine, see `engine`).
     #[serde(default)]
-    pub requirement: Vec<crate::rules::requirement::Requirement>,
+    pub requirement: Vec<Requirement>,
+    /// Integration error messages this rule explains (linked by the integration rules).
+    #[serde(default)]
+    pub explains: Vec<Explains>,
+}
+
+/// `[[explains]]`: an integration error this rule may be the cause of. An entry matches when
+/// every `all` fragment is in the message (case-insensitive), or the error code is one of
+/// `codes`. `fallback` entries count only when no other rule explains the message.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explains {
+    #[serde(default)]
+    pub all: Vec<String>,
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Root-cause order among the rules a message links to: lower comes first (what is
+    /// missing before what is misconfigured before what is denied).
+    pub rank: u32,
+    #[serde(default)]
+    pub fallback: bool,
+}
+
+impl Explains {
+    /// Whether this entry matches an error (its message already lower-cased).
+    pub fn matches(&self, message_lower: &str, code: Option<&str>) -> bool {
+        let by_text = !self.all.is_empty()
+            && self
+                .all
+                .iter()
+                .all(|f| message_lower.contains(&f.to_lowercase()));
+        let by_code = code.is_some_and(|c| self.codes.iter().any(|k| k.eq_ignore_ascii_case(c)));
+        by_text || by_code
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -108,9 +168,9 @@ impl<'de> Deserialize<'de> for FixSpec {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FixTemplate {
-    pub summary: String,
+    pub summary: Template,
     #[serde(default)]
-    pub commands: Vec<String>,
+    pub commands: Vec<Template>,
 }
 
 impl Rule {
@@ -121,6 +181,13 @@ impl Rule {
             None => fix.default.as_ref(),
             Some(v) => fix.variants.get(v),
         }
+    }
+
+    /// The fix template for a problem's variant, falling back to the default `[fix]`.
+    pub fn fix_for(&self, variant: Option<&str>) -> Option<&FixTemplate> {
+        variant
+            .and_then(|v| self.fix_template(Some(v)))
+            .or_else(|| self.fix_template(None))
     }
 
     pub fn summary_entry(&self) -> RuleSummary {
@@ -158,8 +225,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog embedded in this binary.
-    pub fn embedded() -> Result<Catalog, CatalogError> {
+    fn load_embedded() -> Result<Catalog, CatalogError> {
         let files = RULES_DIR
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
@@ -201,6 +267,24 @@ impl Catalog {
                     return Err(err(file, format!("depends_on names unknown rule {dep}")));
                 }
             }
+            for from in &rule.requirements_from {
+                let lends = rules
+                    .iter()
+                    .find(|(_, r)| &r.id == from)
+                    .is_some_and(|(_, r)| !r.requirement.is_empty());
+                if !lends {
+                    return Err(err(
+                        file,
+                        format!("requirements_from names {from}, which has no [[requirement]]"),
+                    ));
+                }
+                if !rule.requirement.is_empty() {
+                    return Err(err(
+                        file,
+                        "has both requirements_from and its own [[requirement]]s".into(),
+                    ));
+                }
+            }
         }
         for (file, rule) in &rules {
             if let Some(path) = dependency_cycle(&rules, &rule.id) {
@@ -212,9 +296,29 @@ impl Catalog {
         })
     }
 
+    /// A catalog of these rules as they are (tests that run a subset of the catalog).
+    pub fn from_rules(rules: Vec<Rule>) -> Catalog {
+        Catalog { rules }
+    }
+
     /// Rules in catalog order (see [`catalog_order`]).
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The requirements a rule evaluates: its own, or those of the rule its
+    /// `requirements_from` names.
+    pub fn requirements_of<'a>(&'a self, rule: &'a Rule) -> Cow<'a, [Requirement]> {
+        let lent = |id: &String| {
+            self.get(id)
+                .map(|r| r.requirement.as_slice())
+                .unwrap_or(&[])
+        };
+        match rule.requirements_from.as_slice() {
+            [] => Cow::Borrowed(&rule.requirement),
+            [one] => Cow::Borrowed(lent(one)),
+            many => Cow::Owned(many.iter().flat_map(|id| lent(id).to_vec()).collect()),
+        }
     }
 
     /// By ID or slug (both case-insensitive).
@@ -329,7 +433,25 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
         return Err(err(file, "has no [messages]".into()));
     }
     for (key, template) in &rule.messages {
-        placeholders(template).map_err(|m| err(file, format!("messages.{key}: {m}")))?;
+        placeholders(template.as_str()).map_err(|m| err(file, format!("messages.{key}: {m}")))?;
+    }
+    for r in &rule.requirement {
+        for name in crate::rules::engine::requirement::placeholders_used(r) {
+            if !crate::rules::engine::requirement::PLACEHOLDERS.contains(&name.as_str()) {
+                return Err(err(
+                    file,
+                    format!("requirement {}: unknown placeholder {{{name}}}", r.id),
+                ));
+            }
+        }
+    }
+    for (i, e) in rule.explains.iter().enumerate() {
+        if e.all.is_empty() && e.codes.is_empty() {
+            return Err(err(
+                file,
+                format!("explains[{i}] needs message fragments (all) or error codes"),
+            ));
+        }
     }
     if let Some(fix) = &rule.fix {
         let templates = fix
@@ -339,7 +461,7 @@ fn validate_rule(file: &str, rule: &Rule) -> Result<(), CatalogError> {
             .chain(fix.variants.iter().map(|(k, t)| (format!("fix.{k}"), t)));
         for (name, t) in templates {
             for text in std::iter::once(&t.summary).chain(t.commands.iter()) {
-                placeholders(text).map_err(|m| err(file, format!("{name}: {m}")))?;
+                placeholders(text.as_str()).map_err(|m| err(file, format!("{name}: {m}")))?;
             }
         }
     }
@@ -408,32 +530,6 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(names)
 }
 
-/// Fills `{name}` placeholders; a placeholder without a value is an error (never silently
-/// left in user-facing text).
-pub fn render(template: &str, params: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        match placeholder_at(after) {
-            Some(name) => {
-                let value = params
-                    .get(name)
-                    .ok_or_else(|| format!("no value for {{{name}}} in {template:?}"))?;
-                out.push_str(value);
-                rest = &after[name.len() + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,10 +566,14 @@ summary = "x"
         let r = c.get("pitr-disabled").unwrap();
         assert_eq!(r.severity, Severity::Error);
         assert_eq!(
-            r.fix_template(None).unwrap().summary,
+            r.fix_template(None).unwrap().summary.as_str(),
             "Enable PITR on {table}"
         );
-        assert_eq!(r.fix_template(Some("other")).unwrap().summary, "x");
+        assert_eq!(r.fix_template(Some("other")).unwrap().summary.as_str(), "x");
+        assert_eq!(
+            r.fix_for(Some("none")).unwrap().summary.as_str(),
+            "Enable PITR on {table}"
+        );
         assert!(c.get("zs002").is_some());
     }
 
@@ -542,17 +642,6 @@ summary = "x"
     }
 
     #[test]
-    fn render_fills_and_refuses_missing_values() {
-        let mut p = BTreeMap::new();
-        p.insert("table".to_string(), "orders".to_string());
-        assert_eq!(
-            render("t={table} D={CatalogId=1,Name={table}} {\"a\":1}", &p).unwrap(),
-            "t=orders D={CatalogId=1,Name=orders} {\"a\":1}"
-        );
-        assert!(render("{region}", &p).unwrap_err().contains("{region}"));
-    }
-
-    #[test]
     fn placeholders_are_lower_snake_case_and_typos_are_caught() {
         assert_eq!(
             placeholders("Database={CatalogId={target_account},Name={database}}").unwrap(),
@@ -572,7 +661,7 @@ summary = "x"
 
     #[test]
     fn the_embedded_catalog_loads_in_rules_md_order() {
-        let c = Catalog::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let c = catalog().unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<&str> = c.rules().iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids.first(), Some(&"ZS001"));
         assert_eq!(ids.last(), Some(&"ZC003"));

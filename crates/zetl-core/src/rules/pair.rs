@@ -1,7 +1,16 @@
 //! `PairFacts`: one source table -> target database pair, with the names every check needs
 //! already derived from the ARNs and the snapshot (so no check re-parses an ARN).
 
+use super::runner::Settings;
+use super::values::{pair_values, PairValues};
 use crate::snapshot::{Database, Fact, Integration, Pair, Snapshot, Unknown};
+
+/// Where each account's commands run: the named profiles fix commands carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profiles {
+    pub source: Option<String>,
+    pub target: Option<String>,
+}
 
 /// Where the pair's integration came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +133,10 @@ pub struct PairFacts<'s> {
     pub source_principal: Option<String>,
     pub console_principal: Option<String>,
     pub target_principal: Option<String>,
+    /// The pair's placeholder values: what requirements and every template are filled with.
+    pub values: PairValues,
+    /// The profiles fix commands name (from the settings).
+    pub profiles: Profiles,
 }
 
 impl<'s> PairFacts<'s> {
@@ -173,6 +186,8 @@ impl<'s> PairFacts<'s> {
             source_principal: snapshot.setup.source_principal.clone(),
             console_principal: snapshot.setup.console_principal.clone(),
             target_principal: snapshot.setup.target_principal.clone(),
+            values: pair_values(snapshot, pair),
+            profiles: Profiles::default(),
         };
         facts.location = facts
             .database()
@@ -182,6 +197,20 @@ impl<'s> PairFacts<'s> {
             .and_then(|uri| Location::parse(uri).ok());
         facts.integration = find_integration(snapshot, pair);
         facts
+    }
+
+    /// The same pair with the settings' profiles for fix commands.
+    pub fn with_profiles(mut self, settings: &Settings) -> Self {
+        self.profiles = Profiles {
+            source: settings.source_profile.clone(),
+            target: settings.target_profile.clone(),
+        };
+        self
+    }
+
+    /// The `--target-role` as given, borrowed from the snapshot.
+    pub fn target_role(&self) -> Option<&'s str> {
+        self.pair.target_role.as_deref()
     }
 
     /// `TABLE_ARN -> DATABASE_ARN`, as reports name the pair.

@@ -1,71 +1,25 @@
 //! The rule runner: for each source -> target pair, runs every catalog rule's check (in
 //! dependency order), applies `depends_on` skipping, `--only/--skip`, suppressions and severity
 //! overrides, and turns outcomes into report `Check`s and `Finding`s using the rules' texts.
+//! It names no rule: what differs between rules is data in their TOML.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::checks;
+use super::catalog::{Catalog, Rule};
+use super::engine::requirement::Requirement;
+use super::messages::message;
 use super::outcome::{Outcome, Problem};
 use super::pair::PairFacts;
+use super::registry;
+use super::template::Params;
 use crate::report::{
-    Check, Finding, Fix, Report, ReportAccounts, Severity, Side, Status, Summary, Tool,
+    Check as ReportCheck, Finding, Fix, Report, ReportAccounts, Severity, Status, Summary, Tool,
     REPORT_SCHEMA,
 };
 use crate::snapshot::Snapshot;
-
-/// The runner's view of one catalog rule (built from `rules/<ID>.toml`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleSpec {
-    pub id: String,
-    pub slug: String,
-    pub severity: Severity,
-    pub side: Side,
-    pub title: String,
-    pub depends_on: Vec<String>,
-    /// `zetl fix` applies this rule's fix.
-    pub auto_fix: bool,
-    /// `[messages]`: key -> template with `{placeholders}`.
-    pub messages: BTreeMap<String, String>,
-    /// `[fix]` under the key `""`, `[fix.<variant>]` under the variant name.
-    pub fixes: BTreeMap<String, FixTemplate>,
-}
-
-impl From<&super::catalog::Rule> for RuleSpec {
-    fn from(r: &super::catalog::Rule) -> Self {
-        let mut fixes = BTreeMap::new();
-        if let Some(fix) = &r.fix {
-            let convert = |t: &super::catalog::FixTemplate| FixTemplate {
-                summary: t.summary.clone(),
-                commands: t.commands.clone(),
-            };
-            if let Some(d) = &fix.default {
-                fixes.insert(String::new(), convert(d));
-            }
-            for (name, t) in &fix.variants {
-                fixes.insert(name.clone(), convert(t));
-            }
-        }
-        RuleSpec {
-            id: r.id.clone(),
-            slug: r.slug.clone(),
-            severity: r.severity,
-            side: r.side,
-            title: r.title.clone(),
-            depends_on: r.depends_on.clone(),
-            auto_fix: r.auto_fix,
-            messages: r.messages.clone(),
-            fixes,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FixTemplate {
-    pub summary: String,
-    pub commands: Vec<String>,
-}
 
 /// `[[suppress]]` in zetl.toml: accept a known finding, with a reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,14 +33,14 @@ pub struct Suppression {
 /// How to run: the settings that come from flags and zetl.toml.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// Minutes after CreateTime at which a CREATING integration is reported (ZI003).
+    /// Minutes after CreateTime at which a CREATING integration is reported.
     pub creating_threshold_minutes: u32,
     /// Rule IDs or families (`ZS`) to run; empty = all.
     pub only: Vec<String>,
     /// Rule IDs or families to skip.
     pub skip: Vec<String>,
     pub suppressions: Vec<Suppression>,
-    /// `[severity]` in zetl.toml, e.g. ZT012 = "error".
+    /// `[severity]` in zetl.toml, by rule ID.
     pub severity_overrides: BTreeMap<String, Severity>,
     /// Named profiles per account, for the `{profile}` placeholder in fix commands
     /// (empty for snapshots collected without one).
@@ -125,38 +79,44 @@ impl Settings {
     }
 }
 
-/// What a check can see besides the pair: settings and the outcomes of rules already run for
-/// this pair (prerequisites always run first; ZI001 and ZC001 run after every other rule).
-pub struct CheckContext<'a> {
+/// Everything a check sees: the pair, its own rule, the catalog, the settings and the outcomes
+/// of the rules already run for this pair (prerequisites always run first; `runs_last` rules
+/// after every other).
+pub struct Ctx<'a> {
+    pub facts: &'a PairFacts<'a>,
+    pub rule: &'a Rule,
+    pub catalog: &'a Catalog,
     pub settings: &'a Settings,
-    pub rules: &'a [RuleSpec],
     /// Outcomes so far for this pair, by rule ID (every rule, selected or not).
     pub earlier: &'a BTreeMap<String, Outcome>,
-    /// The rules `--only/--skip` selected (ZC001 reports only their unknowns).
+    /// The rules `--only/--skip` selected.
     pub selected: &'a BTreeSet<String>,
 }
 
-/// A check: one function per rule ID, registered in `checks::REGISTRY`.
-pub type CheckFn = for<'s, 'a> fn(&PairFacts<'s>, &CheckContext<'a>) -> Outcome;
+impl Ctx<'_> {
+    /// The requirements this rule evaluates (its own, or `requirements_from`'s).
+    pub fn requirements(&self) -> Cow<'_, [Requirement]> {
+        self.catalog.requirements_of(self.rule)
+    }
 
-/// Rules that read every other rule's outcome, so they run last (in this order).
-const RUN_LAST: [&str; 2] = ["ZI001", "ZC001"];
+    /// Whether a rule already run for this pair failed.
+    pub fn failed(&self, rule_id: &str) -> bool {
+        matches!(self.earlier.get(rule_id), Some(Outcome::Fail(_)))
+    }
+}
 
-/// Rules about a general-purpose bucket location: `skipped` (never failed) for S3 Tables.
-pub const GENERAL_PURPOSE_BUCKET_RULES: [&str; 4] = ["ZT002", "ZT003", "ZT010", "ZT017"];
-
-/// Said once per report: what no snapshot can show.
-pub const INVISIBLE_POLICIES_NOTE: &str = "Service control policies (SCPs), resource control policies (RCPs) and session policies are not visible to the doctor: a check that passes here can still be denied by them, and nothing in this report claims they allow anything.";
+/// A check: one function per rule, registered in `registry::REGISTRY`.
+pub type Check = fn(&Ctx) -> Outcome;
 
 /// Evaluate every pair of the snapshot against the rules.
-pub fn run(snapshot: &Snapshot, rules: &[RuleSpec], settings: &Settings) -> Report {
+pub fn run(snapshot: &Snapshot, catalog: &Catalog, settings: &Settings) -> Report {
     let mut checks_out = Vec::new();
     let mut findings = Vec::new();
-    let mut notes = vec![INVISIBLE_POLICIES_NOTE.to_string()];
-    let order = evaluation_order(rules);
+    let mut notes = vec![message("note.invisible_policies").as_str().to_string()];
+    let order = evaluation_order(catalog.rules());
     for pair in &snapshot.setup.pairs {
-        let facts = PairFacts::new(snapshot, pair);
-        let (mut c, mut f, n) = run_pair(&facts, rules, &order, settings);
+        let facts = PairFacts::new(snapshot, pair).with_profiles(settings);
+        let (mut c, mut f, n) = run_pair(&facts, catalog, &order, settings);
         checks_out.append(&mut c);
         findings.append(&mut f);
         for note in n {
@@ -184,19 +144,47 @@ pub fn run(snapshot: &Snapshot, rules: &[RuleSpec], settings: &Settings) -> Repo
 /// Outcomes of every rule for one pair, by rule ID (before selection and suppression).
 pub fn evaluate_pair(
     facts: &PairFacts<'_>,
-    rules: &[RuleSpec],
+    catalog: &Catalog,
     settings: &Settings,
 ) -> BTreeMap<String, Outcome> {
-    let order = evaluation_order(rules);
-    evaluate(facts, rules, &order, settings)
+    let order = evaluation_order(catalog.rules());
+    evaluate(facts, catalog, &order, settings)
+}
+
+/// One rule's check on one pair, alone (no prerequisite skipping, no earlier outcomes): what
+/// the per-rule tests call.
+pub fn check_one(
+    rule_id: &str,
+    facts: &PairFacts<'_>,
+    catalog: &Catalog,
+    settings: &Settings,
+) -> Outcome {
+    let Some(rule) = catalog.get(rule_id) else {
+        return Outcome::unknown(format!("no rule {rule_id}"), None);
+    };
+    let earlier = BTreeMap::new();
+    let selected = BTreeSet::new();
+    let ctx = Ctx {
+        facts,
+        rule,
+        catalog,
+        settings,
+        earlier: &earlier,
+        selected: &selected,
+    };
+    match registry::lookup(&rule.id) {
+        Some(check) => check(&ctx),
+        None => Outcome::unknown(message("skip.not_implemented").as_str(), None),
+    }
 }
 
 fn evaluate(
     facts: &PairFacts<'_>,
-    rules: &[RuleSpec],
+    catalog: &Catalog,
     order: &[usize],
     settings: &Settings,
 ) -> BTreeMap<String, Outcome> {
+    let rules = catalog.rules();
     let selected: BTreeSet<String> = rules
         .iter()
         .filter(|r| settings.selects(&r.id))
@@ -210,49 +198,60 @@ fn evaluate(
         let blocked = rule.depends_on.iter().find(|dep| {
             matches!(earlier.get(*dep), Some(Outcome::Fail(_))) || dependency_skipped.contains(*dep)
         });
-        let outcome =
-            if facts.s3_tables_target && GENERAL_PURPOSE_BUCKET_RULES.contains(&rule.id.as_str()) {
-                Outcome::skipped("S3 Tables target: this rule is about a general-purpose S3 bucket")
-            } else if let Some(dep) = blocked {
-                dependency_skipped.insert(rule.id.clone());
-                Outcome::skipped(format!("{dep} failed: {} needs what it checks", rule.id))
-            } else {
-                let ctx = CheckContext {
-                    settings,
-                    rules,
-                    earlier: &earlier,
-                    selected: &selected,
-                };
-                match checks::lookup(&rule.id) {
-                    Some(check) => check(facts, &ctx),
-                    None => Outcome::unknown("not implemented", None),
-                }
+        let outcome = if facts.s3_tables_target && rule.general_purpose_bucket_only {
+            Outcome::skipped(message("skip.s3_tables_target").as_str())
+        } else if let Some(dep) = blocked {
+            dependency_skipped.insert(rule.id.clone());
+            Outcome::skipped(
+                message("skip.prerequisite_failed")
+                    .fill(&named(&[("dependency", dep), ("rule", &rule.id)])),
+            )
+        } else {
+            let ctx = Ctx {
+                facts,
+                rule,
+                catalog,
+                settings,
+                earlier: &earlier,
+                selected: &selected,
             };
+            match registry::lookup(&rule.id) {
+                Some(check) => check(&ctx),
+                None => Outcome::unknown(message("skip.not_implemented").as_str(), None),
+            }
+        };
         earlier.insert(rule.id.clone(), outcome);
     }
     earlier
 }
 
-type PairResult = (Vec<Check>, Vec<Finding>, Vec<String>);
+fn named(pairs: &[(&str, &str)]) -> Params {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+type PairResult = (Vec<ReportCheck>, Vec<Finding>, Vec<String>);
 
 fn run_pair(
     facts: &PairFacts<'_>,
-    rules: &[RuleSpec],
+    catalog: &Catalog,
     order: &[usize],
     settings: &Settings,
 ) -> PairResult {
-    let outcomes = evaluate(facts, rules, order, settings);
+    let outcomes = evaluate(facts, catalog, order, settings);
     let label = facts.label();
     let mut checks_out = Vec::new();
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     // Report in catalog order, whatever the evaluation order was.
-    for rule in rules {
+    for rule in catalog.rules() {
         let outcome = outcomes
             .get(&rule.id)
             .cloned()
-            .unwrap_or_else(|| Outcome::unknown("not evaluated", None));
-        let mut check = Check {
+            .unwrap_or_else(|| Outcome::unknown(message("skip.not_evaluated").as_str(), None));
+        let mut check = ReportCheck {
             rule: rule.id.clone(),
             status: Status::Pass,
             pair: label.clone(),
@@ -261,7 +260,7 @@ fn run_pair(
         };
         if !settings.selects(&rule.id) {
             check.status = Status::Skipped;
-            check.reason = Some("not selected (--only/--skip)".into());
+            check.reason = Some(message("skip.not_selected").as_str().to_string());
             checks_out.push(check);
             continue;
         }
@@ -321,9 +320,10 @@ fn suppression_for<'a>(
     })
 }
 
-/// Prerequisites before dependents; RUN_LAST rules at the end. Cycles (a catalog bug the
-/// catalog's own tests reject) fall back to catalog order rather than looping.
-fn evaluation_order(rules: &[RuleSpec]) -> Vec<usize> {
+/// Prerequisites before dependents; `runs_last` rules at the end, in catalog order. Cycles (a
+/// catalog bug the catalog's own validation rejects) fall back to catalog order rather than
+/// looping.
+fn evaluation_order(rules: &[Rule]) -> Vec<usize> {
     let index: BTreeMap<&str, usize> = rules
         .iter()
         .enumerate()
@@ -331,10 +331,7 @@ fn evaluation_order(rules: &[RuleSpec]) -> Vec<usize> {
         .collect();
     let mut order = Vec::with_capacity(rules.len());
     let mut placed = vec![false; rules.len()];
-    let last: Vec<usize> = RUN_LAST
-        .iter()
-        .filter_map(|id| index.get(id).copied())
-        .collect();
+    let last: Vec<usize> = (0..rules.len()).filter(|&i| rules[i].runs_last).collect();
     let regular: Vec<usize> = (0..rules.len()).filter(|i| !last.contains(i)).collect();
     loop {
         let before = order.len();
@@ -369,109 +366,66 @@ fn evaluation_order(rules: &[RuleSpec]) -> Vec<usize> {
     order
 }
 
-/// The values every template may use, for this pair.
-pub fn pair_params(
+/// A problem's placeholder values: the pair's, then the problem's own on top.
+pub fn problem_params(
     facts: &PairFacts<'_>,
-    side: Side,
+    rule: &Rule,
+    problem: &Problem,
     settings: &Settings,
-) -> BTreeMap<String, String> {
-    let mut p = BTreeMap::new();
-    let mut put = |k: &str, v: String| {
-        p.insert(k.to_string(), v);
-    };
-    put("table", facts.table_name.clone());
-    put("table_name", facts.table_name.clone());
-    put("table_arn", facts.table_arn.clone());
-    put("region", facts.source_region.clone());
-    put("source_region", facts.source_region.clone());
-    put("target_region", facts.target_region.clone());
-    put("source_account", facts.source_account.clone());
-    put("target_account", facts.target_account.clone());
-    put("database", facts.database_name.clone());
-    put("database_arn", facts.database_arn.clone());
-    put("catalog_arn", facts.catalog_arn.clone());
-    let role = facts.target_role.clone().unwrap_or_default();
-    put(
-        "role_name",
-        role.rsplit('/').next().unwrap_or_default().to_string(),
-    );
-    put("role", role.clone());
-    put("role_arn", role);
-    if let Some(l) = &facts.location {
-        put("bucket", l.bucket.clone());
-        put("prefix", l.prefix.clone());
+) -> Params {
+    let mut params = facts.values.params_for(rule.side, settings);
+    params.extend(problem.params.clone());
+    params
+}
+
+/// A problem's message as the report shows it; a message key the rule lacks shows the
+/// rule's title (and `note` says so).
+pub fn problem_message(
+    rule: &Rule,
+    problem: &Problem,
+    params: &Params,
+) -> (String, Option<String>) {
+    match rule.messages.get(&problem.message_key) {
+        Some(t) => (t.fill(params), None),
+        None => (
+            rule.title.clone(),
+            Some(message("note.missing_message").fill(&named(&[
+                ("rule", rule.id.as_str()),
+                ("key", problem.message_key.as_str()),
+            ]))),
+        ),
     }
-    if let Some(i) = facts.existing_integration() {
-        put("integration_arn", i.integration.integration_arn.clone());
+}
+
+/// The problem's fix: its `[fix.<variant>]` (falling back to `[fix]`), filled in, plus the
+/// check's extra commands and policy.
+pub fn problem_fix(rule: &Rule, problem: &Problem, params: &Params) -> Option<Fix> {
+    let template = rule.fix_for(problem.fix_variant.as_deref());
+    if template.is_none() && problem.fix_policy.is_none() && problem.extra_commands.is_empty() {
+        return None;
     }
-    let profile = match side {
-        Side::Source | Side::Principal => settings.source_profile.as_deref(),
-        _ => settings.target_profile.as_deref(),
-    };
-    put(
-        "profile",
-        profile
-            .map(|p| format!(" --profile {p}"))
-            .unwrap_or_default(),
-    );
-    put(
-        "source_profile",
-        settings
-            .source_profile
-            .as_deref()
-            .map(|p| format!(" --profile {p}"))
-            .unwrap_or_default(),
-    );
-    put(
-        "target_profile",
-        settings
-            .target_profile
-            .as_deref()
-            .map(|p| format!(" --profile {p}"))
-            .unwrap_or_default(),
-    );
-    p
+    let mut commands: Vec<String> = template
+        .map(|t| t.commands.iter().map(|c| c.fill(params)).collect())
+        .unwrap_or_default();
+    commands.extend(problem.extra_commands.iter().cloned());
+    Some(Fix {
+        summary: template.map(|t| t.summary.fill(params)).unwrap_or_default(),
+        commands,
+        policy: problem.fix_policy.clone(),
+        apply: problem.apply.clone(),
+    })
 }
 
 fn finding(
     facts: &PairFacts<'_>,
-    rule: &RuleSpec,
+    rule: &Rule,
     problem: Problem,
     settings: &Settings,
     label: &str,
 ) -> (Finding, Option<String>) {
-    let mut params = pair_params(facts, rule.side, settings);
-    params.extend(problem.params.clone());
-    let mut note = None;
-    let message = match rule.messages.get(&problem.message_key) {
-        Some(t) => fill(t, &params),
-        None => {
-            note = Some(format!(
-                "internal: rule {} has no message {:?}; showing its title",
-                rule.id, problem.message_key
-            ));
-            rule.title.clone()
-        }
-    };
-    let template = rule.fixes.get(problem.fix_variant.as_deref().unwrap_or(""));
-    let fix =
-        if template.is_some() || problem.fix_policy.is_some() || !problem.extra_commands.is_empty()
-        {
-            let mut commands: Vec<String> = template
-                .map(|t| t.commands.iter().map(|c| fill(c, &params)).collect())
-                .unwrap_or_default();
-            commands.extend(problem.extra_commands.iter().cloned());
-            Some(Fix {
-                summary: template
-                    .map(|t| fill(&t.summary, &params))
-                    .unwrap_or_default(),
-                commands,
-                policy: problem.fix_policy.clone(),
-                apply: problem.apply.clone(),
-            })
-        } else {
-            None
-        };
+    let params = problem_params(facts, rule, &problem, settings);
+    let (message, note) = problem_message(rule, &problem, &params);
+    let fix = problem_fix(rule, &problem, &params);
     let severity = settings
         .severity_overrides
         .get(&rule.id)
@@ -497,110 +451,9 @@ fn finding(
     )
 }
 
-/// The problem's fix: its `[fix.<variant>]` (falling back to `[fix]`), filled in, plus the
-/// check's extra commands and policy.
-pub fn render_fix(
-    rule: &RuleSpec,
-    problem: &Problem,
-    params: &BTreeMap<String, String>,
-) -> Option<Fix> {
-    let template = problem
-        .fix_variant
-        .as_deref()
-        .and_then(|v| rule.fixes.get(v))
-        .or_else(|| rule.fixes.get(""));
-    if template.is_none() && problem.fix_policy.is_none() && problem.extra_commands.is_empty() {
-        return None;
-    }
-    let mut commands: Vec<String> = template
-        .map(|t| t.commands.iter().map(|c| fill(c, params)).collect())
-        .unwrap_or_default();
-    commands.extend(problem.extra_commands.iter().cloned());
-    Some(Fix {
-        summary: template
-            .map(|t| fill(&t.summary, params))
-            .unwrap_or_default(),
-        commands,
-        policy: problem.fix_policy.clone(),
-        apply: problem.apply.clone(),
-    })
-}
-
-/// A problem's fix as the report would show it (ZI001 repeats the linked rules' fixes).
-pub fn problem_fix(
-    facts: &PairFacts<'_>,
-    rule: &RuleSpec,
-    problem: &Problem,
-    settings: &Settings,
-) -> Option<Fix> {
-    let mut params = pair_params(facts, rule.side, settings);
-    params.extend(problem.params.clone());
-    render_fix(rule, problem, &params)
-}
-
-/// A problem's message as the report would show it.
-pub fn problem_message(
-    facts: &PairFacts<'_>,
-    rule: &RuleSpec,
-    problem: &Problem,
-    settings: &Settings,
-) -> String {
-    let mut params = pair_params(facts, rule.side, settings);
-    params.extend(problem.params.clone());
-    rule.messages
-        .get(&problem.message_key)
-        .map(|t| fill(t, &params))
-        .unwrap_or_else(|| rule.title.clone())
-}
-
-/// Replaces `{name}` with its value; unknown names are left as written so a missing value is
-/// visible rather than silently empty.
-pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) if is_name(&after[..end]) => {
-                let name = &after[..end];
-                match params.get(name) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fill_replaces_known_names_only() {
-        let mut p = BTreeMap::new();
-        p.insert("table".to_string(), "orders".to_string());
-        assert_eq!(
-            fill("t={table} x={other} {\"a\":1}", &p),
-            "t=orders x={other} {\"a\":1}"
-        );
-    }
 
     #[test]
     fn selection_by_id_and_family() {
@@ -615,30 +468,34 @@ mod tests {
         assert!(!s.selects("ZS003"));
     }
 
-    fn spec(id: &str, deps: &[&str]) -> RuleSpec {
-        RuleSpec {
-            id: id.into(),
-            slug: id.to_lowercase(),
-            severity: Severity::Error,
-            side: Side::Target,
-            title: id.into(),
-            depends_on: deps.iter().map(|d| d.to_string()).collect(),
-            auto_fix: false,
-            messages: BTreeMap::new(),
-            fixes: BTreeMap::new(),
-        }
+    fn rule(id: &str, deps: &[&str], runs_last: bool) -> (String, String) {
+        let deps = deps
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(
+            "id = {id:?}\nslug = {slug:?}\nseverity = \"warning\"\nside = \"target\"\n\
+             title = \"t\"\npassed = \"p\"\nsummary = \"s\"\nexplanation = \"e\"\n\
+             depends_on = [{deps}]\nruns_last = {runs_last}\n\
+             [fixtures]\nfail = [\"f\"]\npass = [\"p\"]\n[messages]\nfail = \"m\"\n",
+            slug = id.to_lowercase()
+        );
+        (format!("{id}.toml"), text)
     }
 
     #[test]
     fn prerequisites_run_first_and_late_rules_last() {
-        let rules = vec![
-            spec("ZC001", &[]),
-            spec("ZI001", &[]),
-            spec("ZT003", &["ZT001", "ZT002"]),
-            spec("ZT002", &["ZT001"]),
-            spec("ZT001", &[]),
-        ];
-        let ids: Vec<&str> = evaluation_order(&rules)
+        let catalog = Catalog::from_files(vec![
+            rule("ZC001", &[], true),
+            rule("ZI001", &[], true),
+            rule("ZT003", &["ZT001", "ZT002"], false),
+            rule("ZT002", &["ZT001"], false),
+            rule("ZT001", &[], false),
+        ])
+        .unwrap();
+        let rules = catalog.rules();
+        let ids: Vec<&str> = evaluation_order(rules)
             .iter()
             .map(|&i| rules[i].id.as_str())
             .collect();

@@ -5,15 +5,15 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::policy_edit::{decode_policy, MergeOutcome};
 use crate::policy::Decision;
+use crate::policy_edit::{decode_policy, MergeOutcome};
 
-use super::super::requirement::{Applies, PolicySource, PrincipalRole, Requirement};
-use super::common::Requirements;
-use super::evaluate::{evaluate_requirement, RequirementResult, Side};
-use super::principals::{named, resolve, Requester};
-use super::synth::{fix_into, plan, statement_for};
-use super::Scope;
+use crate::rules::catalog::Catalog;
+use crate::rules::engine::evaluate::{evaluate_requirement, RequirementResult, Side};
+use crate::rules::engine::principals::{named, resolve, Requester};
+use crate::rules::engine::requirement::{Applies, PolicySource, PrincipalRole, Requirement};
+use crate::rules::engine::synth::{fix_into, plan, statement_for};
+use crate::rules::pair::PairFacts;
 
 /// One document to apply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,51 +34,38 @@ pub struct Generated {
     pub changed: bool,
 }
 
-/// (rules whose requirements go into one document, the document, who it is about)
-const DOCUMENTS: &[(&[&str], PolicySource, PrincipalRole)] = &[
-    (
-        &["ZS004"],
-        PolicySource::TablePolicy,
-        PrincipalRole::GlueService,
-    ),
-    (
-        &["ZT005", "ZT006"],
-        PolicySource::CatalogPolicy,
-        PrincipalRole::GlueService,
-    ),
-    (&["ZT009"], PolicySource::Trust, PrincipalRole::GlueService),
-    (
-        &["ZT010", "ZT011", "ZT012", "ZT015", "ZT017"],
-        PolicySource::Identity,
-        PrincipalRole::TargetRole,
-    ),
-    (
-        &["ZP001", "ZP002"],
-        PolicySource::Identity,
-        PrincipalRole::SourcePrincipal,
-    ),
-    (
-        &["ZP005"],
-        PolicySource::Identity,
-        PrincipalRole::TargetPrincipal,
-    ),
-    (
-        &["ZP004"],
-        PolicySource::Identity,
-        PrincipalRole::ConsolePrincipal,
-    ),
+/// The documents a correct setup needs, in the order they are applied: the resource documents
+/// (whoever their statements name) and one identity document per principal.
+const DOCUMENTS: &[(PolicySource, PrincipalRole)] = &[
+    (PolicySource::TablePolicy, PrincipalRole::GlueService),
+    (PolicySource::CatalogPolicy, PrincipalRole::GlueService),
+    (PolicySource::Trust, PrincipalRole::GlueService),
+    (PolicySource::Identity, PrincipalRole::TargetRole),
+    (PolicySource::Identity, PrincipalRole::SourcePrincipal),
+    (PolicySource::Identity, PrincipalRole::TargetPrincipal),
+    (PolicySource::Identity, PrincipalRole::ConsolePrincipal),
 ];
+
+/// Whether a requirement's grant goes into the document `(into, role)`.
+fn belongs(req: &Requirement, into: PolicySource, role: PrincipalRole) -> bool {
+    fix_into(req) == into && (into != PolicySource::Identity || req.principal == role)
+}
+
+/// Every requirement of the catalog, each once (a rule's own, in catalog order).
+fn all_requirements(catalog: &Catalog) -> impl Iterator<Item = &Requirement> {
+    catalog.rules().iter().flat_map(|r| r.requirement.iter())
+}
 
 /// The documents for this pair. A document whose principal is not named in the setup is left
 /// out; one that cannot be built (size limit, unreadable principal) comes back as an error.
-pub fn generate(scope: &Scope, reqs: &dyn Requirements) -> Vec<Result<Generated, String>> {
+pub fn generate(scope: &PairFacts, catalog: &Catalog) -> Vec<Result<Generated, String>> {
     let mut out = Vec::new();
     // The catalog grant names the creator, or the source account (delegation) when none is given.
     let creator = match resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
         Ok(Requester::Iam { facts, .. }) => facts.arn.clone(),
         _ => format!("arn:aws:iam::{}:root", scope.values.source_account),
     };
-    for (rules, into, role) in DOCUMENTS {
+    for (into, role) in DOCUMENTS {
         if *role != PrincipalRole::GlueService
             && named(scope.snapshot, *role, scope.target_role()).is_none()
         {
@@ -86,9 +73,9 @@ pub fn generate(scope: &Scope, reqs: &dyn Requirements) -> Vec<Result<Generated,
         }
         let mut statements = Vec::new();
         let mut policy_name = "zetl-zero-etl".to_string();
-        for rule in *rules {
-            for req in reqs.requirements(rule) {
-                if fix_into(req) != *into
+        {
+            for req in all_requirements(catalog) {
+                if !belongs(req, *into, *role)
                     || (req.applies == Applies::CrossAccount && !scope.values.cross_account())
                 {
                     continue;
@@ -170,7 +157,7 @@ pub fn generate(scope: &Scope, reqs: &dyn Requirements) -> Vec<Result<Generated,
 /// are judged on their own (the identity side is another rule's business, as ZT005 does);
 /// identity documents together with the resource policies that take part (same account:
 /// either suffices).
-fn already_allowed(scope: &Scope, req: &Requirement, into: PolicySource) -> bool {
+fn already_allowed(scope: &PairFacts, req: &Requirement, into: PolicySource) -> bool {
     let side = if into == PolicySource::Identity {
         Side::Both
     } else {
@@ -188,24 +175,24 @@ fn already_allowed(scope: &Scope, req: &Requirement, into: PolicySource) -> bool
 }
 
 /// The role or user ARN as stored (with its path) for a principal the setup names.
-fn stored_arn(scope: &Scope, role: PrincipalRole) -> Option<String> {
+fn stored_arn(scope: &PairFacts, role: PrincipalRole) -> Option<String> {
     match resolve(scope.snapshot, role, scope.target_role()) {
         Ok(Requester::Iam { facts, .. }) => Some(facts.arn.clone()),
         _ => None,
     }
 }
 
-/// The statements of `rule`'s identity requirements as one standalone policy document, for a
-/// managed policy when the setup names nobody to attach them to (the console's read-only
-/// statement without `--console-principal`).
+/// The statements of every identity requirement of `role` as one standalone policy document,
+/// for a managed policy when the setup names nobody to attach them to (the console's
+/// read-only statement without `--console-principal`).
 pub fn standalone_identity_policy(
-    scope: &Scope,
-    reqs: &dyn Requirements,
-    rule: &str,
+    scope: &PairFacts,
+    catalog: &Catalog,
+    role: PrincipalRole,
 ) -> Result<Option<Value>, String> {
     let mut statements: Vec<Value> = Vec::new();
-    for req in reqs.requirements(rule) {
-        if fix_into(req) != PolicySource::Identity {
+    for req in all_requirements(catalog) {
+        if !belongs(req, PolicySource::Identity, role) {
             continue;
         }
         if let Some(s) = statement_for(scope, req, None)? {

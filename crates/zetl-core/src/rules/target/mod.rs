@@ -1,29 +1,20 @@
-//! Target-account checks that are not about access: the database, its location and bucket,
-//! the target role's existence and the "Configure target" resource property.
-//!
-//! Message keys and params:
-//! - ZT001 `not_found` {database, target_account, target_region}
-//! - ZT002 `missing` {database}; `invalid` {database, location_uri, error}
-//! - ZT003 `not_found` {bucket}; `wrong_region` {bucket, bucket_region, database_region}
-//! - ZT008 `not_found` {role}; `no_role` (no --target-role and no resource property role)
-//! - ZT013 `missing` {database, role}; `no_role` {database, role};
-//!   `wrong_role` {database, role, configured_role} (fix variant `update`)
+//! The target account (`ZT`): the Glue database, its location and bucket, the catalog policy,
+//! the target role and its permissions, the integration resource property and Lake Formation.
+//! Access checks are in `access`.
+
+mod access;
+mod lake_formation;
+
+pub use access::*;
+pub use lake_formation::*;
 
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, Location, PairFacts};
-use crate::rules::runner::{CheckContext, CheckFn};
+use crate::rules::runner::Ctx;
 use crate::snapshot::{Database, Fact};
-
-pub const CHECKS: &[(&str, CheckFn)] = &[
-    ("ZT001", zt001_database_exists),
-    ("ZT002", zt002_location_uri),
-    ("ZT003", zt003_bucket_region),
-    ("ZT008", zt008_role_exists),
-    ("ZT013", zt013_resource_property),
-];
 
 /// The target database, or the outcome to return when it is absent or unreadable.
 pub(crate) fn existing_database<'s>(facts: &PairFacts<'s>) -> Result<&'s Database, Outcome> {
@@ -45,7 +36,8 @@ fn database_read(facts: &PairFacts<'_>) -> &'static str {
     }
 }
 
-fn zt001_database_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zt001_target_database_missing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     match facts.database() {
         Fact::Known(Some(d)) => Outcome::pass(json!({
             "name": d.name,
@@ -60,7 +52,8 @@ fn zt001_database_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome
     }
 }
 
-fn zt002_location_uri(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let db = match existing_database(facts) {
         Ok(d) => d,
         Err(o) => return o,
@@ -89,7 +82,8 @@ fn zt002_location_uri(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zt003_bucket_region(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zt003_location_bucket_wrong_region(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     if let Err(o) = existing_database(facts) {
         return o;
     }
@@ -123,7 +117,8 @@ fn zt003_bucket_region(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zt008_role_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zt008_target_role_missing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let Some(role) = facts.effective_target_role() else {
         return Outcome::unknown(
             "no target role to check: give --target-role (no resource property names one)",
@@ -145,7 +140,8 @@ fn zt008_role_exists(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zt013_resource_property(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     if let Err(o) = existing_database(facts) {
         if !facts.s3_tables_target {
             return o;

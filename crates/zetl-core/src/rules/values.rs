@@ -1,9 +1,14 @@
-//! The concrete values behind the requirement placeholders for one source -> target pair:
-//! real ARNs from the snapshot, and the representative names rules.md fixes for what AWS
-//! names later (export id, integration id, Iceberg data file).
+//! The one parameter map of a source -> target pair: the values behind every `{placeholder}`
+//! of requirements, messages and fix commands, with one meaning each (`{role}` is the role
+//! ARN, `{role_name}` its name, `{table}` the table name, `{table_arn}` its ARN, ...). Real
+//! ARNs come from the snapshot; what AWS names later (export id, integration id, Iceberg data
+//! file) gets the representative names docs/rules.md fixes.
 
 use std::collections::BTreeMap;
 
+use super::runner::Settings;
+use super::template::Params;
+use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
 
 /// Representative export id: a real one looks like this (timestamp + random suffix).
@@ -64,6 +69,26 @@ impl PairValues {
     pub fn cross_account(&self) -> bool {
         self.source_account != self.target_account
     }
+
+    /// The map a rule's texts are filled with: the pair's values plus `{profile}` (the
+    /// ` --profile NAME` of the account a rule on `side` fixes; empty without one) and
+    /// `{source_profile}` / `{target_profile}`.
+    pub fn params_for(&self, side: Side, settings: &Settings) -> Params {
+        let flag = |p: &Option<String>| {
+            p.as_deref()
+                .map(|p| format!(" --profile {p}"))
+                .unwrap_or_default()
+        };
+        let mut p = self.values.clone();
+        let profile = match side {
+            Side::Source | Side::Principal => &settings.source_profile,
+            _ => &settings.target_profile,
+        };
+        p.insert("profile".into(), flag(profile));
+        p.insert("source_profile".into(), flag(&settings.source_profile));
+        p.insert("target_profile".into(), flag(&settings.target_profile));
+        p
+    }
 }
 
 pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
@@ -108,6 +133,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
     put("target_account", tgt_account.clone());
     put("table_arn", table_arn.clone());
     put("table_name", table_name.clone());
+    put("table", table_name.clone());
     put(
         "export_arn",
         format!("{table_arn}/export/{REPRESENTATIVE_EXPORT_ID}"),
@@ -141,6 +167,14 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
     );
     put("database_arn", db_arn.clone());
     put("database_name", database_name.clone());
+    // How messages name the database: for S3 Tables `s3tablescatalog/BUCKET`.
+    put(
+        "database",
+        db_resource
+            .strip_prefix("catalog/")
+            .unwrap_or(&database_name)
+            .to_string(),
+    );
 
     let target_table_name = snapshot
         .table_properties
@@ -206,6 +240,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
         format!("arn:aws:logs:{tgt_region}:{tgt_account}:log-group:{LOG_GROUP}:*"),
     );
     if let Some(role) = &pair.target_role {
+        put("role", role.clone());
         put("role_arn", role.clone());
         put(
             "role_name",

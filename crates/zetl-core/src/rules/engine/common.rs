@@ -8,38 +8,27 @@ use serde_json::{json, Value};
 
 use crate::policy::{Decision, MissReason};
 
-use super::super::requirement::{Applies, PolicySource, Requirement};
-use super::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
-use super::outcome::{Outcome, Problem};
-use super::policies;
-use super::principals::NoRequester;
-use super::principals::GLUE_SERVICE;
-use super::synth::put_action;
-use super::synth::{fix_into, plan, statement_for, PlannedFix};
-use super::Scope;
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::replace_statement;
 use crate::policy_edit::{
     decode_policy, exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit, PolicyKind,
 };
-
-/// Where checks find the requirements of a rule (the catalog's `[[requirement]]` tables).
-pub trait Requirements {
-    fn requirements(&self, rule: &str) -> &[Requirement];
-}
-
-/// The pair's placeholder values as message parameters, plus the short names messages use.
-pub fn base_params(scope: &Scope) -> BTreeMap<String, String> {
-    let mut p = scope.values.values.clone();
-    let short = |k: &str| scope.values.get(k).unwrap_or_default().to_string();
-    p.insert("table".into(), short("table_name"));
-    p.insert("database".into(), short("database_name"));
-    p.insert("role".into(), short("role_name"));
-    p
-}
+use crate::rules::engine::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
+use crate::rules::engine::policies;
+use crate::rules::engine::principals::NoRequester;
+use crate::rules::engine::principals::GLUE_SERVICE;
+use crate::rules::engine::requirement::{Applies, PolicySource, Requirement};
+use crate::rules::engine::synth::put_action;
+use crate::rules::engine::synth::{fix_into, plan, statement_for, PlannedFix};
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
 
 /// Evaluates the requirements that apply to this pair; an outcome when they cannot be.
-pub fn gather(scope: &Scope, reqs: &[Requirement], side: Side) -> Result<Vec<Evaluated>, Outcome> {
+pub fn gather(
+    scope: &PairFacts,
+    reqs: &[Requirement],
+    side: Side,
+) -> Result<Vec<Evaluated>, Outcome> {
     let mut out = Vec::new();
     for req in reqs {
         if req.applies == Applies::CrossAccount && !scope.values.cross_account() {
@@ -137,7 +126,7 @@ pub fn unknown_keys_outcome(evals: &[Evaluated]) -> Option<Outcome> {
 
 /// The fix for the failing requirements: their statements merged into their document.
 pub fn fix_for_failing(
-    scope: &Scope,
+    scope: &PairFacts,
     reqs: &[Requirement],
     failing: &[&str],
     principal_override: Option<&str>,
@@ -168,7 +157,7 @@ pub fn fix_for_failing(
 }
 
 /// The standard access check: every request of every requirement must be allowed.
-pub fn generic(scope: &Scope, reqs: &[Requirement], side: Side) -> Outcome {
+pub fn generic(scope: &PairFacts, reqs: &[Requirement], side: Side) -> Outcome {
     let evals = match gather(scope, reqs, side) {
         Ok(e) => e,
         Err(o) => return o,
@@ -179,7 +168,7 @@ pub fn generic(scope: &Scope, reqs: &[Requirement], side: Side) -> Outcome {
 /// [`generic`] for rules that refine a failure (ZP001, ZT010): the failing problems with the
 /// evaluated requests behind them, or the final outcome when there is no failure.
 pub fn generic_failure(
-    scope: &Scope,
+    scope: &PairFacts,
     reqs: &[Requirement],
 ) -> Result<(Vec<Evaluated>, Vec<Problem>), Outcome> {
     let evals = gather(scope, reqs, Side::Both)?;
@@ -211,7 +200,7 @@ pub fn downgrade_to_warning(problems: &mut [Problem], message_key: &str) {
 
 /// Turns evaluated requests into an outcome with the synthesised fix.
 pub fn judge(
-    scope: &Scope,
+    scope: &PairFacts,
     reqs: &[Requirement],
     evals: &[Evaluated],
     principal_override: Option<&str>,
@@ -233,12 +222,12 @@ pub fn judge(
 }
 
 pub fn problem_for(
-    scope: &Scope,
+    scope: &PairFacts,
     reqs: &[Requirement],
     failed: &[&Evaluated],
     principal_override: Option<&str>,
 ) -> Problem {
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     let explicit: Vec<String> = failed
         .iter()
         .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
@@ -285,7 +274,7 @@ pub fn problem_for(
 /// When every deciding Deny sits in one resource policy of the pair: that policy with each
 /// Deny narrowed so it stops matching this requester (Glue, or the IAM principal's ARN).
 /// Denies in identity policies are left to their owner: the message names them.
-fn deny_fix(scope: &Scope, failed: &[&Evaluated]) -> Option<(Value, String, FixAction)> {
+fn deny_fix(scope: &PairFacts, failed: &[&Evaluated]) -> Option<(Value, String, FixAction)> {
     let refs: Vec<_> = failed
         .iter()
         .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
@@ -356,7 +345,7 @@ fn denied_list(failed: &[&Evaluated]) -> String {
 
 /// What the finding is about: the thing the fix changes (the principal for an identity
 /// statement, else the resource whose policy changes).
-fn finding_resource(scope: &Scope, reqs: &[Requirement], failed: &[&Evaluated]) -> String {
+fn finding_resource(scope: &PairFacts, reqs: &[Requirement], failed: &[&Evaluated]) -> String {
     let into = reqs
         .iter()
         .find(|r| r.id == failed[0].requirement)

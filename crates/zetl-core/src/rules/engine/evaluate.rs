@@ -10,11 +10,11 @@ use crate::policy::{
 };
 use crate::snapshot::Snapshot;
 
-use super::super::requirement::{expand, ContextTemplate, PolicySource, Requirement};
-use super::policies::{self, LoadedPolicy, Unreadable};
-use super::principals::{resolve, NoRequester, Requester, GLUE_SERVICE};
-use super::values::PairValues;
-use super::Scope;
+use crate::rules::engine::policies::{self, LoadedPolicy, Unreadable};
+use crate::rules::engine::principals::{resolve, NoRequester, Requester, GLUE_SERVICE};
+use crate::rules::engine::requirement::{expand, ContextTemplate, PolicySource, Requirement};
+use crate::rules::pair::PairFacts;
+use crate::rules::values::PairValues;
 
 /// Which side of a cross-account decision to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ fn allow_all() -> PolicyDocument {
     })
 }
 
-pub fn evaluate_requirement(scope: &Scope, req: &Requirement, side: Side) -> RequirementResult {
+pub fn evaluate_requirement(scope: &PairFacts, req: &Requirement, side: Side) -> RequirementResult {
     match resolve(scope.snapshot, req.principal, scope.target_role()) {
         Ok(r) => evaluate_as(scope, req, side, &r),
         Err(e) => RequirementResult::NoRequester(e),
@@ -88,7 +88,7 @@ pub fn evaluate_requirement(scope: &Scope, req: &Requirement, side: Side) -> Req
 
 /// Evaluates `req` for a given requester (used for representative principals).
 pub fn evaluate_as(
-    scope: &Scope,
+    scope: &PairFacts,
     req: &Requirement,
     side: Side,
     requester: &Requester,

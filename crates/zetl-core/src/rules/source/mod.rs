@@ -1,29 +1,19 @@
-//! Source-account checks that are not about access: the table, PITR, its encryption key,
-//! and the regions.
-//!
-//! Message keys (rules/<ID>.toml `[messages]`) and the params each check supplies:
-//! - ZS001 `not_found` {table, region}; `not_active` {table, status}
-//! - ZS002 `fail` {table, status}
-//! - ZS008 `fail` {table, key_arn}
-//! - ZS009 `fail` {table, key_arn, key_state} (fix variant `pending_deletion` when the key
-//!   is pending deletion); `inaccessible` {table, key_arn, since}
-//! - ZS010 `fail` {source_region, target_region}
+//! The source account (`ZS`): the table, point-in-time recovery, the table's resource policy
+//! and its encryption key. Access checks are in `access`, the `aws:SourceArn` /
+//! `aws:SourceAccount` diagnosis in `conditions`.
+
+mod access;
+mod conditions;
+
+pub use access::*;
 
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
-use crate::rules::runner::{CheckContext, CheckFn};
+use crate::rules::runner::Ctx;
 use crate::snapshot::{Fact, KeyMetadata, PitrStatus, TableDescription};
-
-pub const CHECKS: &[(&str, CheckFn)] = &[
-    ("ZS001", zs001_table_active),
-    ("ZS002", zs002_pitr),
-    ("ZS008", zs008_aws_managed_key),
-    ("ZS009", zs009_key_usable),
-    ("ZS010", zs010_regions),
-];
 
 /// The table description, or the outcome to return when it is not available.
 fn description<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableDescription>, Outcome> {
@@ -39,7 +29,8 @@ fn description<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableDescription>
     }
 }
 
-fn zs001_table_active(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zs001_source_table_not_active(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let d = match description(facts) {
         Ok(d) => d,
         Err(o) => return o,
@@ -60,7 +51,8 @@ fn zs001_table_active(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zs002_pitr(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zs002_pitr_disabled(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let Some(table) = facts.table() else {
         return Outcome::unknown(
             format!("the snapshot has no entry for table {}", facts.table_arn),
@@ -115,7 +107,8 @@ fn table_key<'s>(
     Ok(Some((arn, metadata)))
 }
 
-fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zs008_table_aws_managed_key(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let (arn, metadata) = match table_key(facts) {
         Ok(Some(k)) => k,
         Ok(None) => return Outcome::pass(json!({"encryption": "AWS owned key"})),
@@ -138,7 +131,8 @@ fn zs008_aws_managed_key(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome
     }
 }
 
-fn zs009_key_usable(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zs009_table_key_unusable(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let inaccessible = facts
         .table()
         .and_then(|t| t.description.known())
@@ -178,7 +172,8 @@ fn zs009_key_usable(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     Outcome::fail(problem)
 }
 
-fn zs010_regions(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zs010_cross_region_pair(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let evidence =
         json!({"source_region": facts.source_region, "target_region": facts.target_region});
     if facts.source_region == facts.target_region {

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::policy_edit::ConditionEdit;
 use crate::policy::{MissReason, NearMiss};
+use crate::policy_edit::ConditionEdit;
 
-use super::values::{split_arn, PairValues};
+use crate::rules::values::{split_arn, PairValues};
 
 const SOURCE_KEYS: [&str; 2] = ["aws:SourceArn", "aws:SourceAccount"];
 

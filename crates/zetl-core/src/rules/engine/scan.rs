@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::policy::{AwsPrincipalRef, Effect, PolicyDocument, PrincipalSpec, Statement};
 
-use super::principals::GLUE_SERVICE;
+use crate::rules::engine::principals::GLUE_SERVICE;
 
 const CONFUSED_DEPUTY_KEYS: [&str; 4] = [
     "aws:SourceAccount",

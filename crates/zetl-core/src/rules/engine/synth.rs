@@ -11,12 +11,12 @@ use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
 use crate::policy_edit::{check_size, FixError};
 use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot};
 
-use super::super::requirement::{
+use crate::rules::engine::principals::{resolve, Requester, GLUE_SERVICE};
+use crate::rules::engine::requirement::{
     expand, ContextTemplate, PolicySource, PrincipalRole, Requirement,
 };
-use super::principals::{resolve, Requester, GLUE_SERVICE};
-use super::values::PairValues;
-use super::Scope;
+use crate::rules::pair::PairFacts;
+use crate::rules::values::PairValues;
 
 /// A complete policy document to apply and the command that applies it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,13 +28,6 @@ pub struct PlannedFix {
     #[serde(skip)]
     pub apply: PolicyCommand,
     pub changes: Vec<MergeOutcome>,
-}
-
-/// Where each account's commands run.
-#[derive(Debug, Clone, Default)]
-pub struct Profiles {
-    pub source: Option<String>,
-    pub target: Option<String>,
 }
 
 /// The document a requirement's fix goes into.
@@ -55,7 +48,7 @@ pub fn fix_into(req: &Requirement) -> PolicySource {
 
 /// The statement that grants `req` (None when the requirement has no fix template).
 pub fn statement_for(
-    scope: &Scope,
+    scope: &PairFacts,
     req: &Requirement,
     principal_override: Option<&str>,
 ) -> Result<Option<Value>, String> {
@@ -129,7 +122,7 @@ fn statement_principal_arn(
 
 /// Merges `statements` into the document `into` names and renders the command.
 pub fn plan(
-    scope: &Scope,
+    scope: &PairFacts,
     into: PolicySource,
     principal_role: PrincipalRole,
     statements: &[Value],
@@ -226,7 +219,7 @@ pub fn plan(
                     "a service principal has no identity policy".into(),
                 ));
             };
-            let in_source = super::values::split_arn(&facts.arn)
+            let in_source = crate::rules::values::split_arn(&facts.arn)
                 .is_some_and(|a| a.account == values.source_account);
             let inline = facts.inline_policies.known().cloned().unwrap_or_default();
             let existing = inline
@@ -284,7 +277,7 @@ fn iam_facts<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> 
 
 /// Lake Formation grants to another account exist: PutResourcePolicy then needs
 /// `--enable-hybrid TRUE`.
-pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) -> bool {
+pub fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) -> bool {
     let target = values.target_account.as_str();
     snapshot
         .lake_formation
@@ -296,7 +289,7 @@ pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairVal
                 let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
                     Some(p)
                 } else {
-                    super::values::split_arn(p).map(|a| a.account)
+                    crate::rules::values::split_arn(p).map(|a| a.account)
                 };
                 account.is_some_and(|a| !a.is_empty() && a != target)
             })
@@ -304,13 +297,13 @@ pub(super) fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairVal
 }
 
 /// The command that writes back a resource policy of the pair.
-pub(super) fn put_command(scope: &Scope, kind: PolicyKind, owner: &str) -> Option<String> {
+pub fn put_command(scope: &PairFacts, kind: PolicyKind, owner: &str) -> Option<String> {
     put_action(scope, kind, owner).map(|(_, rendered)| rendered)
 }
 
 /// The write of a resource policy of the pair, structured and rendered.
 pub(super) fn put_action(
-    scope: &Scope,
+    scope: &PairFacts,
     kind: PolicyKind,
     owner: &str,
 ) -> Option<(PolicyCommand, String)> {

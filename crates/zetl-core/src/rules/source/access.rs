@@ -1,8 +1,13 @@
 //! Source-account access rules: the table policy (ZS003-ZS007) and the table key (ZS011).
 
+use std::collections::BTreeMap;
+
 use crate::policy_edit::FixAction;
 use serde_json::{json, Value};
 
+use crate::policy::{
+    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
+};
 use crate::policy_edit::command::{CommandTarget, PolicyCommand};
 use crate::policy_edit::deny_edit::DenyEdit;
 use crate::policy_edit::document::statements;
@@ -11,26 +16,22 @@ use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
 use crate::policy_edit::{
     correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
 };
-use crate::policy::{
-    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
-};
 use crate::snapshot::Fact;
 
-use super::common::{
-    base_params, fix_for_failing, gather, request_evidence, unknown_keys_outcome, Requirements,
+use super::conditions::{wrong_source, WrongSource};
+use crate::rules::engine::common::{
+    fix_for_failing, gather, request_evidence, unknown_keys_outcome,
 };
-use super::evaluate::{Evaluated, Side};
-use super::outcome::{Outcome, Problem};
-use super::policies::{key_policy, table_policy};
-use super::principals::GLUE_SERVICE;
-use super::scan::{mentions_service, unscoped_service_grants};
-use super::source_conditions::{wrong_source, WrongSource};
-use super::Scope;
-
-const EXPORT_RULE: &str = "ZS004";
+use crate::rules::engine::evaluate::{Evaluated, Side};
+use crate::rules::engine::policies::{key_policy, table_policy};
+use crate::rules::engine::principals::GLUE_SERVICE;
+use crate::rules::engine::scan::{mentions_service, unscoped_service_grants};
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::Ctx;
 
 /// The write of the pair's table policy, guarded by the revision that was read.
-fn table_policy_put(scope: &Scope) -> PolicyCommand {
+fn table_policy_put(scope: &PairFacts) -> PolicyCommand {
     let revision = scope
         .snapshot
         .tables
@@ -44,18 +45,18 @@ fn table_policy_put(scope: &Scope) -> PolicyCommand {
     }
 }
 
-fn put_table_policy(scope: &Scope) -> String {
+fn put_table_policy(scope: &PairFacts) -> String {
     table_policy_put(scope).render(&source_target(scope))
 }
 
-fn source_target(scope: &Scope) -> CommandTarget {
+fn source_target(scope: &PairFacts) -> CommandTarget {
     CommandTarget::new(
         scope.values.get("source_region").unwrap_or_default(),
         scope.profiles.source.as_deref(),
     )
 }
 
-fn unknown(u: super::policies::Unreadable) -> Outcome {
+fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
     Outcome::Unknown {
         reason: u.reason,
         missing_action: u.action,
@@ -63,18 +64,19 @@ fn unknown(u: super::policies::Unreadable) -> Outcome {
 }
 
 /// ZS003: the table has a resource-based policy at all.
-pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     match table_policy(scope.snapshot, &scope.values) {
         Err(u) => unknown(u),
         Ok(Some(_)) => Outcome::Pass {
             evidence: json!({"table_policy": "present"}),
         },
         Ok(None) => {
-            let export = reqs.requirements(EXPORT_RULE);
+            let export = &*ctx.requirements();
             let ids: Vec<&str> = export.iter().map(|r| r.id.as_str()).collect();
             let mut p = Problem {
                 message_key: "fail".into(),
-                params: base_params(scope),
+                params: BTreeMap::new(),
                 resource: scope.values.get("table_arn").unwrap_or_default().into(),
                 evidence: json!({"table_policy": null}),
                 ..Problem::new("fail", "")
@@ -96,10 +98,8 @@ pub fn zs003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// The ZS004 requests, or the outcome that stops a check before them.
-fn export_requests(
-    scope: &Scope,
-    reqs: &dyn Requirements,
-) -> Result<(Vec<Evaluated>, Value), Outcome> {
+fn export_requests(ctx: &Ctx) -> Result<(Vec<Evaluated>, Value), Outcome> {
+    let scope = ctx.facts;
     let stored = match table_policy(scope.snapshot, &scope.values) {
         Err(u) => return Err(unknown(u)),
         Ok(None) => {
@@ -109,7 +109,7 @@ fn export_requests(
         }
         Ok(Some(p)) => p.stored,
     };
-    let evals = gather(scope, reqs.requirements(EXPORT_RULE), Side::Both)?;
+    let evals = gather(scope, &ctx.requirements(), Side::Both)?;
     Ok((evals, stored))
 }
 
@@ -140,8 +140,9 @@ fn without_denies(stored: &Value) -> Option<Value> {
 }
 
 /// ZS004: Glue may export the table and describe the export.
-pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let (evals, stored) = match export_requests(scope, reqs) {
+pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let (evals, stored) = match export_requests(ctx) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -197,7 +198,7 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             }),
         };
     }
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     params.insert(
         "actions".into(),
         failing
@@ -217,7 +218,7 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         ..Problem::new("fail", "")
     };
     let ids: Vec<&str> = failing.iter().map(|e| e.requirement.as_str()).collect();
-    match fix_for_failing(scope, reqs.requirements(EXPORT_RULE), &ids, None) {
+    match fix_for_failing(scope, &ctx.requirements(), &ids, None) {
         Ok(Some(fix)) => {
             p.evidence["fix_changes"] = json!(fix.changes);
             p.fix_policy = Some(fix.policy);
@@ -235,8 +236,9 @@ pub fn zs004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 
 /// ZS005: a Glue statement whose source condition names the wrong account, region, service
 /// or resource, or uses StringEquals with a `*`.
-pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let (evals, stored) = match export_requests(scope, reqs) {
+pub fn zs005_table_policy_wrong_source_condition(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let (evals, stored) = match export_requests(ctx) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -279,7 +281,7 @@ pub fn zs005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let problems = found
         .iter()
         .map(|w| {
-            let mut params = base_params(scope);
+            let mut params = BTreeMap::new();
             params.insert(
                 "statement".into(),
                 statement_name(w.sid.as_deref(), w.statement_index),
@@ -322,7 +324,8 @@ fn statement_name(sid: Option<&str>, index: usize) -> String {
 }
 
 /// ZS006: a statement grants Glue (or everyone) access with no confused-deputy condition.
-pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zs006_table_policy_confused_deputy(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let loaded = match table_policy(scope.snapshot, &scope.values) {
         Err(u) => return unknown(u),
         Ok(None) => {
@@ -380,7 +383,7 @@ pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
         .iter()
         .map(|&i| statement_name(loaded.document.statements[i].sid.as_deref(), i))
         .collect();
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     params.insert("statement".into(), names.join(", "));
     Outcome::Fail(vec![Problem {
         message_key: "fail".into(),
@@ -394,8 +397,9 @@ pub fn zs006(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZS007: an explicit Deny in the table policy matches one of Glue's export requests.
-pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let (evals, stored) = match export_requests(scope, reqs) {
+pub fn zs007_table_policy_explicit_deny(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let (evals, stored) = match export_requests(ctx) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -451,7 +455,7 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
     let still_denied = denied
         .iter()
         .any(|e| reevaluate(e, &policy, None) == Some(Decision::ExplicitlyDenied));
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     params.insert("statement".into(), names.join(", "));
     params.insert(
         "actions".into(),
@@ -478,7 +482,8 @@ pub fn zs007(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZS011 (info): the table's customer-managed key policy never mentions Glue.
-pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let Some(key) = scope.values.get("source_key_arn") else {
         return Outcome::Pass {
             evidence: json!({"key": "AWS owned (no customer-managed key)"}),
@@ -539,7 +544,7 @@ pub fn zs011(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     .to_json();
     let mut p = Problem {
         message_key: "fail".into(),
-        params: base_params(scope),
+        params: BTreeMap::new(),
         resource: key.into(),
         evidence: json!({"key": key, "mentions_glue": false, "inference": true}),
         ..Problem::new("fail", "")

@@ -6,10 +6,49 @@ use serde_json::{json, Value};
 use crate::report::Severity;
 use crate::snapshot::{merge_patch, Snapshot};
 
-use super::outcome::Outcome;
-use super::synth::Profiles;
-use super::table::{embedded, ACCESS_CHECKS};
-use super::Scope;
+use crate::rules::outcome::Outcome;
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::{check_one, Settings};
+
+/// The rules whose checks evaluate policies through this engine.
+const ACCESS_CHECKS: &[(&str, ())] = &[
+    ("ZS003", ()),
+    ("ZS004", ()),
+    ("ZS005", ()),
+    ("ZS006", ()),
+    ("ZS007", ()),
+    ("ZS011", ()),
+    ("ZT004", ()),
+    ("ZT005", ()),
+    ("ZT006", ()),
+    ("ZT007", ()),
+    ("ZT009", ()),
+    ("ZT010", ()),
+    ("ZT011", ()),
+    ("ZT012", ()),
+    ("ZT015", ()),
+    ("ZT016", ()),
+    ("ZT017", ()),
+    ("ZP001", ()),
+    ("ZP002", ()),
+    ("ZP003", ()),
+    ("ZP004", ()),
+    ("ZP005", ()),
+    ("ZC002", ()),
+    ("ZC003", ()),
+];
+
+fn embedded() -> Result<&'static crate::rules::Catalog, &'static crate::rules::CatalogError> {
+    crate::rules::catalog()
+}
+
+fn profiled() -> Settings {
+    Settings {
+        source_profile: Some("src".into()),
+        target_profile: Some("tgt".into()),
+        ..Settings::default()
+    }
+}
 
 const HEALTHY: &str = include_str!("testdata/healthy.json");
 const SEED_PATCH: &str = include_str!("testdata/seed-guide.patch.json");
@@ -44,20 +83,9 @@ fn seed() -> Value {
 }
 
 fn run(rule: &str, snap: &Snapshot) -> Outcome {
-    let check = ACCESS_CHECKS
-        .iter()
-        .find(|(id, _)| *id == rule)
-        .map(|(_, f)| *f)
-        .unwrap();
-    let scope = Scope::new(
-        snap,
-        &snap.setup.pairs[0],
-        Profiles {
-            source: Some("src".into()),
-            target: Some("tgt".into()),
-        },
-    );
-    check(&scope, embedded().unwrap())
+    let settings = profiled();
+    let facts = PairFacts::new(snap, &snap.setup.pairs[0]).with_profiles(&settings);
+    check_one(rule, &facts, embedded().unwrap(), &settings)
 }
 
 fn problems(o: Outcome) -> Vec<crate::rules::Problem> {
@@ -507,7 +535,8 @@ fn zc002_unique_id_principal() {
 /// `pass*.json` (the doctor's catalog-driven test checks the same through the runner).
 #[test]
 fn fixtures_fail_and_pass() {
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
+    let root =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
     for (id, _) in ACCESS_CHECKS {
         let dir = root.join(id);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -626,7 +655,13 @@ fn rule_files_fixtures_and_fix_contents() {
             for p in problems(run(id, &snap)) {
                 let fix = format!(
                     "{}\n{}\n{}",
-                    crate::rules::runner::fill(&rule.fix.summary, &p.params),
+                    crate::rules::template::fill(&rule.fix.summary, &{
+                        let mut params = PairFacts::new(&snap, &snap.setup.pairs[0])
+                            .values
+                            .params_for(crate::report::Side::Source, &profiled());
+                        params.extend(p.params.clone());
+                        params
+                    }),
                     p.extra_commands.join("\n"),
                     p.fix_policy.map(|v| v.to_string()).unwrap_or_default()
                 );
@@ -657,12 +692,19 @@ fn zt005_cross_account_needs_only_the_creator_arn() {
 }
 
 /// The access rules as the runner sees them (from the embedded catalog).
-fn access_rule_specs() -> Vec<crate::rules::RuleSpec> {
-    crate::rules::catalog_specs()
+fn access_rule_specs() -> Vec<crate::rules::Rule> {
+    embedded()
         .unwrap()
-        .into_iter()
+        .rules()
+        .iter()
         .filter(|r| ACCESS_CHECKS.iter().any(|(id, _)| *id == r.id))
+        .cloned()
         .collect()
+}
+
+/// A catalog of the access rules alone.
+fn access_catalog() -> crate::rules::Catalog {
+    crate::rules::Catalog::from_rules(access_rule_specs())
 }
 
 /// Through the runner: no error on the healthy and the seed-guide setups, and every message
@@ -670,8 +712,10 @@ fn access_rule_specs() -> Vec<crate::rules::RuleSpec> {
 #[test]
 fn through_the_runner() {
     let specs = access_rule_specs();
+    let catalog = access_catalog();
     let settings = crate::rules::Settings::default();
-    let healthy = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/healthy");
+    let healthy = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .join("fixtures/healthy");
     // (setup, the lowest severity that must not appear): the documented setups give neither
     // error nor warning; every other working setup gives no error (a missing metrics grant,
     // for one, is only a warning).
@@ -694,7 +738,7 @@ fn through_the_runner() {
         "the doctor's healthy fixtures are missing"
     );
     for (snap, floor) in setups {
-        let report = crate::rules::run(&snap, &specs, &settings);
+        let report = crate::rules::run(&snap, &catalog, &settings);
         let bad: Vec<_> = report
             .findings
             .iter()
@@ -702,7 +746,8 @@ fn through_the_runner() {
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
     }
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
+    let root =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
     for spec in &specs {
         let dir = root.join(&spec.id);
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -716,7 +761,7 @@ fn through_the_runner() {
                 continue;
             }
             let snap = crate::snapshot::load(&path).unwrap();
-            let report = crate::rules::run(&snap, &specs, &settings);
+            let report = crate::rules::run(&snap, &catalog, &settings);
             let mine: Vec<_> = report
                 .findings
                 .iter()
@@ -780,8 +825,8 @@ fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
 #[test]
 fn generate_on_the_healthy_setup_changes_nothing() {
     let snap = snapshot(&[]);
-    let scope = Scope::new(&snap, &snap.setup.pairs[0], Profiles::default());
-    let docs: Vec<_> = super::generate::generate(&scope, embedded().unwrap())
+    let scope = PairFacts::new(&snap, &snap.setup.pairs[0]);
+    let docs: Vec<_> = crate::rules::engine::generate::generate(&scope, embedded().unwrap())
         .into_iter()
         .map(|d| d.unwrap())
         .collect();
@@ -802,8 +847,8 @@ fn generate_on_the_healthy_setup_changes_nothing() {
     let table = &docs[0].policy;
     assert_eq!(table["Statement"], json!([healthy_table_statement()]));
     let again = snapshot(&[json!({"tables": {TABLE: {"resource_policy": {"policy": table}}}})]);
-    let scope = Scope::new(&again, &again.setup.pairs[0], Profiles::default());
-    let docs2 = super::generate::generate(&scope, embedded().unwrap());
+    let scope = PairFacts::new(&again, &again.setup.pairs[0]);
+    let docs2 = crate::rules::engine::generate::generate(&scope, embedded().unwrap());
     assert_eq!(&docs2[0].as_ref().unwrap().policy, table);
     // The catalog policy names the creator and Glue.
     let catalog = docs[1].policy.to_string();

@@ -4,7 +4,7 @@
 use crate::policy::{PolicyDocument, PolicyError};
 use crate::snapshot::{Fact, IamPrincipal, PolicyText, PrincipalKind, Snapshot, Unknown};
 
-use super::values::PairValues;
+use crate::rules::values::PairValues;
 
 /// A parsed document with the name explanations show, and its stored JSON (for fixes).
 #[derive(Debug, Clone)]

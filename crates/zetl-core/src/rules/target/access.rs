@@ -1,47 +1,47 @@
 //! Target-account access rules: the catalog policy (ZT004-ZT007, ZT016), the target role's
 //! trust and permissions (ZT009-ZT012), and the keys it must use (ZT015, ZT017).
 
+use std::collections::BTreeMap;
+
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
+use crate::policy::{Decision, MissReason, Principal};
 use crate::policy_edit::command::{CommandTarget, PolicyCommand};
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::{remove_statement, replace_statement};
 use crate::policy_edit::PolicyKind;
-use crate::policy::{Decision, MissReason, Principal};
 use crate::snapshot::Fact;
 
-use super::super::requirement::{PolicySource, PrincipalRole, Requirement};
-use super::common::{
-    base_params, denials_are_near_misses, denied, downgrade_to_warning, gather, generic,
-    generic_failure, judge, problem_for, Requirements,
+use crate::rules::engine::common::{
+    denials_are_near_misses, denied, downgrade_to_warning, gather, generic, generic_failure, judge,
+    problem_for,
 };
-use super::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
-use super::outcome::{Outcome, Problem};
-use super::policies::catalog_policy;
-use super::principals::{NoRequester, Requester};
-use super::scan::{broad_catalog_grants, extra_service_grants};
-use super::synth::plan;
-use super::Scope;
+use crate::rules::engine::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
+use crate::rules::engine::policies::catalog_policy;
+use crate::rules::engine::principals::{NoRequester, Requester};
+use crate::rules::engine::requirement::{PolicySource, PrincipalRole, Requirement};
+use crate::rules::engine::scan::{broad_catalog_grants, extra_service_grants};
+use crate::rules::engine::synth::plan;
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::Ctx;
 
-const CREATOR_RULE: &str = "ZT005";
-const AUTHORIZE_RULE: &str = "ZT006";
-
-fn unknown(u: super::policies::Unreadable) -> Outcome {
+fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
     Outcome::Unknown {
         reason: u.reason,
         missing_action: u.action,
     }
 }
 
-fn target_cmd(scope: &Scope) -> CommandTarget {
+fn target_cmd(scope: &PairFacts) -> CommandTarget {
     CommandTarget::new(
         scope.values.get("target_region").unwrap_or_default(),
         scope.profiles.target.as_deref(),
     )
 }
 
-fn put_catalog_policy(scope: &Scope) -> String {
+fn put_catalog_policy(scope: &PairFacts) -> String {
     let stored = scope
         .snapshot
         .catalog_policies
@@ -51,22 +51,30 @@ fn put_catalog_policy(scope: &Scope) -> String {
     PolicyCommand::GluePutResourcePolicy {
         policy_hash: stored.and_then(|p| p.policy_hash.clone()),
         create: stored.is_none(),
-        enable_hybrid: super::synth::lake_formation_cross_account(scope.snapshot, &scope.values),
+        enable_hybrid: crate::rules::engine::synth::lake_formation_cross_account(
+            scope.snapshot,
+            &scope.values,
+        ),
     }
     .render(&target_cmd(scope))
 }
 
 /// The principal a catalog grant names for the creator: the given one (its role ARN for a
 /// session), else the source account root (delegation to its identity policies).
-fn creator_for_grant(scope: &Scope) -> String {
-    match super::principals::resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
+fn creator_for_grant(scope: &PairFacts) -> String {
+    match crate::rules::engine::principals::resolve(
+        scope.snapshot,
+        PrincipalRole::SourcePrincipal,
+        None,
+    ) {
         Ok(Requester::Iam { facts, .. }) => facts.arn.clone(),
         _ => format!("arn:aws:iam::{}:root", scope.values.source_account),
     }
 }
 
 /// ZT004: the Data Catalog has a resource policy.
-pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zt004_catalog_policy_missing(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     match catalog_policy(scope.snapshot, &scope.values) {
         Err(u) => unknown(u),
         Ok(Some(_)) => Outcome::Pass {
@@ -74,21 +82,19 @@ pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         },
         Ok(None) => {
             let mut p = Problem {
-                params: base_params(scope),
+                params: BTreeMap::new(),
                 resource: scope.values.get("catalog_arn").unwrap_or_default().into(),
                 evidence: json!({"catalog_policy": null}),
                 ..Problem::new("fail", "")
             };
             let creator = creator_for_grant(scope);
             let mut stmts = Vec::new();
-            for (rule, who) in [
-                (CREATOR_RULE, Some(creator.as_str())),
-                (AUTHORIZE_RULE, None),
-            ] {
-                for r in reqs.requirements(rule) {
-                    if let Ok(Some(s)) = super::synth::statement_for(scope, r, who) {
-                        stmts.push(s);
-                    }
+            // The creator's grant names the creator; Glue's names the service.
+            for r in ctx.requirements().iter() {
+                let who =
+                    (r.principal == PrincipalRole::SourcePrincipal).then_some(creator.as_str());
+                if let Ok(Some(s)) = crate::rules::engine::synth::statement_for(scope, r, who) {
+                    stmts.push(s);
                 }
             }
             match plan(
@@ -115,7 +121,7 @@ pub fn zt004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 /// Evaluates ZT005's requirements for `requester` on the catalog-policy side (cross-account)
 /// or with identity too (same account).
 fn creator_evals(
-    scope: &Scope,
+    scope: &PairFacts,
     reqs: &[Requirement],
     requester: &Requester,
 ) -> Result<Vec<Evaluated>, Outcome> {
@@ -129,7 +135,9 @@ fn creator_evals(
         match evaluate_as(scope, r, side, requester) {
             RequirementResult::Evaluated(mut e) => out.append(&mut e),
             RequirementResult::Unreadable(u) => return Err(unknown(u)),
-            RequirementResult::NoRequester(n) => return Err(super::common::no_requester(n)),
+            RequirementResult::NoRequester(n) => {
+                return Err(crate::rules::engine::common::no_requester(n))
+            }
         }
     }
     Ok(out)
@@ -137,7 +145,7 @@ fn creator_evals(
 
 /// Whether an allowed decision needed `aws:SourceArn` (AWS's example conditions on it; whether
 /// Glue sends it for the creator is undocumented).
-fn depends_on_source_arn(scope: &Scope, reqs: &[Requirement], requester: &Requester) -> bool {
+fn depends_on_source_arn(scope: &PairFacts, reqs: &[Requirement], requester: &Requester) -> bool {
     let without: Vec<Requirement> = reqs
         .iter()
         .map(|r| {
@@ -153,21 +161,30 @@ fn depends_on_source_arn(scope: &Scope, reqs: &[Requirement], requester: &Reques
 }
 
 /// ZT005: the creator may CreateInboundIntegration on the target catalog and database.
-pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let reqs = reqs.requirements(CREATOR_RULE);
+pub fn zt005_catalog_policy_denies_creator(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let reqs = &*ctx.requirements();
     let given = scope.snapshot.setup.source_principal.is_some();
     let requester = if given {
-        match super::principals::resolve(scope.snapshot, PrincipalRole::SourcePrincipal, None) {
+        match crate::rules::engine::principals::resolve(
+            scope.snapshot,
+            PrincipalRole::SourcePrincipal,
+            None,
+        ) {
             Ok(r) => r,
             // Cross-account only the catalog policy is evaluated here: the ARN is enough
             // when the creator's own policies could not be read.
             Err(NoRequester::Unreadable(name, u)) if scope.values.cross_account() => {
                 match Principal::parse(&name) {
                     Ok(p) => Requester::Representative(p),
-                    Err(_) => return super::common::no_requester(NoRequester::Unreadable(name, u)),
+                    Err(_) => {
+                        return crate::rules::engine::common::no_requester(NoRequester::Unreadable(
+                            name, u,
+                        ))
+                    }
                 }
             }
-            Err(n) => return super::common::no_requester(n),
+            Err(n) => return crate::rules::engine::common::no_requester(n),
         }
     } else {
         // Someone in the source account: account grants are evaluated as delegation.
@@ -216,13 +233,15 @@ pub fn zt005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZT006: Glue may AuthorizeInboundIntegration on the catalog and database.
-pub fn zt006(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    generic(scope, reqs.requirements(AUTHORIZE_RULE), Side::Both)
+pub fn zt006_catalog_policy_denies_glue_authorize(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 /// ZT007: a catalog grant to everyone or a whole foreign account, unconditioned, beyond
 /// what zero-ETL needs.
-pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let loaded = match catalog_policy(scope.snapshot, &scope.values) {
         Err(u) => return unknown(u),
         Ok(None) => {
@@ -269,7 +288,7 @@ pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
             policy = p;
         }
     }
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     params.insert(
         "statement".into(),
         grants
@@ -294,7 +313,8 @@ pub fn zt007(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZT016 (info): grants some guides add that AWS does not require.
-pub fn zt016(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let loaded = match catalog_policy(scope.snapshot, &scope.values) {
         Err(u) => return unknown(u),
         Ok(None) => {
@@ -316,7 +336,7 @@ pub fn zt016(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
             policy = p;
         }
     }
-    let mut params = base_params(scope);
+    let mut params = BTreeMap::new();
     params.insert(
         "statement".into(),
         extra
@@ -339,19 +359,21 @@ pub fn zt016(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZT009: Glue may assume the target role.
-pub fn zt009(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    generic(scope, reqs.requirements("ZT009"), Side::Both)
+pub fn zt009_target_role_trust(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 /// ZT010: the role may list the location and read/write/delete objects under it. A grant on
 /// part of the table's folder only (names AWS chooses) is a warning, not an error.
-pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zt010_target_role_s3(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
             reason: "S3 Tables target: no general-purpose bucket location".into(),
         };
     }
-    let (evals, mut problems) = match generic_failure(scope, reqs.requirements("ZT010")) {
+    let (evals, mut problems) = match generic_failure(scope, &ctx.requirements()) {
         Ok(f) => f,
         Err(o) => return o,
     };
@@ -389,32 +411,36 @@ pub fn zt010(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZT011: the role may read the database and manage the target table.
-pub fn zt011(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zt011_target_role_glue(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
             reason: "S3 Tables target: table permissions are s3tables actions".into(),
         };
     }
-    generic(scope, reqs.requirements("ZT011"), Side::Both)
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 /// ZT012 (warning): metrics and logs.
-pub fn zt012(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    generic(scope, reqs.requirements("ZT012"), Side::Both)
+pub fn zt012_target_role_logs_metrics(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 /// ZT015: the target KMS key configured on the resource property.
-pub fn zt015(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zt015_target_role_target_key(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if scope.values.get("target_key_arn").is_none() {
         return Outcome::Pass {
             evidence: json!({"target_key": null}),
         };
     }
-    key_check(scope, reqs.requirements("ZT015"))
+    key_check(scope, &ctx.requirements())
 }
 
 /// ZT017: the location bucket's default SSE-KMS customer key.
-pub fn zt017(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zt017_target_role_bucket_key(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
             reason: "S3 Tables target: no general-purpose bucket location".into(),
@@ -432,12 +458,12 @@ pub fn zt017(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
             };
         }
     }
-    key_check(scope, reqs.requirements("ZT017"))
+    key_check(scope, &ctx.requirements())
 }
 
 /// A key check: identity + key policy; the fix is the identity statement (key policies
 /// are the key owner's to change: the evidence says when the key policy is what denies).
-fn key_check(scope: &Scope, reqs: &[Requirement]) -> Outcome {
+fn key_check(scope: &PairFacts, reqs: &[Requirement]) -> Outcome {
     let evals = match gather(scope, reqs, Side::Both) {
         Ok(e) => e,
         Err(o) => return o,

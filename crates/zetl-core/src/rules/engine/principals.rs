@@ -4,8 +4,8 @@
 use crate::policy::Principal;
 use crate::snapshot::{Fact, IamPrincipal, Snapshot, Unknown};
 
-use super::super::requirement::PrincipalRole;
-use super::values::split_arn;
+use crate::rules::engine::requirement::PrincipalRole;
+use crate::rules::values::split_arn;
 
 pub const GLUE_SERVICE: &str = "glue.amazonaws.com";
 

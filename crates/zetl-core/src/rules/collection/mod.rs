@@ -1,12 +1,10 @@
-//! ZC001: every check that could not run, reported once per missing IAM action (what the
-//! doctor's own role lacks and which read-only policy file grants it), plus the checks that
-//! could not run for another reason. Runs after every other rule.
-//!
-//! Message keys and params:
-//! - `fail` {action, rules, policy_file, account} (one per missing action)
-//! - `unreadable` {action, rules, account, why} (one per action whose calls failed for a
-//!   reason other than a denial: no permission to grant)
-//! - `not_verifiable` {rule, reason} (one per unknown check with no missing action)
+//! The doctor's own collection and policy hygiene (`ZC`): every check that could not run,
+//! reported once per missing IAM action (and which read-only policy file grants it); policies
+//! that name principals by unique id or ARNs that match nothing (`hygiene`).
+
+mod hygiene;
+
+pub use hygiene::*;
 
 use std::collections::BTreeMap;
 
@@ -15,10 +13,8 @@ use serde_json::{json, Value};
 use crate::report::Side;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
-use crate::rules::runner::{CheckContext, CheckFn};
+use crate::rules::runner::Ctx;
 use crate::snapshot::{Unknown, UnknownReason};
-
-pub const CHECKS: &[(&str, CheckFn)] = &[("ZC001", zc001_unknown_facts)];
 
 pub const SOURCE_POLICY_FILE: &str = "permissions/zetl-source-readonly.json";
 pub const TARGET_POLICY_FILE: &str = "permissions/zetl-target-readonly.json";
@@ -88,12 +84,13 @@ fn collect_unknowns(v: &Value, action: &str, out: &mut Vec<Unknown>) {
     }
 }
 
-fn zc001_unknown_facts(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+pub fn zc001_fact_not_readable(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     // action -> rules that needed it
     let mut by_action: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems = Vec::new();
     for (rule_id, outcome) in ctx.earlier {
-        if !ctx.selected.contains(rule_id) || rule_id == "ZC001" {
+        if !ctx.selected.contains(rule_id) || *rule_id == ctx.rule.id {
             continue;
         }
         let Outcome::Unknown {
@@ -117,7 +114,7 @@ fn zc001_unknown_facts(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome
             ),
         }
     }
-    let side_of = |rule_id: &str| ctx.rules.iter().find(|r| r.id == rule_id).map(|r| r.side);
+    let side_of = |rule_id: &str| ctx.catalog.get(rule_id).map(|r| r.side);
     let mut action_problems: Vec<Problem> = by_action
         .into_iter()
         .map(|(action, rules)| {
@@ -161,7 +158,7 @@ fn zc001_unknown_facts(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome
 mod tests {
     use std::path::Path;
 
-    use crate::rules::{catalog_specs, run, Settings};
+    use crate::rules::{catalog, run, Settings};
     use crate::snapshot::{Fact, Unknown, UnknownReason};
 
     const HEALTHY: &str = include_str!("../../../../../fixtures/healthy/cross-account.json");
@@ -177,7 +174,7 @@ mod tests {
             message: Some(message.into()),
         });
         snap.resource_properties.insert(database, unknown);
-        let report = run(&snap, &catalog_specs().unwrap(), &Settings::default());
+        let report = run(&snap, catalog().unwrap(), &Settings::default());
         let found: Vec<_> = report
             .findings
             .iter()

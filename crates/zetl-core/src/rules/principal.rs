@@ -1,24 +1,26 @@
 //! Principal rules: who creates the integration (ZP001-ZP003), who uses the console (ZP004),
 //! who configures the target (ZP005).
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::policy::{Decision, MissReason};
 
-use super::super::requirement::PrincipalRole;
-use super::common::{
+use crate::rules::engine::common::{
     denials_are_near_misses, denied, downgrade_to_warning, generic, generic_failure, problem_for,
-    Requirements,
 };
-use super::evaluate::{evaluate_requirement, RequirementResult, Side};
-use super::outcome::Outcome;
-use super::principals::{resolve, Requester};
-use super::Scope;
+use crate::rules::engine::evaluate::{evaluate_requirement, RequirementResult, Side};
+use crate::rules::engine::principals::{resolve, Requester};
+use crate::rules::engine::requirement::PrincipalRole;
+use crate::rules::outcome::Outcome;
+use crate::rules::runner::Ctx;
 
 /// ZP001: the creator may glue:CreateIntegration. A policy scoped to other Glue resource
 /// types only is a warning (AWS's resource-type list for this action is inconsistent).
-pub fn zp001(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    let (evals, mut problems) = match generic_failure(scope, reqs.requirements("ZP001")) {
+pub fn zp001_creator_cannot_create_integration(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let (evals, mut problems) = match generic_failure(scope, &ctx.requirements()) {
         Ok(f) => f,
         Err(o) => return o,
     };
@@ -39,23 +41,25 @@ pub fn zp001(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 }
 
 /// ZP002: cross-account only, the creator's identity policy allows CreateInboundIntegration.
-pub fn zp002(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zp002_creator_identity_missing_inbound(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if !scope.values.cross_account() {
         return Outcome::Pass {
             evidence: json!({"cross_account": false, "note": "same account: the catalog policy alone can grant it (ZT005)"}),
         };
     }
-    generic(scope, reqs.requirements("ZP002"), Side::Both)
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 /// ZP003 (warning): the catalog policy names specific principals and the creator is not one.
-pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zp003_creator_not_named_in_catalog_policy(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     if scope.snapshot.setup.source_principal.is_none() {
         return Outcome::Skipped {
             reason: "no --source-principal given".into(),
         };
     }
-    let reqs = reqs.requirements("ZT005");
+    let reqs = &*ctx.requirements();
     let mut evals = Vec::new();
     for r in reqs {
         match evaluate_requirement(scope, r, Side::ResourceOnly) {
@@ -66,7 +70,9 @@ pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
                     missing_action: u.action,
                 }
             }
-            RequirementResult::NoRequester(n) => return super::common::no_requester(n),
+            RequirementResult::NoRequester(n) => {
+                return crate::rules::engine::common::no_requester(n)
+            }
         }
     }
     let mut named: Vec<String> = Vec::new();
@@ -113,7 +119,8 @@ pub fn zp003(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
 
 /// ZP004 (info): the console principal can read Redshift Serverless (the "flickering edit
 /// page" report). Probes made with its credentials are evidence.
-pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
+pub fn zp004_console_redshift_serverless_read(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let Some(console) = scope.snapshot.setup.console_principal.clone() else {
         return Outcome::Skipped {
             reason: "no --console-principal given".into(),
@@ -132,7 +139,7 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         .collect::<Vec<_>>());
     let denied_probe = || {
         let mut p = crate::rules::Problem::new("probe_denied", console.clone());
-        p.params = super::common::base_params(scope);
+        p.params = BTreeMap::new();
         p.params.insert("principal".into(), console.clone());
         p.params.insert(
             "denied".into(),
@@ -147,7 +154,7 @@ pub fn zp004(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
         Outcome::Fail(vec![p])
     };
     let any_denied = probes.iter().any(|p| !p.allowed);
-    let mut outcome = generic(scope, reqs.requirements("ZP004"), Side::Both);
+    let mut outcome = generic(scope, &ctx.requirements(), Side::Both);
     match &mut outcome {
         Outcome::Pass { evidence } => {
             evidence["probes"] = probe_json.clone();
@@ -174,8 +181,8 @@ fn same_principal(caller: &str, configured: &str) -> bool {
         return true;
     }
     match (
-        super::principals::session_role_arn(caller),
-        super::principals::session_role_arn(configured),
+        crate::rules::engine::principals::session_role_arn(caller),
+        crate::rules::engine::principals::session_role_arn(configured),
     ) {
         (Some(a), _)
             if configured.ends_with(&format!("/{}", a.rsplit('/').next().unwrap_or_default())) =>
@@ -188,8 +195,9 @@ fn same_principal(caller: &str, configured: &str) -> bool {
 }
 
 /// ZP005 (warning): the target principal may pass the role to Glue.
-pub fn zp005(scope: &Scope, reqs: &dyn Requirements) -> Outcome {
-    generic(scope, reqs.requirements("ZP005"), Side::Both)
+pub fn zp005_configurer_cannot_pass_role(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    generic(scope, &ctx.requirements(), Side::Both)
 }
 
 #[cfg(test)]

@@ -9,17 +9,16 @@ use serde_json::json;
 
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
-use crate::rules::runner::{CheckContext, CheckFn};
+use crate::rules::runner::Ctx;
 use crate::snapshot::{Database, Fact, LakeFormation, LfGrant, LfResource};
-
-pub const CHECKS: &[(&str, CheckFn)] = &[("ZT014", zt014_lake_formation)];
 
 /// Database permissions zero-ETL needs to create and evolve its tables.
 const NEEDED: [&str; 4] = ["CREATE_TABLE", "ALTER", "DROP", "DESCRIBE"];
 const IAM_ALLOWED_PRINCIPALS: &str = "IAM_ALLOWED_PRINCIPALS";
 
-fn zt014_lake_formation(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
-    let db = match super::target::existing_database(facts) {
+pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let db = match super::existing_database(facts) {
         Ok(d) => d,
         Err(o) => return o,
     };

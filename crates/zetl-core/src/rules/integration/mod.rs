@@ -1,40 +1,15 @@
-//! Integration checks: the status of an existing integration, what its errors mean, and
-//! preflight information when none exists yet.
-//!
-//! Message keys and params (on top of the pair's):
-//! - ZI001 `fail` {error_message, error_code, failing_rules, other_rules};
-//!   `fail_unconfirmed` {error_message, error_code, other_rules}; `unlinked` {error_message,
-//!   error_code}; `no_errors` (NEEDS_ATTENTION without an error list)
-//! - ZI002 `fail` {integration_arn, integration_name, source_arn, target_arn, create_options}
-//!   (fix variant `source_arn_pinned` when the table policy names the old integration ARN)
-//! - ZI003 `fail` {integration_arn, minutes, threshold, create_time}
-//! - ZI004 `fail` {integration_arn, integration_name, integration_source, integration_target,
-//!   create_options}
-//! - ZI005 `fail` {integration_arn, configured_role, role}
-//! - ZI006 `not_active` {status}; `active` {refresh_interval}; `active_synced`
-//!   {refresh_interval, last_sync}; `active_not_synced` {refresh_interval, create_time}
-//! - ZI007 `fail` {integration_name}
-//! - ZI008 `fail` {table, database_arn}
+//! An existing integration (`ZI`): its status, what its errors mean (linked to the rules that
+//! explain them, see `errors`), timing, and preflight information when none exists yet.
+
+pub mod errors;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::integration_errors;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
-use crate::rules::runner::{problem_fix, CheckContext, CheckFn};
+use crate::rules::runner::{problem_fix, problem_params, Ctx};
 use crate::snapshot::{Fact, Integration};
-
-pub const CHECKS: &[(&str, CheckFn)] = &[
-    ("ZI001", zi001_needs_attention),
-    ("ZI002", zi002_failed),
-    ("ZI003", zi003_creating_too_long),
-    ("ZI004", zi004_wrong_source_or_target),
-    ("ZI005", zi005_role_differs),
-    ("ZI006", zi006_replication_timing),
-    ("ZI007", zi007_preflight),
-    ("ZI008", zi008_table_properties),
-];
 
 /// DynamoDB's documented default refresh interval, in minutes.
 const DEFAULT_REFRESH_INTERVAL: &str = "15";
@@ -54,7 +29,8 @@ fn status_evidence(i: &Integration) -> Value {
     json!({"integration_arn": i.integration_arn, "status": i.status})
 }
 
-fn zi001_needs_attention(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+pub fn zi001_integration_needs_attention(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -62,7 +38,7 @@ fn zi001_needs_attention(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outco
     if i.status != "NEEDS_ATTENTION" {
         return Outcome::pass(status_evidence(i));
     }
-    let failed = |id: &str| matches!(ctx.earlier.get(id), Some(Outcome::Fail(_)));
+    let failed = |id: &str| ctx.failed(id);
     let messages: Vec<(Option<String>, String)> = i
         .errors
         .iter()
@@ -76,7 +52,7 @@ fn zi001_needs_attention(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outco
     let problems = messages
         .into_iter()
         .map(|(code, message)| {
-            let (failing, other) = integration_errors::link(&message, &failed);
+            let (failing, other) = errors::link(ctx.catalog, &message, code.as_deref(), &failed);
             let key = match (failing.is_empty(), other.is_empty()) {
                 (false, _) => "fail",
                 (true, false) => "fail_unconfirmed",
@@ -89,14 +65,14 @@ fn zi001_needs_attention(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outco
                 .param("other_rules", other.join(", "));
             let mut linked_fixes = Vec::new();
             for rule_id in &failing {
-                let (Some(rule), Some(Outcome::Fail(ps))) = (
-                    ctx.rules.iter().find(|r| r.id == *rule_id),
-                    ctx.earlier.get(*rule_id),
-                ) else {
+                let (Some(rule), Some(Outcome::Fail(ps))) =
+                    (ctx.catalog.get(rule_id), ctx.earlier.get(*rule_id))
+                else {
                     continue;
                 };
                 for p in ps {
-                    if let Some(fix) = problem_fix(facts, rule, p, ctx.settings) {
+                    let params = problem_params(facts, rule, p, ctx.settings);
+                    if let Some(fix) = problem_fix(rule, p, &params) {
                         for c in &fix.commands {
                             if !problem.extra_commands.contains(c) {
                                 problem.extra_commands.push(c.clone());
@@ -188,7 +164,8 @@ fn recreate_problem(key: &str, facts: &PairFacts<'_>, i: &Integration) -> Proble
     p
 }
 
-fn zi002_failed(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi002_integration_failed(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -213,7 +190,8 @@ fn minutes_since(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
     (now - then).num_minutes()
 }
 
-fn zi003_creating_too_long(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Outcome {
+pub fn zi003_integration_creating_too_long(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -244,7 +222,8 @@ fn zi003_creating_too_long(facts: &PairFacts<'_>, ctx: &CheckContext<'_>) -> Out
     }
 }
 
-fn zi004_wrong_source_or_target(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi004_integration_wrong_source_or_target(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -263,7 +242,8 @@ fn zi004_wrong_source_or_target(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> 
     }
 }
 
-fn zi005_role_differs(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi005_integration_role_differs(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -291,7 +271,8 @@ fn zi005_role_differs(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zi006_replication_timing(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     let i = match integration(facts) {
         Ok(i) => i,
         Err(o) => return o,
@@ -354,7 +335,8 @@ fn suggested_name(facts: &PairFacts<'_>) -> String {
     name
 }
 
-fn zi007_preflight(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi007_no_integration_yet(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     match &facts.integration {
         Fact::Unknown(u) => Outcome::from_unknown_fact("glue:DescribeIntegrations", u),
         Fact::Known(Some(found)) => Outcome::pass(status_evidence(found.integration)),
@@ -366,7 +348,8 @@ fn zi007_preflight(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
     }
 }
 
-fn zi008_table_properties(facts: &PairFacts<'_>, _: &CheckContext<'_>) -> Outcome {
+pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
     if !facts.cross_account() {
         return Outcome::skipped("same-account integration: table properties may follow creation");
     }

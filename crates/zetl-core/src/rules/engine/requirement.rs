@@ -21,6 +21,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::rules::template::{MissingValue, Template};
+
 use serde::{Deserialize, Serialize};
 
 /// Who makes the request.
@@ -139,6 +141,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "target_region",
     "source_account",
     "target_account",
+    "table",
     "table_arn",
     "table_name",
     "export_arn",
@@ -146,6 +149,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "integration_arn_pattern",
     "integration_source_arn",
     "catalog_arn",
+    "database",
     "database_arn",
     "database_name",
     "target_table_arn",
@@ -159,6 +163,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "location_objects_arn",
     "log_group_arn",
     "log_streams_arn",
+    "role",
     "role_arn",
     "role_name",
     "principal_arn",
@@ -170,26 +175,16 @@ pub const PLACEHOLDERS: &[&str] = &[
 
 /// Replaces `{name}` placeholders. An unknown or unavailable placeholder is an error naming it.
 pub fn expand(template: &str, values: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            return Err(format!("unclosed '{{' in \"{template}\""));
-        };
-        let name = &after[..end];
-        match values.get(name) {
-            Some(v) => out.push_str(v),
-            None if PLACEHOLDERS.contains(&name) => {
-                return Err(format!("{{{name}}} is not known for this setup"))
+    crate::rules::catalog::placeholders(template)?;
+    Template::parse(template)
+        .expand(values)
+        .map_err(|MissingValue(name)| {
+            if PLACEHOLDERS.contains(&name.as_str()) {
+                format!("{{{name}}} is not known for this setup")
+            } else {
+                format!("unknown placeholder {{{name}}} in \"{template}\"")
             }
-            None => return Err(format!("unknown placeholder {{{name}}} in \"{template}\"")),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+        })
 }
 
 /// Every placeholder a requirement uses, for the catalog's own validation.

@@ -1,6 +1,8 @@
 //! Policy hygiene over every policy the pair involves: principals named by unique id (ZC002)
 //! and ARNs that match nothing (ZC003).
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use crate::policy_edit::document::statements;
@@ -8,14 +10,14 @@ use crate::policy_edit::merge::replace_statement;
 use crate::policy_edit::{decode_policy, PolicyKind};
 use crate::snapshot::Fact;
 
-use super::common::{base_params, Requirements};
-use super::outcome::{Outcome, Problem};
-use super::policies::{self, LoadedPolicy};
-use super::scan::{bad_arns, unique_id_principals};
-use super::Scope;
+use crate::rules::engine::policies::{self, LoadedPolicy};
+use crate::rules::engine::scan::{bad_arns, unique_id_principals};
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::pair::PairFacts;
+use crate::rules::runner::Ctx;
 
 /// The readable policies of the pair, with the resource each belongs to and its kind.
-fn pair_policies(scope: &Scope) -> Vec<(String, LoadedPolicy, Option<PolicyKind>)> {
+fn pair_policies(scope: &PairFacts) -> Vec<(String, LoadedPolicy, Option<PolicyKind>)> {
     let s = scope.snapshot;
     let v = &scope.values;
     let mut out = Vec::new();
@@ -63,7 +65,8 @@ fn pair_policies(scope: &Scope) -> Vec<(String, LoadedPolicy, Option<PolicyKind>
 }
 
 /// ZC002: a principal named by unique id (the role or user was deleted).
-pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zc002_principal_by_unique_id(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let mut problems = Vec::new();
     for (owner, p, kind) in pair_policies(scope) {
         for (index, id) in unique_id_principals(&p.document) {
@@ -73,7 +76,7 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                 }
                 _ => None,
             });
-            let mut params = base_params(scope);
+            let mut params = BTreeMap::new();
             params.insert("unique_id".into(), id.clone());
             params.insert("policy".into(), p.name.clone());
             params.insert("statement".into(), format!("statement {index}"));
@@ -88,7 +91,9 @@ pub fn zc002(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                     problem.fix_policy = Some(fixed);
                     problem
                         .extra_commands
-                        .extend(super::synth::put_command(scope, kind, &owner));
+                        .extend(crate::rules::engine::synth::put_command(
+                            scope, kind, &owner,
+                        ));
                 }
             }
             problem.params = params;
@@ -121,7 +126,8 @@ fn replace_unique_id(
 }
 
 /// ZC003 (info): an ARN that does not parse or names a resource type that does not exist.
-pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
+pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
     let database = scope
         .values
         .get("database_name")
@@ -130,7 +136,7 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
     let mut problems = Vec::new();
     for (owner, p, kind) in pair_policies(scope) {
         for bad in bad_arns(&p.document, &database) {
-            let mut params = base_params(scope);
+            let mut params = BTreeMap::new();
             params.insert("arn".into(), bad.arn.clone());
             params.insert("why".into(), bad.why.clone());
             params.insert("policy".into(), p.name.clone());
@@ -146,9 +152,11 @@ pub fn zc003(scope: &Scope, _reqs: &dyn Requirements) -> Outcome {
                 _ => None,
             };
             let extra_commands = match (&fix_policy, kind) {
-                (Some(_), Some(kind)) => super::synth::put_command(scope, kind, &owner)
-                    .into_iter()
-                    .collect(),
+                (Some(_), Some(kind)) => {
+                    crate::rules::engine::synth::put_command(scope, kind, &owner)
+                        .into_iter()
+                        .collect()
+                }
                 _ => Vec::new(),
             };
             problems.push(Problem {
