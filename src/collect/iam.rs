@@ -87,9 +87,9 @@ async fn role(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
         kind: PrincipalKind::Role,
         unique_id: Some(role.role_id().to_string()),
         trust_policy: role.assume_role_policy_document().map(policy_value),
-        inline_policies: inline.into(),
-        attached_policies: attached.into(),
-        permissions_boundary: boundary.into(),
+        inline_policies: fact(inline),
+        attached_policies: fact(attached),
+        permissions_boundary: fact(boundary),
         groups: Fact::Known(Vec::new()),
     }))
 }
@@ -123,19 +123,18 @@ async fn user(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
         kind: PrincipalKind::User,
         unique_id: Some(user.user_id().to_string()),
         trust_policy: None,
-        inline_policies: inline.into(),
-        attached_policies: attached.into(),
-        permissions_boundary: boundary.into(),
-        groups: groups.into(),
+        inline_policies: fact(inline),
+        attached_policies: fact(attached),
+        permissions_boundary: fact(boundary),
+        groups: fact(groups),
     }))
 }
 
-impl<T> From<Result<T, CallError>> for Fact<T> {
-    fn from(r: Result<T, CallError>) -> Self {
-        match r {
-            Ok(v) => Fact::Known(v),
-            Err(e) => Fact::Unknown(e.unknown),
-        }
+/// A read's result as a snapshot fact: the value, or why it could not be read.
+fn fact<T>(r: Result<T, CallError>) -> Fact<T> {
+    match r {
+        Ok(v) => Fact::Known(v),
+        Err(e) => Fact::Unknown(e.unknown),
     }
 }
 

@@ -29,7 +29,8 @@ use chrono::{DateTime, Utc};
 
 use crate::setup::Setup;
 use crate::snapshot::{
-    Account as AccountFacts, Accounts, Fact, Pair, Setup, Snapshot, Unknown, UnknownReason,
+    Account as AccountFacts, Accounts, Fact, Pair, Setup as SnapshotSetup, Snapshot, Unknown,
+    UnknownReason,
 };
 use accounts::{sdk_config, AccountOptions};
 use actions::Side;
@@ -182,7 +183,7 @@ pub async fn collect_from(
                 caller_arn: target_caller,
             },
         },
-        Setup {
+        SnapshotSetup {
             pairs: vec![Pair {
                 source_table: table_arn.clone(),
                 target_database: database_arn.clone(),

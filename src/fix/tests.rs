@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{plan, Account, Target};
 use crate::report::Status;
 use crate::rules::catalog::Catalog;
-use crate::rules::runner::{RuleSpec, Settings};
+use crate::rules::runner::Settings;
 use crate::snapshot::{self, Snapshot};
 
 fn fixture(rel: &str) -> Snapshot {
@@ -17,8 +17,8 @@ fn fixture(rel: &str) -> Snapshot {
     snapshot::load(Path::new(&path)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn specs() -> Vec<RuleSpec> {
-    crate::rules::catalog_specs().expect("catalog")
+fn specs() -> &'static crate::rules::Catalog {
+    crate::rules::catalog().expect("catalog")
 }
 
 fn all() -> Settings {
@@ -27,7 +27,7 @@ fn all() -> Settings {
 
 #[test]
 fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
-    let catalog = Catalog::embedded().expect("catalog");
+    let catalog = specs();
     let rules = specs();
     let mut wrong = Vec::new();
     for rule in catalog.rules() {

@@ -108,9 +108,9 @@ fn fix_apply_repairs_each_fixable_moto_variant_and_twice_is_a_no_op() {
 }
 
 /// The setup of one built variant as the library takes it.
-fn setup_args(endpoint: &str, setup: &Value) -> zetl::cli::SetupArgs {
+fn setup_args(endpoint: &str, setup: &Value) -> zetl::setup::Setup {
     let arg = |k: &str| setup[k].as_str().map(str::to_string);
-    zetl::cli::SetupArgs {
+    zetl::setup::Setup {
         source_table: arg("source_table"),
         target_database: arg("target_database"),
         target_role: arg("target_role"),
@@ -119,7 +119,7 @@ fn setup_args(endpoint: &str, setup: &Value) -> zetl::cli::SetupArgs {
         target_role_arn: arg("target_role_arn"),
         external_id: Some("zetl-test".into()),
         endpoint_url: Some(endpoint.into()),
-        ..zetl::cli::SetupArgs::default()
+        ..zetl::setup::Setup::default()
     }
 }
 
@@ -152,9 +152,9 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
     );
     let setup = setup_args(&moto.endpoint, &built["table-policy-target-account"]);
     let snap = zetl::collect::collect_blocking(&setup, chrono::Utc::now()).expect("collect");
-    let rules = zetl::rules::catalog_specs().unwrap();
+    let rules = zetl::rules::catalog().unwrap();
     let settings = zetl::rules::runner::Settings::default();
-    let planned = zetl::fix::plan(&snap, &rules, &settings, &settings);
+    let planned = zetl::fix::plan(&snap, rules, &settings, &settings);
     let change = planned
         .changes
         .iter()

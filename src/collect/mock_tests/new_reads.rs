@@ -12,7 +12,7 @@ use aws_sdk_redshiftserverless::operation::list_workgroups::ListWorkgroupsOutput
 
 use super::*;
 use crate::report::{Report, Status};
-use crate::rules::{catalog_specs, run, Settings};
+use crate::rules::{catalog, run, Settings};
 use crate::snapshot::{Database, Probe};
 
 const TARGET_CALLER: &str = "arn:aws:sts::222222222222:assumed-role/zetl-read/s";
@@ -94,11 +94,7 @@ fn target_with(m: Mocks) -> Reach {
 }
 
 fn rules_report(snapshot: &Snapshot) -> Report {
-    run(
-        snapshot,
-        &catalog_specs().expect("catalog"),
-        &Settings::default(),
-    )
+    run(snapshot, catalog().expect("catalog"), &Settings::default())
 }
 
 fn status(report: &Report, rule: &str) -> Status {
