@@ -1,8 +1,6 @@
 //! The rule catalog is a contract (rules.md): exactly these IDs with these severities, stable
 //! slugs, and the CLI surfaces that show them. A rename shows up in review as a snapshot diff.
 
-use std::collections::BTreeMap;
-
 use assert_cmd::Command;
 use zetl::report::Severity;
 use zetl::rules::catalog::{placeholders, Catalog};

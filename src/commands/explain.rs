@@ -11,7 +11,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     let catalog = crate::rules::catalog()?;
     let query = args.id.trim();
     let Some(rule) = catalog.get(query) else {
-        return Err(CliError::usage(unknown_rule_message(&catalog, query)));
+        return Err(CliError::usage(unknown_rule_message(catalog, query)));
     };
     let mut out = std::io::stdout().lock();
     // A closed pipe (`zetl explain ZS002 | head`) is not an error worth a panic.

@@ -32,7 +32,7 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
         ..Settings::default()
     };
     let snapshot = read_snapshot(&args, &options)?;
-    let planned = plan(&snapshot, &rules, &options.settings, &select);
+    let planned = plan(&snapshot, rules, &options.settings, &select);
     print!("{}", plan_text(&planned, &snapshot, !args.apply));
     if !args.apply || planned.is_empty() {
         return Ok(Exit::Ok);
@@ -48,7 +48,7 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
     }
     println!("\nRunning the doctor again:\n");
     let after = crate::commands::collect::live_snapshot(&options.setup)?;
-    let report = crate::rules::run(&after, &rules, &options.settings);
+    let report = crate::rules::run(&after, rules, &options.settings);
     let catalog = rules;
     print!(
         "{}",

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use super::{plan, Account, Target};
 use crate::report::Status;
-use crate::rules::catalog::Catalog;
 use crate::rules::runner::Settings;
 use crate::snapshot::{self, Snapshot};
 
@@ -33,7 +32,7 @@ fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
     for rule in catalog.rules() {
         for rel in &rule.fixtures.fail {
             let snap = fixture(rel);
-            let p = plan(&snap, &rules, &all(), &all());
+            let p = plan(&snap, rules, &all(), &all());
             let cites = p.changes.iter().any(|c| c.rules.contains(&rule.id));
             if !rule.auto_fix {
                 if cites {
@@ -66,7 +65,7 @@ fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
                 wrong.push(format!("{} ({rel}): after the plan {status:?}", rule.id));
             }
             // Planning what the plan produces finds nothing more to do (idempotent).
-            let again = plan(&p.planned, &rules, &all(), &all());
+            let again = plan(&p.planned, rules, &all(), &all());
             if !again.is_empty() {
                 wrong.push(format!(
                     "{} ({rel}): second plan {:?}",
@@ -81,14 +80,14 @@ fn every_auto_fix_rule_is_repaired_and_no_other_rule_is_touched() {
 #[test]
 fn healthy_setups_need_no_change() {
     for rel in ["healthy/cross-account.json", "healthy/seed-guide.json"] {
-        let p = plan(&fixture(rel), &specs(), &all(), &all());
+        let p = plan(&fixture(rel), specs(), &all(), &all());
         assert!(p.is_empty(), "{rel}: {:?}", p.changes);
     }
     // AWS's documented variant without the CloudWatch metrics grant works (ZT012 is only a
     // warning); the plan offers exactly that grant, in a policy of its own.
     let p = plan(
         &fixture("healthy/aws-docs-variants.json"),
-        &specs(),
+        specs(),
         &all(),
         &all(),
     );
@@ -104,7 +103,7 @@ fn healthy_setups_need_no_change() {
 #[test]
 fn demo_plan_enables_pitr_and_corrects_the_table_policy_source_first() {
     let snap = fixture("demo/cross-account.json");
-    let p = plan(&snap, &specs(), &all(), &all());
+    let p = plan(&snap, specs(), &all(), &all());
     let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
     let summary: Vec<(Account, Target, Vec<String>)> = p
         .changes
@@ -150,7 +149,7 @@ fn one_document_fixed_for_several_rules_merges_every_fix() {
     // No catalog policy at all: ZT004 fails and ZT005/ZT006 are skipped; once ZT004's policy
     // is planned they are evaluated on it and must pass, all in one catalog-policy change.
     let snap = fixture("rules/ZT004/fail.json");
-    let p = plan(&snap, &specs(), &all(), &all());
+    let p = plan(&snap, specs(), &all(), &all());
     assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
     assert!(p.changes[0].before.is_none());
     assert_eq!(p.changes[0].action, "glue:PutResourcePolicy");
@@ -180,14 +179,14 @@ fn only_limits_the_plan_to_the_selected_rules() {
         only: vec!["ZS002".into()],
         ..Settings::default()
     };
-    let p = plan(&snap, &specs(), &all(), &select);
+    let p = plan(&snap, specs(), &all(), &select);
     assert_eq!(p.changes.len(), 1);
     assert_eq!(p.changes[0].rules, ["ZS002"]);
     let select = Settings {
         only: vec!["ZT".into()],
         ..Settings::default()
     };
-    assert!(plan(&snap, &specs(), &all(), &select).is_empty());
+    assert!(plan(&snap, specs(), &all(), &select).is_empty());
 }
 
 #[test]
@@ -201,13 +200,13 @@ fn a_suppressed_finding_is_not_fixed() {
         }],
         ..Settings::default()
     };
-    assert!(plan(&snap, &specs(), &settings, &all()).is_empty());
+    assert!(plan(&snap, specs(), &settings, &all()).is_empty());
 }
 
 #[test]
 fn demo_plan_text() {
     let snap = fixture("demo/cross-account.json");
-    let p = plan(&snap, &specs(), &all(), &all());
+    let p = plan(&snap, specs(), &all(), &all());
     insta::assert_snapshot!(super::render::plan_text(&p, &snap, true));
 }
 
@@ -223,7 +222,7 @@ fn a_role_given_without_its_path_is_still_found() {
         .expect("the role in the fixture");
     snap.principals.insert(short.into(), facts);
     snap.setup.pairs[0].target_role = Some(short.into());
-    let p = plan(&snap, &specs(), &all(), &all());
+    let p = plan(&snap, specs(), &all(), &all());
     assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
     assert_eq!(p.changes[0].rules, ["ZT010"]);
     assert!(p
