@@ -63,7 +63,6 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuppressEntry {

@@ -21,9 +21,9 @@ use std::process::Command;
 use serde_json::{json, Value};
 use server::{start_moto, Moto};
 use zetl::cli::SetupArgs;
-use zetl::permissions::READ_ACTIONS;
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::collect::{collect_blocking, collect_guarded};
+use zetl::permissions::READ_ACTIONS;
 use zetl::snapshot::{Fact, PitrStatus, PrincipalKind, UnknownReason};
 
 const SRC: &str = "111111111111";

@@ -57,7 +57,6 @@ impl CollectError {
     }
 }
 
-
 /// Reads both accounts live.
 pub async fn collect(setup: &Setup, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
     collect_guarded(setup, now, &ReadOnlyGuard::new()).await

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use crate::cli::{DoctorArgs, SetupArgs};
-use crate::setup::Setup;
 use crate::commands::{CliError, Exit};
 use crate::config::{self, Config};
 use crate::report::{color_enabled, FailOn, Format, RenderOptions, Report, Severity, Status};
 use crate::rules::runner::{RuleSpec, Settings, Suppression};
+use crate::setup::Setup;
 use crate::snapshot::{self, Pair, Snapshot};
 
 /// Everything the doctor decided from flags + zetl.toml.

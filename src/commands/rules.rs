@@ -85,4 +85,3 @@ pub fn table(rules: &[Rule]) -> String {
     ));
     out
 }
-

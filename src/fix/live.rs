@@ -11,10 +11,10 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkErro
 use serde_json::Value;
 
 use super::change::{decoded, Change, Target};
-use crate::setup::Setup;
 use crate::collect::accounts::{sdk_config, AccountOptions};
 use crate::permissions::Side;
 use crate::policy_edit::command::name_from_arn;
+use crate::setup::Setup;
 use crate::snapshot::{PrincipalKind, Snapshot};
 
 /// The write clients of one account (no read-only guard: `zetl fix --apply` writes).

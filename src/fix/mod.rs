@@ -25,7 +25,6 @@ pub enum Applied {
     },
 }
 
-
 #[cfg(all(test, feature = "live"))]
 mod live_tests;
 #[cfg(test)]

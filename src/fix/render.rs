@@ -95,13 +95,7 @@ fn remaining_text(out: &mut String, plan: &Plan) {
     if !remaining.is_empty() {
         let _ = writeln!(out, "Not fixed by zetl (see `zetl doctor` for each fix):");
         for f in &remaining {
-            let _ = writeln!(
-                out,
-                "  {} {:<7} {}",
-                f.rule,
-                f.severity.name(),
-                f.message
-            );
+            let _ = writeln!(out, "  {} {:<7} {}", f.rule, f.severity.name(), f.message);
             // NEEDS_ATTENTION clears itself: AWS retries once the causes are fixed.
             if f.rule == "ZI001" && !plan.is_empty() {
                 let _ = writeln!(

@@ -198,7 +198,8 @@ fn markdown_without_findings_says_so() {
     r.notes.clear();
     let out = render(&r, &catalog(), Format::Markdown, &plain());
     assert!(out.contains("No findings.\n\n<details>\n<summary>1 check passed</summary>"));
-    r.checks.retain(|c| c.status != zetl_core::report::Status::Pass);
+    r.checks
+        .retain(|c| c.status != zetl_core::report::Status::Pass);
     let out = render(&r, &catalog(), Format::Markdown, &plain());
     assert!(out.ends_with("No findings.\n"));
 }

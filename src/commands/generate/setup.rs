@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::setup::Setup;
 use crate::rules::access::values::{parse_s3_uri, split_arn};
+use crate::setup::Setup;
 use crate::snapshot::{
     Account, Accounts, Bucket, Database, Fact, IamPrincipal, PitrStatus, PrincipalKind, Snapshot,
     SourceTable, TableDescription,

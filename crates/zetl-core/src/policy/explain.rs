@@ -157,6 +157,15 @@ pub(crate) fn account_difference(expected: &str, actual: &str) -> Option<(String
         .then(|| (e[4].to_string(), a[4].to_string()))
 }
 
+/// Whether a Resource entry holds `${` in its partition, service, region or account (see
+/// `ArnPattern::compile_resource`), or is no ARN at all and holds one.
+fn variable_before_resource_part(text: &str) -> bool {
+    match split_arn(text) {
+        Some(parts) => parts[..5].iter().any(|p| p.contains("${")),
+        None => text.contains("${"),
+    }
+}
+
 fn account_note(expected: &[String], actual: &[String], subject: &str) -> Option<String> {
     for e in expected {
         for a in actual {
@@ -290,7 +299,11 @@ fn reasons(
             .any(|p| p.pattern.matches_split(resource, vars) == Some(true));
         if hit == r.negated {
             let listed: Vec<String> = r.patterns.iter().map(|p| p.text.clone()).collect();
-            let note = if r.negated {
+            let note = if let Some(v) = listed.iter().find(|t| variable_before_resource_part(t)) {
+                Some(format!(
+                    "{v} puts a policy variable before the fifth colon, where AWS takes it as literal text; variables work only in the resource part"
+                ))
+            } else if r.negated {
                 None
             } else {
                 account_note(

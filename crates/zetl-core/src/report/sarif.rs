@@ -171,7 +171,6 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-
 /// Characters escaped in URIs: everything but unreserved characters, sub-delimiters, `:`,
 /// `@` and `/` (RFC 3986 path characters), so ARNs and ordinary paths stay readable.
 const URI_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC

@@ -264,8 +264,8 @@ mod tests {
     fn a_patch_file_sets_a_fact_to_null() {
         let dir = std::env::temp_dir().join(format!("zetl-null-marker-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let healthy =
-            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/healthy/cross-account.json");
+        let healthy = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .join("fixtures/healthy/cross-account.json");
         let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
         let patched = dir.join("no-policy.json");
         std::fs::write(

@@ -5,8 +5,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::policy_edit::{decode_policy, MergeOutcome};
 use crate::policy::Decision;
+use crate::policy_edit::{decode_policy, MergeOutcome};
 
 use super::super::requirement::{Applies, PolicySource, PrincipalRole, Requirement};
 use super::common::Requirements;

@@ -3,6 +3,9 @@
 use crate::policy_edit::FixAction;
 use serde_json::{json, Value};
 
+use crate::policy::{
+    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
+};
 use crate::policy_edit::command::{CommandTarget, PolicyCommand};
 use crate::policy_edit::deny_edit::DenyEdit;
 use crate::policy_edit::document::statements;
@@ -10,9 +13,6 @@ use crate::policy_edit::merge::{merge_statement, remove_statement, replace_state
 use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
 use crate::policy_edit::{
     correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
-};
-use crate::policy::{
-    evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
 };
 use crate::snapshot::Fact;
 

@@ -4,11 +4,11 @@
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
+use crate::policy::{Decision, MissReason, Principal};
 use crate::policy_edit::command::{CommandTarget, PolicyCommand};
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::{remove_statement, replace_statement};
 use crate::policy_edit::PolicyKind;
-use crate::policy::{Decision, MissReason, Principal};
 use crate::snapshot::Fact;
 
 use super::super::requirement::{PolicySource, PrincipalRole, Requirement};

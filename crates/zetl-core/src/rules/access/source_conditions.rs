@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::policy_edit::ConditionEdit;
 use crate::policy::{MissReason, NearMiss};
+use crate::policy_edit::ConditionEdit;
 
 use super::values::{split_arn, PairValues};
 

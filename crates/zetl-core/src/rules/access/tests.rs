@@ -507,7 +507,8 @@ fn zc002_unique_id_principal() {
 /// `pass*.json` (the doctor's catalog-driven test checks the same through the runner).
 #[test]
 fn fixtures_fail_and_pass() {
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
+    let root =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
     for (id, _) in ACCESS_CHECKS {
         let dir = root.join(id);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -671,7 +672,8 @@ fn access_rule_specs() -> Vec<crate::rules::RuleSpec> {
 fn through_the_runner() {
     let specs = access_rule_specs();
     let settings = crate::rules::Settings::default();
-    let healthy = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/healthy");
+    let healthy = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .join("fixtures/healthy");
     // (setup, the lowest severity that must not appear): the documented setups give neither
     // error nor warning; every other working setup gives no error (a missing metrics grant,
     // for one, is only a warning).
@@ -702,7 +704,8 @@ fn through_the_runner() {
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
     }
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
+    let root =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/rules");
     for spec in &specs {
         let dir = root.join(&spec.id);
         for entry in std::fs::read_dir(&dir).unwrap() {
