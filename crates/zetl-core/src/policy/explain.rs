@@ -211,7 +211,7 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
                     let same_name = arn.rsplit('/').next() == Some(role_name.as_str());
                     if same_name && arn.contains(":role/") && arn != role_arn {
                         return Some(format!(
-                            "names {arn}; the session's role is known as {role_arn}: supply the role ARN with its path"
+                            "names {arn}; the session's role is known as {role_arn}: supply the role ARN with its path (aws:PrincipalArn in the request context)"
                         ));
                     }
                 }
