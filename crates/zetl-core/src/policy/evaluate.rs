@@ -311,18 +311,23 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
 /// `request` with its session principal's role ARN taken from `aws:PrincipalArn`, when the
 /// context gives that role with a path the session ARN cannot carry
 /// (`arn:aws:sts::A:assumed-role/NAME/S` vs `arn:aws:iam::A:role/PATH/NAME`): AWS matches
-/// Principal elements naming the role by that ARN. `None` when nothing changes.
+/// Principal elements naming the role by that ARN. A role ARN the caller already supplied
+/// (`Principal::with_role_arn`) is kept. `None` when nothing changes.
 fn with_context_role_arn(request: &Request) -> Option<Request> {
     let Principal::AssumedRole {
-        role_arn, account, ..
+        role_arn,
+        account,
+        role_name,
+        ..
     } = &request.principal
     else {
         return None;
     };
+    let path_unknown = role_arn.ends_with(&format!(":role/{role_name}"));
     let Some(ContextValue::Single(given)) = request.context.get("aws:PrincipalArn") else {
         return None;
     };
-    if given == role_arn || arn_account(given) != Some(account.as_str()) {
+    if !path_unknown || given == role_arn || arn_account(given) != Some(account.as_str()) {
         return None;
     }
     let principal = request.principal.clone().with_role_arn(given);
