@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::aws_rules;
 use super::context::{ContextValue, RequestContext, RequestVars};
 use super::document::{Effect, NamedPolicy, Statement};
 use super::explain::{self, NearMiss};
@@ -110,6 +111,10 @@ pub enum Decision {
     ExplicitlyDenied,
     /// Depends on condition keys the caller could not supply (`missing_keys_unknown`).
     Unknown,
+    /// AWS refuses the request whatever the policies say: the account root user assuming a
+    /// role, changing an AWS managed policy, a service-linked role, or an AWS managed KMS key
+    /// or its alias. The explanation names the rule; no statement decides.
+    DeniedByAws,
 }
 
 /// A statement, as explanations name it.
@@ -343,9 +348,29 @@ pub fn evaluate_with(
     policies: &PolicySet,
     options: EvaluateOptions,
 ) -> Evaluation {
-    match with_context_role_arn(request) {
+    let by_policies = match with_context_role_arn(request) {
         Some(r) => evaluate_policies(&r, policies, options),
         None => evaluate_policies(request, policies, options),
+    };
+    let Some(rule) = aws_rules::decide(request) else {
+        return by_policies;
+    };
+    // AWS decides before the policies: no statement decides, no statement could fix it. What
+    // the policies alone would say is kept as the second sentence.
+    let mut explanation = vec![rule.why];
+    explanation.extend(
+        by_policies
+            .explanation
+            .into_iter()
+            .next()
+            .map(|s| format!("the policies alone: {s}")),
+    );
+    Evaluation {
+        decision: rule.decision,
+        deciding: Vec::new(),
+        unknown_keys: Vec::new(),
+        near_misses: Vec::new(),
+        explanation,
     }
 }
 
@@ -485,7 +510,7 @@ fn evaluate_policies(
             .filter(|a| a.value == Tri::Unknown)
             .map(sref)
             .collect(),
-        Decision::ImplicitlyDenied => Vec::new(),
+        Decision::ImplicitlyDenied | Decision::DeniedByAws => Vec::new(),
     };
     let unknown_keys = if decision == Decision::Unknown {
         explain::unknown_keys(&applied, request, &vars)

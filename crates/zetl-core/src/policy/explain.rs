@@ -499,6 +499,12 @@ pub(crate) fn sentences(
                 list(deciding)
             ));
         }
+        // Decided above the policies (`aws_rules`), which word it themselves.
+        Decision::DeniedByAws => {
+            out.push(format!(
+                "{what} is denied by AWS for {p} whatever the policies say"
+            ));
+        }
         Decision::Unknown => {
             if unknown_keys.is_empty() {
                 out.push(format!(

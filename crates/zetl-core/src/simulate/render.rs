@@ -26,6 +26,7 @@ fn decision_word(d: Decision) -> &'static str {
         Decision::ImplicitlyDenied => "ImplicitlyDenied",
         Decision::ExplicitlyDenied => "ExplicitlyDenied",
         Decision::Unknown => "Unknown (the engine could not decide)",
+        Decision::DeniedByAws => "DeniedByAws (AWS refuses it whatever the policies say)",
     }
 }
 
