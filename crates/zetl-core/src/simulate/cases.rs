@@ -273,11 +273,13 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The account part of an ARN, when it has a 12-digit one.
+/// The account part of an ARN, when it has a 12-digit one or is `aws` (resources AWS owns,
+/// such as AWS managed policies `arn:aws:iam::aws:policy/NAME`).
 fn arn_account(arn: &str) -> Option<&str> {
     let mut parts = arn.splitn(6, ':');
     let (arn_word, account) = (parts.next()?, parts.nth(3)?);
-    (arn_word == "arn" && parts.next().is_some() && is_account_id(account)).then_some(account)
+    let known = is_account_id(account) || account == "aws";
+    (arn_word == "arn" && parts.next().is_some() && known).then_some(account)
 }
 
 fn parse_request(r: &Map<String, Value>) -> Result<Request, Bad> {
@@ -493,6 +495,9 @@ mod tests {
         r.as_object_mut().unwrap().remove("resourceAccount");
         assert!(case_error(json!({ "request": r }))
             .starts_with("case [0]: at request.resourceAccount: missing, and the resource"));
+        // AWS's own resources carry `aws` as their account.
+        r["resource"] = json!("arn:aws:iam::aws:policy/AdministratorAccess");
+        assert!(parse_value(&json!({ "request": r })).is_ok());
 
         let mut r = request();
         r["principal"] = json!("bob");
