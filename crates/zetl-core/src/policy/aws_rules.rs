@@ -84,8 +84,6 @@ fn listed(actions: &[&str], action: &str) -> bool {
 pub(crate) fn decide(request: &Request) -> Option<Verdict> {
     let action = request.action.as_str();
     let principal = &request.principal;
-    let who = principal.display();
-    let what = format!("{action} on {}", request.resource);
     // Services act on their own resources through their own paths; these rules are about
     // callers with credentials of an account.
     principal.account()?;
@@ -93,14 +91,19 @@ pub(crate) fn decide(request: &Request) -> Option<Verdict> {
         return Some(Verdict {
             decision: Decision::Allowed,
             why: format!(
-                "{action} is allowed for {who} whatever the policies say: it needs no permission, and AWS answers it even under an explicit Deny"
+                "{action} is allowed for {} whatever the policies say: it needs no permission, and AWS answers it even under an explicit Deny",
+                principal.display()
             ),
         });
     }
     let denied = |reason: String| {
         Some(Verdict {
             decision: Decision::DeniedByAws,
-            why: format!("{what} is denied by AWS for {who} whatever the policies say: {reason}"),
+            why: format!(
+                "{action} on {} is denied by AWS for {} whatever the policies say: {reason}",
+                request.resource,
+                principal.display()
+            ),
         })
     };
     if matches!(principal, Principal::Account { .. }) && action.eq_ignore_ascii_case(ASSUME_ROLE) {
