@@ -161,13 +161,33 @@ fn invalid_case_exits_2_naming_file_index_and_path() {
         "zetl: {}: case [3]: at resourcePolicy.Statement[0].Effect: ",
         file.display()
     );
+    // The valid cases are still decided and printed; the invalid one is marked in its place.
     zetl()
         .args(["policy", "simulate", "--input"])
         .arg(&file)
         .assert()
         .code(2)
-        .stdout("")
+        .stdout(predicate::str::starts_with("case [0]: Allowed\n"))
+        .stdout(predicate::str::contains(
+            "case [3]: invalid, not evaluated\n  at [3].resourcePolicy.Statement[0].Effect: ",
+        ))
+        .stdout(predicate::str::ends_with(
+            "4 case(s): 3 allowed, 0 denied, 1 invalid\n",
+        ))
         .stderr(predicate::str::starts_with(expected));
+    let out = zetl()
+        .args(["policy", "simulate", "--format", "json", "--input"])
+        .arg(&file)
+        .output()
+        .expect("zetl runs");
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[2]["decision"], "Allowed");
+    assert_eq!(v[3]["index"], 3);
+    assert_eq!(
+        v[3]["error"]["path"],
+        "[3].resourcePolicy.Statement[0].Effect"
+    );
 }
 
 #[test]

@@ -17,11 +17,20 @@ pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {
         ListFormat::Human => render::human(&simulation),
     };
     println!("{printed}");
+    // Every other case of the batch was decided and printed; the run still ends as bad input.
+    let mut invalid = simulation.invalid();
+    if let Some(first) = invalid.next() {
+        let more = invalid.count();
+        let others = match more {
+            0 => String::new(),
+            n => format!(" (and {n} more invalid case(s))"),
+        };
+        return Err(CliError::usage(format!("{source}: {first}{others}")));
+    }
     // Unreachable with simulate's AWS missing-key semantics; if the engine ever cannot decide,
     // the run did not fully evaluate every case and must not look like a clean pass.
     let undecided = simulation
-        .outcomes
-        .iter()
+        .outcomes()
         .any(|o| o.decision == Decision::Unknown);
     Ok(if undecided { Exit::Findings } else { Exit::Ok })
 }

@@ -206,7 +206,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CASES as u64));
     group.bench_function(
         format!("simulate_text: {CASES} cases x {policy_bytes}-byte policy (parse + evaluate)"),
-        |b| b.iter(|| black_box(simulate_text(black_box(&text)).map(|s| s.outcomes.len()))),
+        |b| b.iter(|| black_box(simulate_text(black_box(&text)).map(|s| s.results.len()))),
     );
     // Evaluation alone: 100 parsed cases evaluated 100 times each.
     let parsed = parse_cases(&cases_text(100)).expect("bench cases are valid");

@@ -329,7 +329,7 @@ fn parse_statement(v: &Value, path: &str, vars: bool) -> Result<Statement, Polic
             let patterns = strings(v, &format!("{path}.{name}"))?
                 .into_iter()
                 .map(|text| ResourcePattern {
-                    pattern: ArnPattern::compile(&text, vars),
+                    pattern: ArnPattern::compile_resource(&text, vars),
                     text,
                 })
                 .collect();

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::context::{RequestContext, RequestVars};
+use super::aws_rules;
+use super::context::{ContextValue, RequestContext, RequestVars};
 use super::document::{Effect, NamedPolicy, Statement};
 use super::explain::{self, NearMiss};
 use super::matching::{arn_account, ArnText};
@@ -110,6 +111,10 @@ pub enum Decision {
     ExplicitlyDenied,
     /// Depends on condition keys the caller could not supply (`missing_keys_unknown`).
     Unknown,
+    /// AWS refuses the request whatever the policies say: the account root user assuming a
+    /// role, changing an AWS managed policy, a service-linked role, or an AWS managed KMS key
+    /// or its alias. The explanation names the rule; no statement decides.
+    DeniedByAws,
 }
 
 /// A statement, as explanations name it.
@@ -300,12 +305,77 @@ impl Default for EvaluateOptions {
 }
 
 /// Evaluates `request` against `policies` the way AWS does, with near misses.
+///
+/// For an assumed-role session, an `aws:PrincipalArn` context value naming the session's role
+/// with its path (same account, same role name) is taken as the role's ARN, as AWS knows it:
+/// statements naming `arn:aws:iam::A:role/PATH/NAME` then match the session.
 pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     evaluate_with(request, policies, EvaluateOptions::default())
 }
 
+/// `request` with its session principal's role ARN taken from `aws:PrincipalArn`, when the
+/// context gives that role with a path the session ARN cannot carry
+/// (`arn:aws:sts::A:assumed-role/NAME/S` vs `arn:aws:iam::A:role/PATH/NAME`): AWS matches
+/// Principal elements naming the role by that ARN. A role ARN the caller already supplied
+/// (`Principal::with_role_arn`) is kept. `None` when nothing changes.
+fn with_context_role_arn(request: &Request) -> Option<Request> {
+    let Principal::AssumedRole {
+        role_arn,
+        account,
+        role_name,
+        ..
+    } = &request.principal
+    else {
+        return None;
+    };
+    let path_unknown = role_arn.ends_with(&format!(":role/{role_name}"));
+    let Some(ContextValue::Single(given)) = request.context.get("aws:PrincipalArn") else {
+        return None;
+    };
+    if !path_unknown || given == role_arn || arn_account(given) != Some(account.as_str()) {
+        return None;
+    }
+    let principal = request.principal.clone().with_role_arn(given);
+    (principal != request.principal).then(|| Request {
+        principal,
+        ..request.clone()
+    })
+}
+
 /// `evaluate`, choosing the optional parts.
 pub fn evaluate_with(
+    request: &Request,
+    policies: &PolicySet,
+    options: EvaluateOptions,
+) -> Evaluation {
+    let by_policies = match with_context_role_arn(request) {
+        Some(r) => evaluate_policies(&r, policies, options),
+        None => evaluate_policies(request, policies, options),
+    };
+    let Some(rule) = aws_rules::decide(request) else {
+        return by_policies;
+    };
+    // AWS decides before the policies: no statement decides, no statement could fix it. What
+    // the policies alone would say is kept as the second sentence.
+    let mut explanation = vec![rule.why];
+    explanation.extend(
+        by_policies
+            .explanation
+            .into_iter()
+            .next()
+            .map(|s| format!("the policies alone: {s}")),
+    );
+    Evaluation {
+        decision: rule.decision,
+        deciding: Vec::new(),
+        unknown_keys: Vec::new(),
+        near_misses: Vec::new(),
+        explanation,
+    }
+}
+
+/// The policies' decision for `request` as given.
+fn evaluate_policies(
     request: &Request,
     policies: &PolicySet,
     options: EvaluateOptions,
@@ -440,7 +510,7 @@ pub fn evaluate_with(
             .filter(|a| a.value == Tri::Unknown)
             .map(sref)
             .collect(),
-        Decision::ImplicitlyDenied => Vec::new(),
+        Decision::ImplicitlyDenied | Decision::DeniedByAws => Vec::new(),
     };
     let unknown_keys = if decision == Decision::Unknown {
         explain::unknown_keys(&applied, request, &vars)
@@ -1056,6 +1126,30 @@ mod tests {
         assert_eq!(
             run(&s, &[&allow("glue:*", "*")], Some(&by_path), Generic, None).decision,
             Decision::Allowed
+        );
+        // The request's aws:PrincipalArn gives the path just as well; one naming another
+        // account's or another role is not adopted.
+        let from_context = |arn: &str| {
+            req(
+                &format!("arn:aws:sts::{A}:assumed-role/etl/s"),
+                "glue:CreateInboundIntegration",
+                &cat,
+            )
+            .with_context(RequestContext::new().with("aws:PrincipalArn", arn))
+        };
+        let decide =
+            |r: &Request| run(r, &[&allow("glue:*", "*")], Some(&by_path), Generic, None).decision;
+        assert_eq!(
+            decide(&from_context(&format!("arn:aws:iam::{A}:role/team/etl"))),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&from_context(&format!("arn:aws:iam::{B}:role/team/etl"))),
+            Decision::ImplicitlyDenied
+        );
+        assert_eq!(
+            decide(&from_context(&format!("arn:aws:iam::{A}:role/team/other"))),
+            Decision::ImplicitlyDenied
         );
     }
 

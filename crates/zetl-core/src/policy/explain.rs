@@ -157,6 +157,15 @@ pub(crate) fn account_difference(expected: &str, actual: &str) -> Option<(String
         .then(|| (e[4].to_string(), a[4].to_string()))
 }
 
+/// Whether a Resource entry holds `${` in its partition, service, region or account (see
+/// `ArnPattern::compile_resource`), or is no ARN at all and holds one.
+fn variable_before_resource_part(text: &str) -> bool {
+    match split_arn(text) {
+        Some(parts) => parts[..5].iter().any(|p| p.contains("${")),
+        None => text.contains("${"),
+    }
+}
+
 fn account_note(expected: &[String], actual: &[String], subject: &str) -> Option<String> {
     for e in expected {
         for a in actual {
@@ -202,7 +211,7 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
                     let same_name = arn.rsplit('/').next() == Some(role_name.as_str());
                     if same_name && arn.contains(":role/") && arn != role_arn {
                         return Some(format!(
-                            "names {arn}; the session's role is known as {role_arn}: supply the role ARN with its path"
+                            "names {arn}; the session's role is known as {role_arn}: supply the role ARN with its path (aws:PrincipalArn in the request context)"
                         ));
                     }
                 }
@@ -290,7 +299,11 @@ fn reasons(
             .any(|p| p.pattern.matches_split(resource, vars) == Some(true));
         if hit == r.negated {
             let listed: Vec<String> = r.patterns.iter().map(|p| p.text.clone()).collect();
-            let note = if r.negated {
+            let note = if let Some(v) = listed.iter().find(|t| variable_before_resource_part(t)) {
+                Some(format!(
+                    "{v} puts a policy variable before the fifth colon, where AWS takes it as literal text; variables work only in the resource part"
+                ))
+            } else if r.negated {
                 None
             } else {
                 account_note(
@@ -484,6 +497,12 @@ pub(crate) fn sentences(
             out.push(format!(
                 "{what} is explicitly denied for {p} by {}: an explicit Deny overrides every Allow",
                 list(deciding)
+            ));
+        }
+        // Decided above the policies (`aws_rules`), which word it themselves.
+        Decision::DeniedByAws => {
+            out.push(format!(
+                "{what} is denied by AWS for {p} whatever the policies say"
             ));
         }
         Decision::Unknown => {

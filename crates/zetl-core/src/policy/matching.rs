@@ -271,7 +271,8 @@ fn split_arn_pattern(text: &str) -> Option<Vec<&str>> {
 }
 
 /// A Resource / ArnLike pattern: `*`, an ARN matched part by part, or (for values that are not
-/// ARNs) a whole-string wildcard.
+/// ARNs) a whole-string wildcard. `compile` is for condition values (ArnLike, ArnEquals), where
+/// a policy variable may stand anywhere; `compile_resource` for the Resource element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ArnPattern {
     Any,
@@ -292,6 +293,28 @@ impl ArnPattern {
                 ArnPattern::Arn(Box::new([a, b, c, d, e, f]))
             }
             None => ArnPattern::Whole(Pattern::compile(text, true, vars)),
+        }
+    }
+
+    /// A `Resource` / `NotResource` entry. AWS substitutes policy variables there only in the
+    /// resource part: "You can use a policy variable in the `Resource` element, but only in
+    /// the resource portion of the ARN. This portion of the ARN appears after the fifth colon
+    /// (:). You can't use a variable to replace parts of the ARN before the fifth colon, such
+    /// as the service or account."
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-wheretouse>)
+    /// So `${...}` before the fifth colon is literal text, colon included, and never matches
+    /// a real ARN; an entry that is not an ARN has no resource part and is literal throughout.
+    pub(crate) fn compile_resource(text: &str, vars: bool) -> ArnPattern {
+        if text == "*" {
+            return ArnPattern::Any;
+        }
+        match split_arn(text) {
+            Some(parts) => {
+                let [a, b, c, d, e, f] =
+                    [0, 1, 2, 3, 4, 5].map(|i| Pattern::compile(parts[i], true, vars && i == 5));
+                ArnPattern::Arn(Box::new([a, b, c, d, e, f]))
+            }
+            None => ArnPattern::Whole(Pattern::compile(text, true, false)),
         }
     }
 
@@ -478,6 +501,30 @@ mod tests {
         let p = ArnPattern::compile("arn:aws:iam::${aws:PrincipalAccount}:role/*", true);
         assert_eq!(p.matches("arn:aws:iam::111:role/x", &vars), Some(true));
         assert_eq!(p.matches("arn:aws:iam::222:role/x", &vars), Some(false));
+        // In a Resource element the same text is literal: it matches no real ARN.
+        let r = ArnPattern::compile_resource("arn:aws:iam::${aws:PrincipalAccount}:role/*", true);
+        assert_eq!(r.matches("arn:aws:iam::111:role/x", &vars), Some(false));
+        assert_eq!(
+            r.matches("arn:aws:iam::${aws:PrincipalAccount}:role/x", &vars),
+            Some(true)
+        );
+        let region = ArnPattern::compile_resource("arn:aws:sns:${aws:RequestedRegion}:1:t", true);
+        let vars_region = Map(vec![("aws:RequestedRegion", "us-east-1")]);
+        assert_eq!(
+            region.matches("arn:aws:sns:us-east-1:1:t", &vars_region),
+            Some(false)
+        );
+        // After the fifth colon it is a variable (an unresolved one: no answer).
+        let tail = ArnPattern::compile_resource("arn:aws:s3:::b/${aws:PrincipalAccount}/*", true);
+        assert_eq!(tail.matches("arn:aws:s3:::b/111/k", &vars), Some(true));
+        assert_eq!(tail.matches("arn:aws:s3:::b/222/k", &vars), Some(false));
+        assert_eq!(tail.matches("arn:aws:s3:::b/111/k", &NoVars), None);
+        // Not an ARN: no resource part, so nothing is substituted.
+        let whole = ArnPattern::compile_resource("${aws:username}*", true);
+        assert_eq!(
+            whole.matches("alice-x", &Map(vec![("aws:username", "alice")])),
+            Some(false)
+        );
         assert_eq!(arn_account("arn:aws:glue:r:123:catalog"), Some("123"));
         assert_eq!(arn_account("arn:aws:s3:::b"), None);
     }

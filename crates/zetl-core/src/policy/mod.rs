@@ -25,8 +25,10 @@
 //! Module map: `document` (grammar, errors with JSON paths), `principal` (who asks, who a
 //! statement names), `matching` (wildcards, ARNs, policy variables), `condition` (operators and
 //! missing-key rules), `context` (condition keys), `tri` (three-valued logic), `evaluate` (the
-//! decision), `explain` (near misses and sentences).
+//! decision), `aws_rules` (AWS's own rules above the policies), `explain` (near misses and
+//! sentences).
 
+mod aws_rules;
 mod condition;
 mod context;
 mod document;

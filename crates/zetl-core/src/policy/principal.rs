@@ -26,7 +26,8 @@ pub enum Principal {
         name: String,
     },
     /// `arn:aws:sts::A:assumed-role/NAME/SESSION`. `role_arn` carries the role's path only
-    /// once `with_role_arn` supplied it (the session ARN does not contain it).
+    /// once `with_role_arn` supplied it (the session ARN does not contain it); `evaluate`
+    /// supplies it itself from the request context's `aws:PrincipalArn`.
     AssumedRole {
         session_arn: String,
         role_arn: String,

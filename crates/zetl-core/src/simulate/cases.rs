@@ -80,6 +80,43 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// One invalid case: its index in the input and what is wrong where. In a batch it takes the
+/// case's place in the output; a single case object that is invalid is an `InputError`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseError {
+    pub index: usize,
+    /// Relative to the case (`request.action`); empty for the case itself.
+    pub path: String,
+    pub message: String,
+}
+
+impl CaseError {
+    /// The JSON path in the whole input: `[3].request.action`, or `[3]` for the case itself.
+    pub fn input_path(&self) -> String {
+        match (self.path.is_empty(), self.path.starts_with('[')) {
+            (true, _) => format!("[{}]", self.index),
+            (false, true) => format!("[{}]{}", self.index, self.path),
+            (false, false) => format!("[{}].{}", self.index, self.path),
+        }
+    }
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        InputError::from(self.clone()).fmt(f)
+    }
+}
+
+impl From<CaseError> for InputError {
+    fn from(e: CaseError) -> Self {
+        InputError::Case {
+            index: e.index,
+            path: e.path,
+            message: e.message,
+        }
+    }
+}
+
 /// A problem inside one case, before the index is attached.
 struct Bad {
     path: String,
@@ -103,11 +140,20 @@ fn policy_bad(prefix: &str, e: PolicyError) -> Bad {
     bad(path, e.message)
 }
 
-/// Parses the whole input text.
+/// Parses the whole input text; the first invalid case is an error.
 pub fn parse_cases(text: &str) -> Result<Cases, InputError> {
     let mut cases = Vec::new();
-    let batch = for_each_case(text, |_, case| cases.push(case))?;
-    Ok(Cases { batch, cases })
+    let mut first_invalid: Option<CaseError> = None;
+    let batch = for_each_case(text, |_, case| match case {
+        Ok(c) => cases.push(c),
+        Err(e) => {
+            first_invalid.get_or_insert(e);
+        }
+    })?;
+    match first_invalid {
+        Some(e) => Err(e.into()),
+        None => Ok(Cases { batch, cases }),
+    }
 }
 
 /// Parses input that is already JSON.
@@ -118,9 +164,14 @@ pub fn parse_value(value: &Value) -> Result<Cases, InputError> {
 /// Streams the cases of `text` to `f` one at a time, in order, and says whether the input was
 /// an array. Each case is split into its fields as raw JSON text first: a policy is only
 /// parsed and compiled the first time its exact text appears (see `PolicyCache`), and only one
-/// case's data is alive at once, so large batches stay fast and small. Stops at the first
-/// invalid case (cases before it have been passed to `f`).
-pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, InputError> {
+/// case's data is alive at once, so large batches stay fast and small. An invalid case is
+/// passed as its `CaseError` and the cases after it are still read; only input that is not
+/// JSON, or not an object or array, is an `InputError` (cases before the JSON error have been
+/// passed to `f`).
+pub fn for_each_case(
+    text: &str,
+    f: impl FnMut(usize, Result<Case, CaseError>),
+) -> Result<bool, InputError> {
     let json_error = |e: serde_json::Error| InputError::Json {
         line: e.line(),
         column: e.column(),
@@ -133,52 +184,37 @@ pub fn for_each_case(text: &str, f: impl FnMut(usize, Case)) -> Result<bool, Inp
             Err(e) => json_error(e),
         });
     }
-    let mut invalid: Option<InputError> = None;
     let mut de = serde_json::Deserializer::from_str(text);
     let visitor = CaseVisitor {
         f,
-        invalid: &mut invalid,
         cache: PolicyCache::new(),
     };
-    let result = serde::Deserializer::deserialize_any(&mut de, visitor).and_then(|batch| {
-        de.end()?;
-        Ok(batch)
-    });
-    match (result, invalid) {
-        (_, Some(e)) => Err(e),
-        (Ok(batch), None) => Ok(batch),
-        (Err(e), None) => Err(json_error(e)),
-    }
+    serde::Deserializer::deserialize_any(&mut de, visitor)
+        .and_then(|batch| {
+            de.end()?;
+            Ok(batch)
+        })
+        .map_err(json_error)
 }
 
-/// Hands each top-level case to the callback; a case error is parked in `invalid` and the
-/// parse aborted with a placeholder serde error.
-struct CaseVisitor<'a, F> {
+/// Hands each top-level case, parsed or not, to the callback.
+struct CaseVisitor<F> {
     f: F,
-    invalid: &'a mut Option<InputError>,
     cache: PolicyCache,
 }
 
-impl<F: FnMut(usize, Case)> CaseVisitor<'_, F> {
-    fn take<E: serde::de::Error>(&mut self, index: usize, raw: &RawCase) -> Result<(), E> {
-        match parse_case(raw, &mut self.cache) {
-            Ok(case) => {
-                (self.f)(index, case);
-                Ok(())
-            }
-            Err(b) => {
-                *self.invalid = Some(InputError::Case {
-                    index,
-                    path: b.path,
-                    message: b.message,
-                });
-                Err(E::custom("invalid case"))
-            }
-        }
+impl<F: FnMut(usize, Result<Case, CaseError>)> CaseVisitor<F> {
+    fn take(&mut self, index: usize, raw: &RawCase) {
+        let case = parse_case(raw, &mut self.cache).map_err(|b| CaseError {
+            index,
+            path: b.path,
+            message: b.message,
+        });
+        (self.f)(index, case);
     }
 }
 
-impl<'de, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'_, F> {
+impl<'de, F: FnMut(usize, Result<Case, CaseError>)> serde::de::Visitor<'de> for CaseVisitor<F> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -188,7 +224,7 @@ impl<'de, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'_, F> 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<bool, A::Error> {
         let mut index = 0;
         while let Some(raw) = seq.next_element::<RawCase<'de>>()? {
-            self.take(index, &raw)?;
+            self.take(index, &raw);
             index += 1;
         }
         Ok(true)
@@ -196,7 +232,7 @@ impl<'de, F: FnMut(usize, Case)> serde::de::Visitor<'de> for CaseVisitor<'_, F> 
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<bool, A::Error> {
         let raw = raw_case::from_map(map)?;
-        self.take(0, &raw)?;
+        self.take(0, &raw);
         Ok(false)
     }
 }
@@ -273,11 +309,13 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The account part of an ARN, when it has a 12-digit one.
+/// The account part of an ARN, when it has a 12-digit one or is `aws` (resources AWS owns,
+/// such as AWS managed policies `arn:aws:iam::aws:policy/NAME`).
 fn arn_account(arn: &str) -> Option<&str> {
     let mut parts = arn.splitn(6, ':');
     let (arn_word, account) = (parts.next()?, parts.nth(3)?);
-    (arn_word == "arn" && parts.next().is_some() && is_account_id(account)).then_some(account)
+    let known = is_account_id(account) || account == "aws";
+    (arn_word == "arn" && parts.next().is_some() && known).then_some(account)
 }
 
 fn parse_request(r: &Map<String, Value>) -> Result<Request, Bad> {
@@ -493,6 +531,9 @@ mod tests {
         r.as_object_mut().unwrap().remove("resourceAccount");
         assert!(case_error(json!({ "request": r }))
             .starts_with("case [0]: at request.resourceAccount: missing, and the resource"));
+        // AWS's own resources carry `aws` as their account.
+        r["resource"] = json!("arn:aws:iam::aws:policy/AdministratorAccess");
+        assert!(parse_value(&json!({ "request": r })).is_ok());
 
         let mut r = request();
         r["principal"] = json!("bob");
@@ -515,7 +556,7 @@ mod tests {
     }
 
     #[test]
-    fn streaming_parse_matches_value_parse_and_stops_at_the_bad_case() {
+    fn streaming_parse_matches_value_parse_and_reads_past_a_bad_case() {
         let good = json!({ "request": request() });
         let text = json!([good, good]).to_string();
         let streamed = parse_cases(&text).unwrap();
@@ -526,15 +567,40 @@ mod tests {
         let mut bad = good.clone();
         bad["request"]["action"] = json!("GetObject");
         let mut seen = Vec::new();
-        let e = for_each_case(&json!([good, good, bad, good]).to_string(), |i, _| {
-            seen.push(i)
+        let batch = for_each_case(&json!([good, good, bad, good]).to_string(), |i, c| {
+            seen.push((i, c.err()))
         })
-        .unwrap_err();
+        .unwrap();
+        assert!(batch);
+        let expected = CaseError {
+            index: 2,
+            path: "request.action".into(),
+            message: "\"GetObject\" is not an action (expected service:Action)".into(),
+        };
         assert_eq!(
-            e.to_string(),
+            seen,
+            [(0, None), (1, None), (2, Some(expected.clone())), (3, None)]
+        );
+        assert_eq!(expected.input_path(), "[2].request.action");
+        assert_eq!(
+            expected.to_string(),
             "case [2]: at request.action: \"GetObject\" is not an action (expected service:Action)"
         );
-        assert_eq!(seen, [0, 1]);
+        // Where every case must be valid, the first invalid one is the error.
+        assert_eq!(
+            parse_cases(&json!([good, good, bad, bad]).to_string()).unwrap_err(),
+            InputError::from(expected.clone())
+        );
+        let whole = CaseError {
+            path: String::new(),
+            ..expected.clone()
+        };
+        assert_eq!(whole.input_path(), "[2]");
+        let indexed = CaseError {
+            path: "[1]".into(),
+            ..expected
+        };
+        assert_eq!(indexed.input_path(), "[2][1]");
         assert_eq!(parse_cases("3").unwrap_err(), InputError::Shape);
         assert!(matches!(parse_cases("3 x"), Err(InputError::Json { .. })));
         assert!(matches!(parse_cases("[] x"), Err(InputError::Json { .. })));

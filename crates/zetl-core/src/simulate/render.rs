@@ -2,17 +2,18 @@
 
 use std::fmt::Write;
 
-use super::Simulation;
+use super::{CaseResult, Simulation};
 use crate::policy::Decision;
 
-/// One object for one case, an array for a batch (same order as the input).
+/// One object for one case, an array for a batch (same order as the input; an invalid case
+/// of a batch is its error object, see `CaseResult`).
 pub fn json(simulation: &Simulation) -> String {
     let printed = if simulation.batch {
-        serde_json::to_string_pretty(&simulation.outcomes)
+        serde_json::to_string_pretty(&simulation.results)
     } else {
-        match simulation.outcomes.first() {
-            Some(o) => serde_json::to_string_pretty(o),
-            None => serde_json::to_string_pretty(&simulation.outcomes),
+        match simulation.results.first() {
+            Some(r) => serde_json::to_string_pretty(r),
+            None => serde_json::to_string_pretty(&simulation.results),
         }
     };
     // Serializing plain data with string keys cannot fail; fall back to an empty result
@@ -26,16 +27,26 @@ fn decision_word(d: Decision) -> &'static str {
         Decision::ImplicitlyDenied => "ImplicitlyDenied",
         Decision::ExplicitlyDenied => "ExplicitlyDenied",
         Decision::Unknown => "Unknown (the engine could not decide)",
+        Decision::DeniedByAws => "DeniedByAws (AWS refuses it whatever the policies say)",
     }
 }
 
-/// `case [i]: Decision` followed by the explanation and near misses, indented.
+/// `case [i]: Decision` followed by the explanation and near misses, indented; an invalid case
+/// says where and why.
 pub fn human(simulation: &Simulation) -> String {
     let mut out = String::new();
-    for (i, o) in simulation.outcomes.iter().enumerate() {
+    for (i, r) in simulation.results.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
+        let o = match r {
+            CaseResult::Decided(o) => o,
+            CaseResult::Invalid(e) => {
+                let _ = writeln!(out, "case [{}]: invalid, not evaluated", e.index);
+                let _ = writeln!(out, "  at {}: {}", e.input_path(), e.message);
+                continue;
+            }
+        };
         let _ = writeln!(out, "case [{i}]: {}", decision_word(o.decision));
         for line in &o.explanation {
             let _ = writeln!(out, "  {line}");
@@ -47,19 +58,23 @@ pub fn human(simulation: &Simulation) -> String {
             let _ = writeln!(out, "  unknown keys: {}", o.unknown_keys.join(", "));
         }
     }
-    if simulation.outcomes.is_empty() {
+    if simulation.results.is_empty() {
         out.push_str("no cases\n");
     }
+    let decided = simulation.outcomes().count();
     let allowed = simulation
-        .outcomes
-        .iter()
+        .outcomes()
         .filter(|o| o.decision == Decision::Allowed)
         .count();
     let _ = write!(
         out,
         "\n{} case(s): {allowed} allowed, {} denied",
-        simulation.outcomes.len(),
-        simulation.outcomes.len() - allowed
+        simulation.results.len(),
+        decided - allowed
     );
+    let invalid = simulation.results.len() - decided;
+    if invalid > 0 {
+        let _ = write!(out, ", {invalid} invalid");
+    }
     out
 }

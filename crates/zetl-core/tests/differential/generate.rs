@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::rng::Rng;
 use super::world::{
-    caller, Caller, Key, KeyType, Kind, PrincipalKind, Scenario, ACCOUNTS, GLOBAL_KEYS, OWNER,
-    PARTNER, PRINCIPAL_ARN_PATTERNS, SCENARIOS,
+    caller, Caller, Key, KeyType, Kind, PrincipalKind, Scenario, ACCOUNTS, AWS_RULE_SCENARIOS,
+    GLOBAL_KEYS, OWNER, PARTNER, PRINCIPAL_ARN_PATTERNS, SCENARIOS,
 };
 
 pub struct Generated {
@@ -72,24 +72,27 @@ fn pick_kind(rng: &mut Rng, scenario: &Scenario) -> PrincipalKind {
     };
     match kind {
         PrincipalKind::Service if scenario.services.is_empty() => PrincipalKind::User,
-        // Roots cannot assume roles and anonymous callers reach no IAM or STS API.
-        PrincipalKind::Root | PrincipalKind::Anonymous if scenario.kind == Kind::RoleTrust => {
-            PrincipalKind::Session
-        }
-        PrincipalKind::Anonymous if scenario.name == "iam" => PrincipalKind::Role,
+        // Anonymous callers reach no IAM or STS API; in their place the root user asks to
+        // assume the role more often (AWS refuses it, a rule zetl applies above the policies).
+        PrincipalKind::Anonymous if scenario.kind == Kind::RoleTrust => PrincipalKind::Root,
+        PrincipalKind::Anonymous if scenario.name.starts_with("iam") => PrincipalKind::Role,
         k => k,
     }
 }
 
 fn one_case(rng: &mut Rng) -> Generated {
-    let scenario = rng.pick(SCENARIOS);
+    let scenario = if rng.chance(12) {
+        rng.pick(AWS_RULE_SCENARIOS)
+    } else {
+        rng.pick(SCENARIOS)
+    };
     let kind = pick_kind(rng, scenario);
     let account = match rng.below(100) {
         0..=54 => OWNER,
         55..=89 => PARTNER,
         _ => ACCOUNTS[2],
     };
-    let variant = rng.below(2);
+    let variant = rng.below(3);
     let service = if scenario.services.is_empty() {
         "glue.amazonaws.com"
     } else {
@@ -100,6 +103,9 @@ fn one_case(rng: &mut Rng) -> Generated {
     let mut tags = BTreeSet::new();
     tags.insert(format!("scenario:{}", scenario.name));
     tags.insert(kind.tag().to_string());
+    if kind == PrincipalKind::Session && caller.role_arn.as_deref().is_some_and(has_path) {
+        tags.insert("session-role-path".to_string());
+    }
     tags.insert(
         match &caller.account {
             Some(a) if a == OWNER => "account:same",
@@ -201,6 +207,18 @@ impl Draft<'_> {
         }
         if let Some(name) = self.caller.user_name.clone() {
             put(&mut ctx, &mut self.present, "aws:username", json!(name));
+        }
+        for name in self.scenario.always {
+            let k = *self
+                .keys
+                .iter()
+                .find(|k| k.name == *name)
+                .expect("an always-present key is one of the scenario's keys");
+            let v = match k.ty {
+                KeyType::Multi => json!(k.request_values),
+                _ => json!(k.request_values[0]),
+            };
+            put(&mut ctx, &mut self.present, k.name, v);
         }
         if self.caller.service.is_some() {
             if self.rng.chance(80) {
@@ -420,11 +438,17 @@ impl Draft<'_> {
             .into_iter()
             .map(str::to_string)
             .collect();
-        if let Some(pattern) = self.scenario.username_resource {
-            if self.rng.chance(15) {
-                self.tags.insert("var".into());
-                resources = vec![pattern.to_string()];
+        if !self.scenario.var_resources.is_empty() && self.rng.chance(15) {
+            let pattern = *self.rng.pick(self.scenario.var_resources);
+            self.tags.insert("var".into());
+            if variable_before_fifth_colon(pattern) {
+                // AWS: literal text there, so the entry matches nothing.
+                self.tags.insert("var-arn-prefix".into());
+            } else if pattern.contains("${aws:username}") && self.caller.user_name.is_none() {
+                // No value for the variable: the entry matches no resource.
+                self.tags.insert("var-unresolved".into());
             }
+            resources = vec![pattern.to_string()];
         }
         if self.rng.chance(10) {
             self.tags.insert("notresource".into());
@@ -511,6 +535,10 @@ impl Draft<'_> {
                 self.tags.insert("session-role-principal".into());
             }
             options.push(json!({"AWS": role.clone()}));
+            if has_path(role) {
+                // Only aws:PrincipalArn tells a session's role path: test that more often.
+                options.push(json!({"AWS": role.clone()}));
+            }
         }
         if let Some(svc) = &c.service {
             options.push(json!({"Service": svc.clone()}));
@@ -574,4 +602,17 @@ fn family_of(op: &str) -> &'static str {
     } else {
         "Other"
     }
+}
+
+/// `arn:aws:iam::A:role/PATH/NAME` has a path (`service-role/`).
+fn has_path(role_arn: &str) -> bool {
+    role_arn
+        .split_once(":role/")
+        .is_some_and(|(_, rest)| rest.contains('/'))
+}
+
+fn variable_before_fifth_colon(pattern: &str) -> bool {
+    pattern
+        .find("${")
+        .is_some_and(|at| pattern[..at].matches(':').count() < 5)
 }

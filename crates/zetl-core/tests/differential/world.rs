@@ -7,6 +7,9 @@ pub const OWNER: &str = "111111111111"; // owns every resource
 pub const PARTNER: &str = "222222222222"; // the usual cross-account caller
 pub const STRANGER: &str = "333333333333";
 pub const ACCOUNTS: [&str; 3] = [OWNER, PARTNER, STRANGER];
+/// Glue's service-linked role in the owner account (path `/aws-service-role/`).
+pub const SERVICE_LINKED_ROLE: &str =
+    "arn:aws:iam::111111111111:role/aws-service-role/glue.amazonaws.com/AWSServiceRoleForGlue";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalKind {
@@ -87,9 +90,13 @@ pub fn caller(kind: PrincipalKind, account: &str, variant: usize, service: &str)
             }
         }
         PrincipalKind::Session => {
-            // Path-less roles only: a session ARN does not carry the role's path.
-            let (role, session) = [("etl", "alice"), ("deployer", "ci-run-7")][variant % 2];
-            let role_arn = iam(&format!("role/{role}"));
+            // A session ARN names the role without its path; aws:PrincipalArn has it.
+            let (path, role, session) = [
+                ("", "etl", "alice"),
+                ("", "deployer", "ci-run-7"),
+                ("service-role/", "GlueJobRole", "sess"),
+            ][variant % 3];
+            let role_arn = iam(&format!("role/{path}{role}"));
             Caller {
                 principal: format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
                 principal_arn: Some(role_arn.clone()),
@@ -345,8 +352,11 @@ pub struct Scenario {
     pub resource_policy_percent: u32,
     /// Service principals that call this kind of resource.
     pub services: &'static [&'static str],
-    /// Whether policies may name `${aws:username}` in Resource.
-    pub username_resource: Option<&'static str>,
+    /// Resource entries with policy variables, in the resource part or (literal text for AWS)
+    /// before the fifth colon.
+    pub var_resources: &'static [&'static str],
+    /// Keys every request of the scenario carries (each from its `request_values`).
+    pub always: &'static [&'static str],
 }
 
 pub const SCENARIOS: &[Scenario] = &[
@@ -403,7 +413,8 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::Generic,
         resource_policy_percent: 60,
         services: &["glue.amazonaws.com", "logging.s3.amazonaws.com"],
-        username_resource: Some("arn:aws:s3:::lake-bucket/data/${aws:username}/*"),
+        var_resources: &["arn:aws:s3:::lake-bucket/data/${aws:username}/*"],
+        always: &[],
     },
     Scenario {
         name: "s3-bucket",
@@ -436,7 +447,8 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::Generic,
         resource_policy_percent: 60,
         services: &["glue.amazonaws.com"],
-        username_resource: None,
+        var_resources: &[],
+        always: &[],
     },
     Scenario {
         name: "dynamodb",
@@ -486,7 +498,11 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::Generic,
         resource_policy_percent: 60,
         services: &["glue.amazonaws.com"],
-        username_resource: None,
+        var_resources: &[
+            "arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/orders",
+            "arn:aws:dynamodb:${aws:RequestedRegion}:111111111111:table/*",
+        ],
+        always: &[],
     },
     Scenario {
         name: "sqs",
@@ -514,7 +530,8 @@ pub const SCENARIOS: &[Scenario] = &[
             "events.amazonaws.com",
             "s3.amazonaws.com",
         ],
-        username_resource: None,
+        var_resources: &["arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:events"],
+        always: &[],
     },
     Scenario {
         name: "sns",
@@ -536,7 +553,8 @@ pub const SCENARIOS: &[Scenario] = &[
             "events.amazonaws.com",
             "cloudwatch.amazonaws.com",
         ],
-        username_resource: None,
+        var_resources: &["arn:aws:sns:${aws:RequestedRegion}:111111111111:alerts"],
+        always: &[],
     },
     Scenario {
         name: "kms",
@@ -580,7 +598,8 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::KmsKey,
         resource_policy_percent: 85,
         services: &["glue.amazonaws.com", "s3.amazonaws.com"],
-        username_resource: None,
+        var_resources: &["arn:aws:kms:us-east-1:${aws:PrincipalAccount}:key/*"],
+        always: &[],
     },
     Scenario {
         name: "iam",
@@ -614,7 +633,8 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::Generic,
         resource_policy_percent: 0,
         services: &[],
-        username_resource: None,
+        var_resources: &["arn:aws:iam::${aws:PrincipalAccount}:role/*"],
+        always: &[],
     },
     Scenario {
         name: "sts",
@@ -658,6 +678,131 @@ pub const SCENARIOS: &[Scenario] = &[
         kind: Kind::RoleTrust,
         resource_policy_percent: 90,
         services: &["glue.amazonaws.com", "lambda.amazonaws.com"],
-        username_resource: None,
+        var_resources: &[],
+        always: &[],
+    },
+];
+
+/// Requests AWS decides by its own rules above the policies (zetl's `aws_rules`): drawn less
+/// often, so the policy logic keeps most of the cases.
+pub const AWS_RULE_SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "sts-caller-identity",
+        actions: &["sts:GetCallerIdentity"],
+        action_patterns: &[
+            "sts:GetCallerIdentity",
+            "sts:*",
+            "sts:Get*",
+            "sts:AssumeRole",
+            "*",
+        ],
+        resource: "*",
+        resource_account: Some(OWNER),
+        resource_patterns: &["*"],
+        keys: &[],
+        kind: Kind::Generic,
+        resource_policy_percent: 0,
+        services: &[],
+        var_resources: &[],
+        always: &[],
+    },
+    Scenario {
+        name: "iam-aws-managed-policy",
+        actions: &[
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:DeletePolicyVersion",
+            "iam:SetDefaultPolicyVersion",
+        ],
+        action_patterns: &[
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:*Policy*",
+            "iam:*",
+            "iam:GetPolicy",
+            "*",
+        ],
+        resource: "arn:aws:iam::aws:policy/AdministratorAccess",
+        resource_account: None,
+        resource_patterns: &[
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/*",
+            "arn:aws:iam::*:policy/*",
+            "arn:aws:iam::111111111111:policy/*",
+            "*",
+        ],
+        keys: &[],
+        kind: Kind::Generic,
+        resource_policy_percent: 0,
+        services: &[],
+        var_resources: &[],
+        always: &[],
+    },
+    Scenario {
+        name: "iam-service-linked-role",
+        actions: &[
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:DeleteRole",
+        ],
+        action_patterns: &[
+            "iam:PutRolePolicy",
+            "iam:DeleteRole",
+            "iam:*Role*",
+            "iam:*",
+            "iam:GetRole",
+            "*",
+        ],
+        resource: SERVICE_LINKED_ROLE,
+        resource_account: None,
+        resource_patterns: &[
+            SERVICE_LINKED_ROLE,
+            "arn:aws:iam::111111111111:role/aws-service-role/*",
+            "arn:aws:iam::111111111111:role/*",
+            "arn:aws:iam::111111111111:role/etl",
+            "*",
+        ],
+        keys: &[],
+        kind: Kind::Generic,
+        resource_policy_percent: 0,
+        services: &[],
+        var_resources: &[],
+        always: &[],
+    },
+    Scenario {
+        name: "kms-aws-managed-key",
+        actions: &[
+            "kms:PutKeyPolicy",
+            "kms:DisableKey",
+            "kms:ScheduleKeyDeletion",
+        ],
+        action_patterns: &[
+            "kms:PutKeyPolicy",
+            "kms:DisableKey",
+            "kms:*",
+            "kms:*Key*",
+            "kms:Decrypt",
+            "*",
+        ],
+        resource: "arn:aws:kms:us-east-1:111111111111:key/9876fedc-98fe-76dc-54ba-9876543210fe",
+        resource_account: None,
+        resource_patterns: &[
+            "*",
+            "arn:aws:kms:us-east-1:111111111111:key/9876fedc-98fe-76dc-54ba-9876543210fe",
+            "arn:aws:kms:*:111111111111:key/*",
+            "arn:aws:kms:us-east-1:111111111111:key/other",
+        ],
+        keys: &[key(
+            "kms:ResourceAliases",
+            KeyType::Multi,
+            &["alias/aws/glue"],
+            &["alias/aws/*", "alias/aws/glue", "alias/etl"],
+        )],
+        kind: Kind::KmsKey,
+        resource_policy_percent: 85,
+        services: &[],
+        var_resources: &[],
+        always: &["kms:ResourceAliases"],
     },
 ];

@@ -88,7 +88,7 @@ pub fn request_evidence(e: &Evaluated) -> Value {
 pub fn denied(e: &Evaluated) -> bool {
     matches!(
         e.evaluation.decision,
-        Decision::ImplicitlyDenied | Decision::ExplicitlyDenied
+        Decision::ImplicitlyDenied | Decision::ExplicitlyDenied | Decision::DeniedByAws
     )
 }
 

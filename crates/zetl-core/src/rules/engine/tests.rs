@@ -587,6 +587,20 @@ fn session_of_a_role_with_a_path_matches_the_catalog_grant_naming_that_role() {
     );
     assert!(matches!(run("ZP003", &snap), Outcome::Pass { .. }));
     assert!(matches!(run("ZP002", &snap), Outcome::Pass { .. }));
+    // The requests carry the role's real ARN as aws:PrincipalArn too.
+    let by_condition = set(
+        snap,
+        &["catalog_policies", CATALOG, "policy"],
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "glue:CreateInboundIntegration", "Resource": [CATALOG, DB],
+             "Condition": {"ArnEquals": {"aws:PrincipalArn": pathed}}},
+            authorize()]}),
+    );
+    assert!(
+        matches!(run("ZT005", &by_condition), Outcome::Pass { .. }),
+        "{:?}",
+        run("ZT005", &by_condition)
+    );
 }
 
 #[test]
