@@ -22,6 +22,25 @@ fn status_of(report: &Report, rule: &str) -> Status {
     checks[0].status
 }
 
+/// A `warn` fixture is a working setup the rule reports on: never with an error.
+#[test]
+fn warn_fixtures_report_without_an_error() {
+    let catalog = catalog().expect("catalog");
+    let mut wrong = Vec::new();
+    for rule in catalog.rules() {
+        for rel in &rule.fixtures.warn {
+            let report = report_for(&fixtures().join(rel));
+            if status_of(&report, &rule.id) != Status::Fail {
+                wrong.push(format!("{}: {rel} does not report", rule.id));
+            }
+            for f in report.findings.iter().filter(|f| f.severity == Severity::Error) {
+                wrong.push(format!("{}: {rel}: error from {}: {}", rule.id, f.rule, f.message));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn every_rule_fails_on_its_failing_fixtures_and_passes_on_its_passing_ones() {
     let catalog = catalog().expect("catalog");

@@ -119,6 +119,10 @@ pub struct Fixtures {
     pub fail: Vec<String>,
     /// Each must make the rule pass.
     pub pass: Vec<String>,
+    /// Setups that work: each must make the rule report, but never an error (a false error
+    /// on a working setup is the worst defect a linter can have).
+    #[serde(default)]
+    pub warn: Vec<String>,
     /// Strings the failing fixture's fix must contain.
     #[serde(default)]
     pub fail_fix_contains: Vec<String>,

@@ -10,6 +10,7 @@ pub use access::*;
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
+use crate::report::Severity;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
@@ -40,6 +41,15 @@ pub fn zs001_source_table_not_active(ctx: &Ctx) -> Outcome {
             Problem::new("not_found", facts.table_arn.clone())
                 .param("region", facts.source_region.clone())
                 .evidence(json!({"table_arn": facts.table_arn, "found": false})),
+        ),
+        // UPDATING keeps the table available for data operations and CREATING ends in ACTIVE
+        // by itself: AWS documents neither as blocking an integration, so a warning.
+        Some(d) if matches!(d.table_status.as_str(), "UPDATING" | "CREATING") => Outcome::fail(
+            Problem::new(&d.table_status.to_lowercase(), facts.table_arn.clone())
+                .param("status", d.table_status.clone())
+                .fix_variant("wait")
+                .severity(Severity::Warning)
+                .evidence(json!({"table_status": d.table_status})),
         ),
         Some(d) if d.table_status != "ACTIVE" => Outcome::fail(
             Problem::new("not_active", facts.table_arn.clone())
