@@ -33,8 +33,15 @@ fn warn_fixtures_report_without_an_error() {
             if status_of(&report, &rule.id) != Status::Fail {
                 wrong.push(format!("{}: {rel} does not report", rule.id));
             }
-            for f in report.findings.iter().filter(|f| f.severity == Severity::Error) {
-                wrong.push(format!("{}: {rel}: error from {}: {}", rule.id, f.rule, f.message));
+            for f in report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+            {
+                wrong.push(format!(
+                    "{}: {rel}: error from {}: {}",
+                    rule.id, f.rule, f.message
+                ));
             }
         }
     }

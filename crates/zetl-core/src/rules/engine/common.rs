@@ -235,8 +235,13 @@ pub fn problem_for(
         .collect();
     params.insert("principal".into(), failed[0].principal.clone());
     params.insert("denied".into(), denied_list(failed));
-    let mut actions: Vec<String> = failed.iter().map(|e| e.action.clone()).collect();
-    actions.dedup();
+    // Each action once, in the order the requests were made (one request per resource).
+    let mut actions: Vec<String> = Vec::new();
+    for e in failed {
+        if !actions.contains(&e.action) {
+            actions.push(e.action.clone());
+        }
+    }
     params.insert("actions".into(), actions.join(", "));
     let mut failing: Vec<&str> = failed.iter().map(|e| e.requirement.as_str()).collect();
     failing.dedup();
@@ -264,6 +269,17 @@ pub fn problem_for(
                 params.insert("fix_error".into(), e.clone());
                 evidence["fix_error"] = json!(e);
             }
+        }
+    }
+    // Only lesser grants fail (listed by AWS, not needed by a working setup): say so.
+    let lesser: Vec<&Requirement> = reqs
+        .iter()
+        .filter(|r| failing.contains(&r.id.as_str()))
+        .collect();
+    if !lesser.is_empty() && lesser.iter().all(|r| r.severity.is_some()) {
+        problem.severity = lesser.iter().filter_map(|r| r.severity).max();
+        if let (Some(key), true) = (&lesser[0].message, explicit.is_empty()) {
+            problem.message_key = key.clone();
         }
     }
     problem.params = params;

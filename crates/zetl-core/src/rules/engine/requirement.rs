@@ -110,6 +110,13 @@ pub struct Requirement {
     /// How to grant it.
     #[serde(default)]
     pub fix: Option<FixTemplate>,
+    /// A grant AWS's documented policy lists but a working setup can lack: when only such
+    /// requirements fail, the finding has this severity (never above the rule's) ...
+    #[serde(default)]
+    pub severity: Option<crate::report::Severity>,
+    /// ... and this message key of the rule's `[messages]`.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// The statement that grants the requirement. Principal, actions and resources default to

@@ -532,7 +532,8 @@ fn zc002_unique_id_principal() {
 }
 
 /// Every access rule fails on each of its `fixtures/rules/<ID>/fail*.json` and passes on each
-/// `pass*.json` (the doctor's catalog-driven test checks the same through the runner).
+/// `pass*.json`, and reports no error on `warn*.json` (the doctor's catalog-driven test checks
+/// the same through the runner).
 #[test]
 fn fixtures_fail_and_pass() {
     let root =
@@ -559,6 +560,13 @@ fn fixtures_fail_and_pass() {
             if name.starts_with("fail") {
                 let p = problems(o);
                 assert!(!p.is_empty(), "{id}/{name}");
+            } else if name.starts_with("warn") {
+                let p = problems(o);
+                assert!(
+                    p.iter()
+                        .all(|p| p.severity.is_some_and(|s| s < Severity::Error)),
+                    "{id}/{name}: {p:?}"
+                );
             } else {
                 assert!(matches!(o, Outcome::Pass { .. }), "{id}/{name}: {o:?}");
             }

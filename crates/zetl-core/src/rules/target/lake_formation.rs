@@ -23,10 +23,14 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     // be integrated in IAM mode with no Lake Formation at all. What the doctor reads cannot
     // tell the two apart yet, so it says so instead of judging database grants.
     if facts.s3_tables_target {
-        return Outcome::skipped(ctx.rule.messages.get("s3_tables").map_or_else(
-            String::new,
-            |t| t.fill(&facts.values.params_for(ctx.rule.side, ctx.settings)),
-        ));
+        return Outcome::skipped(
+            ctx.rule
+                .messages
+                .get("s3_tables")
+                .map_or_else(String::new, |t| {
+                    t.fill(&facts.values.params_for(ctx.rule.side, ctx.settings))
+                }),
+        );
     }
     let db = match super::existing_database(facts) {
         Ok(d) => d,
