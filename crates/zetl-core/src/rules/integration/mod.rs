@@ -297,9 +297,41 @@ pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
         .param("integration_arn", i.integration_arn.clone())
         .param("refresh_interval", interval)
         .param("status", i.status.clone());
-    let problem = if i.status == "ACTIVE" && last_sync.is_some() {
+    let problem = if i.continuous_sync == Some(false) {
+        // An on-demand snapshot copies the table once; there is no interval to wait for.
+        Problem {
+            message_key: "on_demand".into(),
+            ..base
+        }
+        .fix_variant("on_demand")
+    } else if i.status == "ACTIVE" && last_sync.is_some() {
         // Data is flowing: nothing here is mistaken for a fault.
         return Outcome::pass(evidence);
+    } else if i.status == "SYNCING" {
+        Problem {
+            message_key: "syncing".into(),
+            ..base
+        }
+    } else if i.status == "FAILED" {
+        // Nothing more arrives: a FAILED integration is recreated, never resumed.
+        let key = if last_sync.is_some() {
+            "failed_delivered"
+        } else {
+            "failed"
+        };
+        Problem {
+            message_key: key.into(),
+            ..base
+        }
+        .param("last_sync", last_sync.map(rfc3339).unwrap_or_default())
+        .fix_variant("failed")
+    } else if let (false, Some(t)) = (i.status == "ACTIVE", last_sync) {
+        // It delivered data before: the target keeps it; this is not "no data until ACTIVE".
+        Problem {
+            message_key: "not_active_delivered".into(),
+            ..base
+        }
+        .param("last_sync", rfc3339(t))
     } else if i.status != "ACTIVE" {
         Problem {
             message_key: "not_active".into(),
@@ -316,6 +348,11 @@ pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
         base
     };
     Outcome::fail(problem.evidence(evidence))
+}
+
+/// A timestamp as the reports write them (`2026-11-28T09:52:00Z`).
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A create-integration name for the pair: letters, digits and dashes.
