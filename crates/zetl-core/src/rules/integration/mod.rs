@@ -387,9 +387,6 @@ pub fn zi007_no_integration_yet(ctx: &Ctx) -> Outcome {
 
 pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    if !facts.cross_account() {
-        return Outcome::skipped("same-account integration: table properties may follow creation");
-    }
     let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
         return Outcome::unknown(
             format!(
@@ -402,8 +399,13 @@ pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
     match by_table.get(&facts.table_name) {
         Some(Fact::Known(Some(p))) => Outcome::pass(json!({"table_properties": p})),
         Some(Fact::Unknown(u)) => Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u),
+        // AWS asks for them before CreateIntegration cross-account, and for every CLI, API
+        // or IaC user in the same account too (the console's wizard creates them itself).
         Some(Fact::Known(None)) | None => Outcome::fail(
-            Problem::new("fail", facts.database_arn.clone())
+            Problem::new(
+                if facts.cross_account() { "fail" } else { "same_account" },
+                facts.database_arn.clone(),
+            )
                 .evidence(json!({"resource_arn": facts.database_arn, "table_name": facts.table_name, "table_properties": null})),
         ),
     }
