@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::catalog::{Catalog, Rule};
 use super::engine::requirement::Requirement;
-use super::messages::message;
+use super::messages::{message, sentence};
 use super::outcome::{Outcome, Problem};
 use super::pair::PairFacts;
 use super::registry;
@@ -99,6 +99,17 @@ impl Ctx<'_> {
         self.catalog.requirements_of(self.rule)
     }
 
+    /// One of this rule's own `[messages]` that is not a finding (a skip reason, an evidence
+    /// note), filled with the pair's values and these. A key the rule lacks shows as itself.
+    pub fn text(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let Some(template) = self.rule.messages.get(key) else {
+            return key.to_string();
+        };
+        let mut params = self.facts.values.params_for(self.rule.side, self.settings);
+        params.extend(values.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        template.fill(&params)
+    }
+
     /// Whether a rule already run for this pair failed.
     pub fn failed(&self, rule_id: &str) -> bool {
         matches!(self.earlier.get(rule_id), Some(Outcome::Fail(_)))
@@ -160,7 +171,7 @@ pub fn check_one(
     settings: &Settings,
 ) -> Outcome {
     let Some(rule) = catalog.get(rule_id) else {
-        return Outcome::unknown(format!("no rule {rule_id}"), None);
+        return Outcome::unknown(sentence("unknown.no_rule", &[("rule", rule_id)]), None);
     };
     let earlier = BTreeMap::new();
     let selected = BTreeSet::new();
