@@ -26,6 +26,7 @@ use crate::rules::engine::synth::plan;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
+use crate::rules::values::statement_name;
 
 fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
     Outcome::Unknown {
@@ -293,10 +294,7 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
         "statement".into(),
         grants
             .iter()
-            .map(|g| match &g.sid {
-                Some(s) => format!("statement {} (\"{s}\")", g.index),
-                None => format!("statement {}", g.index),
-            })
+            .map(|g| statement_name(g.sid.as_deref(), g.index))
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -341,10 +339,7 @@ pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
         "statement".into(),
         extra
             .iter()
-            .map(|&i| match &loaded.document.statements[i].sid {
-                Some(s) => format!("statement {i} (\"{s}\")"),
-                None => format!("statement {i}"),
-            })
+            .map(|&i| statement_name(loaded.document.statements[i].sid.as_deref(), i))
             .collect::<Vec<_>>()
             .join(", "),
     );
