@@ -7,6 +7,7 @@
 
 use serde_json::json;
 
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
@@ -18,7 +19,7 @@ const IAM_ALLOWED_PRINCIPALS: &str = "IAM_ALLOWED_PRINCIPALS";
 
 pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let db = match super::existing_database(facts) {
+    let db = match super::existing_database(ctx, facts) {
         Ok(d) => d,
         Err(o) => return o,
     };
@@ -37,9 +38,9 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
         }
         None => {
             return Outcome::unknown(
-                format!(
-                    "the snapshot has no Lake Formation facts for account {}",
-                    facts.target_account
+                sentence(
+                    "unknown.no_lake_formation_entry",
+                    &[("account", &facts.target_account)],
                 ),
                 Some("lakeformation:ListPermissions".into()),
             )
@@ -53,10 +54,7 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
         return Outcome::pass(json!({"governed_by": "IAM", "via": "IAM_ALLOWED_PRINCIPALS grant"}));
     }
     let Some(role) = facts.effective_target_role() else {
-        return Outcome::unknown(
-            "Lake Formation governs the database and no target role is known: give --target-role",
-            None,
-        );
+        return Outcome::unknown(sentence("unknown.lake_formation_no_role", &[]), None);
     };
     if lf.admins.iter().any(|a| same_role(a, &role)) {
         return Outcome::pass(
@@ -92,7 +90,10 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     if !missing.is_empty() {
         if tag_grants {
             return Outcome::unknown(
-                format!("the role's LF-tag-based grants may cover {}; the doctor cannot resolve LF-tag expressions", missing.join(", ")),
+                sentence(
+                    "unknown.lf_tag_grants",
+                    &[("permissions", &missing.join(", "))],
+                ),
                 None,
             );
         }
