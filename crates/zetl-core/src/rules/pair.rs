@@ -1,6 +1,7 @@
 //! `PairFacts`: one source table -> target database pair, with the names every check needs
 //! already derived from the ARNs and the snapshot (so no check re-parses an ARN).
 
+use super::messages::sentence;
 use super::runner::Settings;
 use super::values::{pair_values, PairValues};
 use crate::snapshot::{Database, Fact, Integration, Pair, Snapshot, Unknown};
@@ -227,9 +228,9 @@ impl<'s> PairFacts<'s> {
         match self.snapshot.databases.get(&self.database_arn) {
             Some(Fact::Known(d)) => Fact::Known(d.as_ref()),
             Some(Fact::Unknown(u)) => Fact::Unknown(u.clone()),
-            None => Fact::Unknown(Unknown::not_collected(format!(
-                "the snapshot has no entry for database {}",
-                self.database_arn
+            None => Fact::Unknown(Unknown::not_collected(sentence(
+                "unknown.no_database_entry",
+                &[("database", &self.database_arn)],
             ))),
         }
     }
@@ -255,9 +256,9 @@ impl<'s> PairFacts<'s> {
         match self.snapshot.resource_properties.get(&self.database_arn) {
             Some(Fact::Known(p)) => Fact::Known(p.as_ref()),
             Some(Fact::Unknown(u)) => Fact::Unknown(u.clone()),
-            None => Fact::Unknown(Unknown::not_collected(format!(
-                "the snapshot has no integration resource property entry for {}",
-                self.database_arn
+            None => Fact::Unknown(Unknown::not_collected(sentence(
+                "unknown.no_resource_property_entry",
+                &[("database", &self.database_arn)],
             ))),
         }
     }
