@@ -67,10 +67,13 @@ mod tests {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap();
+                    // `message("key")`, `sentence("key", ...)`, also with the key on the
+                    // next line (as rustfmt breaks long calls).
                     let calls = text
-                        .split("message(\"")
+                        .split("message(")
                         .skip(1)
-                        .chain(text.split("sentence(\"").skip(1));
+                        .chain(text.split("sentence(").skip(1))
+                        .filter_map(|part| part.trim_start().strip_prefix('"'));
                     for part in calls {
                         if let Some(key) = part.split('"').next() {
                             let is_key = key.split_once('.').is_some_and(|(a, b)| {

@@ -45,14 +45,20 @@ impl Location {
     pub fn parse(uri: &str) -> Result<Location, String> {
         let rest = uri
             .strip_prefix("s3://")
-            .ok_or_else(|| format!("{uri:?} does not start with s3://"))?;
+            .ok_or_else(|| sentence("location.not_s3", &[("uri", &format!("{uri:?}"))]))?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if !valid_bucket_name(bucket) {
-            return Err(format!("{bucket:?} is not a valid S3 bucket name"));
+            return Err(sentence(
+                "location.bad_bucket",
+                &[("bucket", &format!("{bucket:?}"))],
+            ));
         }
         let prefix = prefix.trim_matches('/');
         if prefix.contains("//") {
-            return Err(format!("{uri:?} has an empty path segment"));
+            return Err(sentence(
+                "location.empty_segment",
+                &[("uri", &format!("{uri:?}"))],
+            ));
         }
         Ok(Location {
             bucket: bucket.to_string(),

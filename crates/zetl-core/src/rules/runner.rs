@@ -512,4 +512,38 @@ mod tests {
             .collect();
         assert_eq!(ids, ["ZT001", "ZT002", "ZT003", "ZI001", "ZC001"]);
     }
+
+    /// Every key a check passes to `Ctx::text` is a message some rule's `[messages]` has
+    /// (which rule runs it is not known here; the rule fixtures' snapshots show the sentence).
+    #[test]
+    fn rule_text_keys_exist() {
+        let catalog = crate::rules::catalog::catalog().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Spelled apart so this test does not find itself.
+                for part in text.split(concat!("ctx.", "text(")).skip(1) {
+                    let Some(key) = part.trim_start().strip_prefix('"') else {
+                        continue;
+                    };
+                    let key = key.split('"').next().unwrap_or_default();
+                    seen += 1;
+                    assert!(
+                        catalog.rules().iter().any(|r| r.messages.contains_key(key)),
+                        "{}: no rule has a message {key:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(seen > 0);
+    }
 }

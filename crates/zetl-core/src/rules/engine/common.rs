@@ -342,7 +342,12 @@ fn denied_list(failed: &[&Evaluated]) -> String {
     }
     groups
         .iter()
-        .map(|(r, a)| format!("{} on {r}", a.join(", ")))
+        .map(|(r, a)| {
+            sentence(
+                "name.actions_on",
+                &[("actions", &a.join(", ")), ("resource", r)],
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -126,7 +126,7 @@ fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
     if p.service != "glue" {
         return sentence(
             "condition.source_arn_other_service",
-            &[("value", v), ("service", &p.service)],
+            &[("value", v), ("service", p.service)],
         );
     }
     if p.account != values.source_account && !p.account.contains('*') {
@@ -139,7 +139,7 @@ fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
             "condition.source_arn_other_account",
             &[
                 ("value", v),
-                ("account", &p.account),
+                ("account", p.account),
                 ("whose", &whose),
                 ("source_account", source),
             ],
@@ -150,7 +150,7 @@ fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
             "condition.source_arn_other_region",
             &[
                 ("value", v),
-                ("region", &p.region),
+                ("region", p.region),
                 ("source_region", region),
             ],
         );
