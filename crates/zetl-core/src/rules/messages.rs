@@ -38,12 +38,23 @@ pub fn message(key: &str) -> Template {
         .unwrap_or_else(|| Template::parse(key))
 }
 
+/// The message with this key, filled with these values (a placeholder without one stays
+/// visible as `{name}`).
+pub fn sentence(key: &str, values: &[(&str, &str)]) -> String {
+    message(key).fill(
+        &values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every `message("...")` in the crate's sources names a key of the file, and every key
-    /// of the file is used.
+    /// Every `message("...")` and `sentence("...")` in the crate's sources names a key of the
+    /// file, and every key of the file is used.
     #[test]
     fn message_keys_in_code_and_file_agree() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -56,7 +67,14 @@ mod tests {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for part in text.split("message(\"").skip(1) {
+                    // `message("key")`, `sentence("key", ...)`, also with the key on the
+                    // next line (as rustfmt breaks long calls).
+                    let calls = text
+                        .split("message(")
+                        .skip(1)
+                        .chain(text.split("sentence(").skip(1))
+                        .filter_map(|part| part.trim_start().strip_prefix('"'));
+                    for part in calls {
                         if let Some(key) = part.split('"').next() {
                             let is_key = key.split_once('.').is_some_and(|(a, b)| {
                                 [a, b].iter().all(|s| {

@@ -10,6 +10,8 @@ use serde_json::Value;
 use crate::policy_edit::FixAction;
 use crate::report::Severity;
 
+use super::messages::sentence;
+
 /// The result of one rule for one source -> target pair.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -49,19 +51,23 @@ impl Outcome {
         }
     }
 
-    /// An unknown outcome from a snapshot fact that could not be read.
+    /// An unknown outcome from a snapshot fact that could not be read (`what` is the call or
+    /// IAM action that reads it).
     pub fn from_unknown_fact(what: &str, u: &crate::snapshot::Unknown) -> Outcome {
-        let detail = u
-            .message
-            .as_deref()
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
         let reason = serde_json::to_value(&u.reason)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| "unknown".into());
+        let values = [("what", what), ("reason", reason.as_str())];
+        let reason = match u.message.as_deref() {
+            Some(detail) => sentence(
+                "unknown.unreadable_detail",
+                &[values[0], values[1], ("detail", detail)],
+            ),
+            None => sentence("unknown.unreadable", &values),
+        };
         Outcome::Unknown {
-            reason: format!("{what} could not be read ({reason}){detail}"),
+            reason,
             missing_action: u.action.clone(),
         }
     }

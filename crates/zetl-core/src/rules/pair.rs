@@ -1,6 +1,7 @@
 //! `PairFacts`: one source table -> target database pair, with the names every check needs
 //! already derived from the ARNs and the snapshot (so no check re-parses an ARN).
 
+use super::messages::sentence;
 use super::runner::Settings;
 use super::values::{pair_values, PairValues};
 use crate::snapshot::{Database, Fact, Integration, Pair, Snapshot, Unknown};
@@ -44,14 +45,20 @@ impl Location {
     pub fn parse(uri: &str) -> Result<Location, String> {
         let rest = uri
             .strip_prefix("s3://")
-            .ok_or_else(|| format!("{uri:?} does not start with s3://"))?;
+            .ok_or_else(|| sentence("location.not_s3", &[("uri", &format!("{uri:?}"))]))?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if !valid_bucket_name(bucket) {
-            return Err(format!("{bucket:?} is not a valid S3 bucket name"));
+            return Err(sentence(
+                "location.bad_bucket",
+                &[("bucket", &format!("{bucket:?}"))],
+            ));
         }
         let prefix = prefix.trim_matches('/');
         if prefix.contains("//") {
-            return Err(format!("{uri:?} has an empty path segment"));
+            return Err(sentence(
+                "location.empty_segment",
+                &[("uri", &format!("{uri:?}"))],
+            ));
         }
         Ok(Location {
             bucket: bucket.to_string(),
@@ -227,9 +234,9 @@ impl<'s> PairFacts<'s> {
         match self.snapshot.databases.get(&self.database_arn) {
             Some(Fact::Known(d)) => Fact::Known(d.as_ref()),
             Some(Fact::Unknown(u)) => Fact::Unknown(u.clone()),
-            None => Fact::Unknown(Unknown::not_collected(format!(
-                "the snapshot has no entry for database {}",
-                self.database_arn
+            None => Fact::Unknown(Unknown::not_collected(sentence(
+                "unknown.no_database_entry",
+                &[("database", &self.database_arn)],
             ))),
         }
     }
@@ -255,9 +262,9 @@ impl<'s> PairFacts<'s> {
         match self.snapshot.resource_properties.get(&self.database_arn) {
             Some(Fact::Known(p)) => Fact::Known(p.as_ref()),
             Some(Fact::Unknown(u)) => Fact::Unknown(u.clone()),
-            None => Fact::Unknown(Unknown::not_collected(format!(
-                "the snapshot has no integration resource property entry for {}",
-                self.database_arn
+            None => Fact::Unknown(Unknown::not_collected(sentence(
+                "unknown.no_resource_property_entry",
+                &[("database", &self.database_arn)],
             ))),
         }
     }

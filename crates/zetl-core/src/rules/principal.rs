@@ -13,6 +13,7 @@ use crate::rules::engine::common::{
 use crate::rules::engine::evaluate::{evaluate_requirement, RequirementResult, Side};
 use crate::rules::engine::principals::{resolve, Requester};
 use crate::rules::engine::requirement::PrincipalRole;
+use crate::rules::messages::sentence;
 use crate::rules::outcome::Outcome;
 use crate::rules::runner::Ctx;
 
@@ -45,7 +46,7 @@ pub fn zp002_creator_identity_missing_inbound(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     if !scope.values.cross_account() {
         return Outcome::Pass {
-            evidence: json!({"cross_account": false, "note": "same account: the catalog policy alone can grant it (ZT005)"}),
+            evidence: json!({"cross_account": false, "note": ctx.text("note_same_account", &[])}),
         };
     }
     generic(scope, &ctx.requirements(), Side::Both)
@@ -56,7 +57,10 @@ pub fn zp003_creator_not_named_in_catalog_policy(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     if scope.snapshot.setup.source_principal.is_none() {
         return Outcome::Skipped {
-            reason: "no --source-principal given".into(),
+            reason: sentence(
+                "skip.not_given",
+                &[("flag", PrincipalRole::SourcePrincipal.flag())],
+            ),
         };
     }
     let reqs = &*ctx.requirements();
@@ -123,7 +127,10 @@ pub fn zp004_console_redshift_serverless_read(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     let Some(console) = scope.snapshot.setup.console_principal.clone() else {
         return Outcome::Skipped {
-            reason: "no --console-principal given".into(),
+            reason: sentence(
+                "skip.not_given",
+                &[("flag", PrincipalRole::ConsolePrincipal.flag())],
+            ),
         };
     };
     let probes: Vec<_> = scope

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::catalog::{Catalog, Rule};
 use super::engine::requirement::Requirement;
-use super::messages::message;
+use super::messages::{message, sentence};
 use super::outcome::{Outcome, Problem};
 use super::pair::PairFacts;
 use super::registry;
@@ -99,6 +99,17 @@ impl Ctx<'_> {
         self.catalog.requirements_of(self.rule)
     }
 
+    /// One of this rule's own `[messages]` that is not a finding (a skip reason, an evidence
+    /// note), filled with the pair's values and these. A key the rule lacks shows as itself.
+    pub fn text(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let Some(template) = self.rule.messages.get(key) else {
+            return key.to_string();
+        };
+        let mut params = self.facts.values.params_for(self.rule.side, self.settings);
+        params.extend(values.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        template.fill(&params)
+    }
+
     /// Whether a rule already run for this pair failed.
     pub fn failed(&self, rule_id: &str) -> bool {
         matches!(self.earlier.get(rule_id), Some(Outcome::Fail(_)))
@@ -160,7 +171,7 @@ pub fn check_one(
     settings: &Settings,
 ) -> Outcome {
     let Some(rule) = catalog.get(rule_id) else {
-        return Outcome::unknown(format!("no rule {rule_id}"), None);
+        return Outcome::unknown(sentence("unknown.no_rule", &[("rule", rule_id)]), None);
     };
     let earlier = BTreeMap::new();
     let selected = BTreeSet::new();
@@ -500,5 +511,39 @@ mod tests {
             .map(|&i| rules[i].id.as_str())
             .collect();
         assert_eq!(ids, ["ZT001", "ZT002", "ZT003", "ZI001", "ZC001"]);
+    }
+
+    /// Every key a check passes to `Ctx::text` is a message some rule's `[messages]` has
+    /// (which rule runs it is not known here; the rule fixtures' snapshots show the sentence).
+    #[test]
+    fn rule_text_keys_exist() {
+        let catalog = crate::rules::catalog::catalog().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Spelled apart so this test does not find itself.
+                for part in text.split(concat!("ctx.", "text(")).skip(1) {
+                    let Some(key) = part.trim_start().strip_prefix('"') else {
+                        continue;
+                    };
+                    let key = key.split('"').next().unwrap_or_default();
+                    seen += 1;
+                    assert!(
+                        catalog.rules().iter().any(|r| r.messages.contains_key(key)),
+                        "{}: no rule has a message {key:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(seen > 0);
     }
 }

@@ -6,10 +6,20 @@
 
 use std::collections::BTreeMap;
 
+use super::messages::sentence;
 use super::runner::Settings;
 use super::template::Params;
 use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
+
+/// How messages name a policy statement: `statement 0 ("Sid")`, or `statement 0` without a Sid.
+pub fn statement_name(sid: Option<&str>, index: usize) -> String {
+    let index = index.to_string();
+    match sid {
+        Some(sid) => sentence("name.statement_sid", &[("index", &index), ("sid", sid)]),
+        None => sentence("name.statement", &[("index", &index)]),
+    }
+}
 
 /// Representative export id: a real one looks like this (timestamp + random suffix).
 pub const REPRESENTATIVE_EXPORT_ID: &str = "01700000000000-a1b2c3d4";

@@ -15,6 +15,7 @@ use crate::rules::engine::scan::{bad_arns, unique_id_principals};
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
+use crate::rules::values::statement_name;
 
 /// The readable policies of the pair, with the resource each belongs to and its kind.
 fn pair_policies(scope: &PairFacts) -> Vec<(String, LoadedPolicy, Option<PolicyKind>)> {
@@ -79,7 +80,7 @@ pub fn zc002_principal_by_unique_id(ctx: &Ctx) -> Outcome {
             let mut params = BTreeMap::new();
             params.insert("unique_id".into(), id.clone());
             params.insert("policy".into(), p.name.clone());
-            params.insert("statement".into(), format!("statement {index}"));
+            params.insert("statement".into(), statement_name(None, index));
             let mut problem = Problem {
                 resource: owner.clone(),
                 evidence: json!({"policy": p.name, "statement_index": index, "unique_id": id, "current_arn": current}),
@@ -140,12 +141,12 @@ pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
             params.insert("arn".into(), bad.arn.clone());
             params.insert("why".into(), bad.why.clone());
             params.insert("policy".into(), p.name.clone());
-            params.insert("statement".into(), format!("statement {}", bad.index));
+            params.insert("statement".into(), statement_name(None, bad.index));
             params.insert(
                 "corrected".into(),
                 bad.corrected
                     .clone()
-                    .unwrap_or_else(|| "(no single correction)".into()),
+                    .unwrap_or_else(|| ctx.text("no_single_correction", &[])),
             );
             let fix_policy = match (&bad.corrected, kind) {
                 (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),

@@ -2,6 +2,7 @@
 //! evidence a finding carries, and the fix built from the failing requirements.
 
 use crate::policy_edit::FixAction;
+use crate::rules::messages::sentence;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -51,19 +52,22 @@ pub fn gather(
 pub fn no_requester(n: NoRequester) -> Outcome {
     match n {
         NoRequester::NotGiven(role) => Outcome::Skipped {
-            reason: format!("no {} given", role.flag()),
+            reason: sentence("skip.not_given", &[("flag", role.flag())]),
         },
         NoRequester::DoesNotExist(name) => Outcome::Skipped {
-            reason: format!("{name} does not exist"),
+            reason: sentence("skip.does_not_exist", &[("name", &name)]),
         },
         NoRequester::Unreadable(name, u) => Outcome::Unknown {
             reason: u
                 .message
-                .unwrap_or_else(|| format!("{name} could not be read")),
+                .unwrap_or_else(|| sentence("unknown.not_read", &[("what", &name)])),
             missing_action: u.action,
         },
         NoRequester::Invalid(name, why) => Outcome::Unknown {
-            reason: format!("{name} is not an IAM principal ARN: {why}"),
+            reason: sentence(
+                "unknown.not_iam_principal",
+                &[("name", &name), ("why", &why)],
+            ),
             missing_action: None,
         },
     }
@@ -113,11 +117,11 @@ pub fn unknown_keys_outcome(evals: &[Evaluated]) -> Option<Outcome> {
     }
     Some(Outcome::Unknown {
         reason: if keys.is_empty() {
-            "the decision depends on something zetl cannot evaluate".to_string()
+            sentence("unknown.undecidable", &[])
         } else {
-            format!(
-                "the decision depends on condition key(s) {} that zetl cannot know from the snapshot",
-                keys.join(", ")
+            sentence(
+                "unknown.unknown_condition_keys",
+                &[("keys", &keys.join(", "))],
             )
         },
         missing_action: None,
@@ -354,7 +358,12 @@ fn denied_list(failed: &[&Evaluated]) -> String {
     }
     groups
         .iter()
-        .map(|(r, a)| format!("{} on {r}", a.join(", ")))
+        .map(|(r, a)| {
+            sentence(
+                "name.actions_on",
+                &[("actions", &a.join(", ")), ("resource", r)],
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -1,6 +1,7 @@
 //! The one generic routine: a requirement becomes concrete requests (rules.md "How access
 //! rules evaluate"), each evaluated with the policy engine against the policies that take part.
 
+use crate::rules::messages::sentence;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -159,7 +160,7 @@ pub fn evaluate_as(
 
 fn placeholder_missing(e: String) -> Unreadable {
     Unreadable {
-        what: "a fact the requirement needs".into(),
+        what: sentence("fact.requirement_value", &[]),
         action: None,
         reason: e,
     }
@@ -206,14 +207,14 @@ fn load(
                     Some(Ok(Some(p))) => p,
                     Some(Ok(None)) | None => {
                         return Err(Unreadable {
-                            what: "the role trust policy".into(),
+                            what: sentence("fact.trust_policy", &[]),
                             action: Some("iam:GetRole".into()),
-                            reason: format!("role {role} was not read"),
+                            reason: sentence("unknown.role_not_read", &[("role", role)]),
                         })
                     }
                     Some(Err(u)) => {
                         return Err(Unreadable {
-                            what: "the role trust policy".into(),
+                            what: sentence("fact.trust_policy", &[]),
                             action: Some(u.action.clone().unwrap_or_else(|| "iam:GetRole".into())),
                             reason: u.message.clone().unwrap_or_default(),
                         })

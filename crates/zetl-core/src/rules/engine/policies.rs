@@ -2,6 +2,7 @@
 //! A fact that could not be read makes the check unknown, naming the read action it needs.
 
 use crate::policy::{PolicyDocument, PolicyError};
+use crate::rules::messages::sentence;
 use crate::snapshot::{Fact, IamPrincipal, PolicyText, PrincipalKind, Snapshot, Unknown};
 
 use crate::rules::values::PairValues;
@@ -35,7 +36,7 @@ impl Unreadable {
             reason: u
                 .message
                 .clone()
-                .unwrap_or_else(|| format!("{what} could not be read")),
+                .unwrap_or_else(|| sentence("unknown.not_read", &[("what", what)])),
         }
     }
 
@@ -43,7 +44,7 @@ impl Unreadable {
         Unreadable {
             what: what.to_string(),
             action: Some(action.to_string()),
-            reason: format!("{what} is not in the snapshot"),
+            reason: sentence("unknown.not_in_snapshot", &[("what", what)]),
         }
     }
 
@@ -51,7 +52,10 @@ impl Unreadable {
         Unreadable {
             what: what.to_string(),
             action: None,
-            reason: format!("{what} could not be parsed ({e})"),
+            reason: sentence(
+                "unknown.not_parsed",
+                &[("what", what), ("error", &e.to_string())],
+            ),
         }
     }
 }
@@ -66,11 +70,10 @@ fn parse(name: &str, stored: &PolicyText) -> Result<LoadedPolicy, Unreadable> {
 }
 
 pub fn table_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
-    let what = "the table policy";
     let table = v.get("table_arn").unwrap_or_default();
     let Some(t) = s.tables.get(table) else {
         return Err(Unreadable::not_collected(
-            what,
+            &sentence("fact.table_policy", &[]),
             "dynamodb:GetResourcePolicy",
         ));
     };
@@ -78,7 +81,7 @@ pub fn table_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>
         Fact::Known(None) => Ok(None),
         Fact::Known(Some(p)) => parse("table policy", &p.policy).map(Some),
         Fact::Unknown(u) => Err(Unreadable::from_unknown(
-            what,
+            &sentence("fact.table_policy", &[]),
             "dynamodb:GetResourcePolicy",
             u,
         )),
@@ -86,35 +89,53 @@ pub fn table_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>
 }
 
 pub fn catalog_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
-    let what = "the Data Catalog resource policy";
     let catalog = v.get("catalog_arn").unwrap_or_default();
     match s.catalog_policies.get(catalog) {
-        None => Err(Unreadable::not_collected(what, "glue:GetResourcePolicy")),
+        None => Err(Unreadable::not_collected(
+            &sentence("fact.catalog_policy", &[]),
+            "glue:GetResourcePolicy",
+        )),
         Some(Fact::Known(None)) => Ok(None),
         Some(Fact::Known(Some(p))) => parse("catalog policy", &p.policy).map(Some),
-        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "glue:GetResourcePolicy", u)),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(
+            &sentence("fact.catalog_policy", &[]),
+            "glue:GetResourcePolicy",
+            u,
+        )),
     }
 }
 
 pub fn bucket_policy(s: &Snapshot, v: &PairValues) -> Result<Option<LoadedPolicy>, Unreadable> {
-    let what = "the bucket policy";
     let Some(bucket) = v.get("bucket") else {
         return Ok(None);
     };
     match s.buckets.get(bucket).map(|b| &b.policy) {
-        None => Err(Unreadable::not_collected(what, "s3:GetBucketPolicy")),
+        None => Err(Unreadable::not_collected(
+            &sentence("fact.bucket_policy", &[]),
+            "s3:GetBucketPolicy",
+        )),
         Some(Fact::Known(None)) => Ok(None),
         Some(Fact::Known(Some(p))) => parse("bucket policy", p).map(Some),
-        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "s3:GetBucketPolicy", u)),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(
+            &sentence("fact.bucket_policy", &[]),
+            "s3:GetBucketPolicy",
+            u,
+        )),
     }
 }
 
 pub fn key_policy(s: &Snapshot, key_arn: &str) -> Result<LoadedPolicy, Unreadable> {
-    let what = "the KMS key policy";
     match s.kms_keys.get(key_arn).map(|k| &k.policy) {
-        None => Err(Unreadable::not_collected(what, "kms:GetKeyPolicy")),
+        None => Err(Unreadable::not_collected(
+            &sentence("fact.key_policy", &[]),
+            "kms:GetKeyPolicy",
+        )),
         Some(Fact::Known(p)) => parse("key policy", p),
-        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(what, "kms:GetKeyPolicy", u)),
+        Some(Fact::Unknown(u)) => Err(Unreadable::from_unknown(
+            &sentence("fact.key_policy", &[]),
+            "kms:GetKeyPolicy",
+            u,
+        )),
     }
 }
 
@@ -122,7 +143,7 @@ pub fn trust_policy(p: &IamPrincipal) -> Result<LoadedPolicy, Unreadable> {
     match &p.trust_policy {
         Some(t) => parse("trust policy", t),
         None => Err(Unreadable::not_collected(
-            "the role trust policy",
+            &sentence("fact.trust_policy", &[]),
             "iam:GetRole",
         )),
     }
@@ -151,20 +172,18 @@ pub fn identity(p: &IamPrincipal) -> Result<Identity, Unreadable> {
     };
     let short = p.arn.rsplit('/').next().unwrap_or(&p.arn);
     let mut policies = Vec::new();
-    let inline = p
-        .inline_policies
-        .as_result()
-        .map_err(|u| Unreadable::from_unknown("the inline policies", list_inline, u))?;
+    let inline = p.inline_policies.as_result().map_err(|u| {
+        Unreadable::from_unknown(&sentence("fact.inline_policies", &[]), list_inline, u)
+    })?;
     for ip in inline {
         policies.push(parse(
             &format!("{who} {short} inline {}", ip.name),
             &ip.document,
         )?);
     }
-    let attached = p
-        .attached_policies
-        .as_result()
-        .map_err(|u| Unreadable::from_unknown("the attached policies", list_attached, u))?;
+    let attached = p.attached_policies.as_result().map_err(|u| {
+        Unreadable::from_unknown(&sentence("fact.attached_policies", &[]), list_attached, u)
+    })?;
     for mp in attached {
         policies.push(parse(
             &format!("{who} {short} managed {}", mp.arn),
@@ -173,7 +192,11 @@ pub fn identity(p: &IamPrincipal) -> Result<Identity, Unreadable> {
     }
     if p.kind == PrincipalKind::User {
         let groups = p.groups.as_result().map_err(|u| {
-            Unreadable::from_unknown("the user's groups", "iam:ListGroupsForUser", u)
+            Unreadable::from_unknown(
+                &sentence("fact.user_groups", &[]),
+                "iam:ListGroupsForUser",
+                u,
+            )
         })?;
         for g in groups {
             let gname = g.arn.rsplit('/').next().unwrap_or(&g.arn);
@@ -199,7 +222,7 @@ pub fn identity(p: &IamPrincipal) -> Result<Identity, Unreadable> {
         )?),
         Fact::Unknown(u) => {
             return Err(Unreadable::from_unknown(
-                "the permissions boundary",
+                &sentence("fact.permissions_boundary", &[]),
                 get_self,
                 u,
             ))

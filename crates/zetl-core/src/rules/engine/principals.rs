@@ -2,6 +2,7 @@
 //! the setup, resolved against the snapshot (the role's real ARN with its path, its policies).
 
 use crate::policy::Principal;
+use crate::rules::messages::sentence;
 use crate::snapshot::{Fact, IamPrincipal, Snapshot, Unknown};
 
 use crate::rules::engine::requirement::PrincipalRole;
@@ -79,7 +80,7 @@ pub fn resolve<'s>(
     let fact = lookup(snapshot, &name).ok_or_else(|| {
         NoRequester::Unreadable(
             name.clone(),
-            Unknown::not_collected(format!("{name} was not read")),
+            Unknown::not_collected(sentence("unknown.principal_not_read", &[("name", &name)])),
         )
     })?;
     let facts = match fact {

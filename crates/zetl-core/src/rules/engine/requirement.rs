@@ -19,6 +19,7 @@
 //! condition = { StringEquals = { "aws:SourceAccount" = "{source_account}" } }
 //! ```
 
+use crate::rules::messages::sentence;
 use std::collections::BTreeMap;
 
 use crate::rules::template::{MissingValue, Template};
@@ -187,7 +188,10 @@ pub fn expand(template: &str, values: &BTreeMap<String, String>) -> Result<Strin
         .expand(values)
         .map_err(|MissingValue(name)| {
             if PLACEHOLDERS.contains(&name.as_str()) {
-                format!("{{{name}}} is not known for this setup")
+                sentence(
+                    "unknown.placeholder_not_known",
+                    &[("placeholder", &format!("{{{name}}}"))],
+                )
             } else {
                 format!("unknown placeholder {{{name}}} in \"{template}\"")
             }

@@ -3,6 +3,7 @@
 //! add that AWS does not require (ZT016), principals named by unique id (ZC002), ARNs that
 //! match nothing (ZC003), key policies that never mention Glue (ZS011).
 
+use crate::rules::messages::sentence;
 use serde::Serialize;
 
 use crate::policy::{AwsPrincipalRef, Effect, PolicyDocument, PrincipalSpec, Statement};
@@ -227,10 +228,7 @@ fn check_arn(arn: &str, database_name: &str) -> Option<(String, Option<String>)>
     }
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() < 6 || parts[0] != "arn" {
-        return Some((
-            "is not an ARN (arn:partition:service:region:account:resource)".into(),
-            None,
-        ));
+        return Some((sentence("arn.not_an_arn", &[]), None));
     }
     let (service, resource) = (parts[2], parts[5]);
     let prefix = parts[..5].join(":");
@@ -257,23 +255,23 @@ fn check_glue(
         return None;
     }
     if !GLUE_TYPES.contains(&kind) {
-        return Some((
-            format!("names Glue resource type \"{kind}\", which does not exist"),
-            None,
-        ));
+        return Some((sentence("arn.no_glue_type", &[("kind", kind)]), None));
     }
     let wild = |s: &str| s.contains('*') || s.contains('?');
     match (kind, rest) {
         ("database", None) | ("database", Some("")) => Some((
-            "a Glue database ARN needs the database name (database/NAME)".into(),
+            sentence("arn.glue_database_without_name", &[]),
             Some(format!("{prefix}:database/{database_name}")),
         )),
         ("table", Some(r)) if !wild(r) && !r.contains('/') => Some((
-            "a Glue table ARN needs the database and the table (table/DATABASE/TABLE); this one matches no table".into(),
-            Some(format!("{prefix}:table/{database_name}/{}", r.to_lowercase())),
+            sentence("arn.glue_table_without_database", &[]),
+            Some(format!(
+                "{prefix}:table/{database_name}/{}",
+                r.to_lowercase()
+            )),
         )),
         ("table", None) | ("table", Some("")) => Some((
-            "a Glue table ARN needs the database and the table (table/DATABASE/TABLE)".into(),
+            sentence("arn.glue_table_without_name", &[]),
             Some(format!("{prefix}:table/{database_name}/*")),
         )),
         _ => None,
@@ -287,20 +285,14 @@ fn check_dynamodb(resource: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     if !["table", "global-table"].contains(&kind) {
-        return Some((
-            format!("names DynamoDB resource type \"{kind}\", which does not exist"),
-            None,
-        ));
+        return Some((sentence("arn.no_dynamodb_type", &[("kind", kind)]), None));
     }
     let _name = segs.next();
     match segs.next() {
         None => None,
         Some(sub) if sub.contains('*') => None,
         Some(sub) if ["index", "stream", "export", "backup", "import"].contains(&sub) => None,
-        Some(sub) => Some((
-            format!("names table sub-resource \"{sub}\", which does not exist"),
-            None,
-        )),
+        Some(sub) => Some((sentence("arn.no_table_subresource", &[("sub", sub)]), None)),
     }
 }
 

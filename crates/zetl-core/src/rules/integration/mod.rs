@@ -6,6 +6,7 @@ pub mod errors;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::{problem_fix, problem_params, Ctx};
@@ -15,12 +16,10 @@ use crate::snapshot::{Fact, Integration};
 const DEFAULT_REFRESH_INTERVAL: &str = "15";
 
 /// The pair's integration, or the outcome when there is none / it cannot be known.
-fn integration<'s>(facts: &PairFacts<'s>) -> Result<&'s Integration, Outcome> {
+fn integration<'s>(ctx: &Ctx, facts: &PairFacts<'s>) -> Result<&'s Integration, Outcome> {
     match &facts.integration {
         Fact::Unknown(u) => Err(Outcome::from_unknown_fact("glue:DescribeIntegrations", u)),
-        Fact::Known(None) => Err(Outcome::skipped(
-            "no integration exists yet for this pair (ZI007)",
-        )),
+        Fact::Known(None) => Err(Outcome::skipped(ctx.text("skip_no_integration", &[]))),
         Fact::Known(Some(found)) => Ok(found.integration),
     }
 }
@@ -31,7 +30,7 @@ fn status_evidence(i: &Integration) -> Value {
 
 pub fn zi001_integration_needs_attention(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -166,7 +165,7 @@ fn recreate_problem(key: &str, facts: &PairFacts<'_>, i: &Integration) -> Proble
 
 pub fn zi002_integration_failed(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -192,7 +191,7 @@ fn minutes_since(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
 
 pub fn zi003_integration_creating_too_long(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -200,10 +199,7 @@ pub fn zi003_integration_creating_too_long(ctx: &Ctx) -> Outcome {
         return Outcome::pass(status_evidence(i));
     }
     let Some(created) = i.create_time else {
-        return Outcome::unknown(
-            "the integration is CREATING and its CreateTime is not known",
-            None,
-        );
+        return Outcome::unknown(sentence("unknown.creating_without_create_time", &[]), None);
     };
     let minutes = minutes_since(facts.now(), created);
     let threshold = ctx.settings.creating_threshold_minutes;
@@ -224,7 +220,7 @@ pub fn zi003_integration_creating_too_long(ctx: &Ctx) -> Outcome {
 
 pub fn zi004_integration_wrong_source_or_target(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -244,12 +240,12 @@ pub fn zi004_integration_wrong_source_or_target(ctx: &Ctx) -> Outcome {
 
 pub fn zi005_integration_role_differs(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
     let Some(wanted) = &facts.target_role else {
-        return Outcome::skipped("no --target-role given to compare with");
+        return Outcome::skipped(sentence("skip.no_target_role_to_compare", &[]));
     };
     let property = match facts.resource_property() {
         Fact::Known(p) => p,
@@ -273,7 +269,7 @@ pub fn zi005_integration_role_differs(ctx: &Ctx) -> Outcome {
 
 pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let i = match integration(facts) {
+    let i = match integration(ctx, facts) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -389,9 +385,9 @@ pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
         return Outcome::unknown(
-            format!(
-                "the snapshot has no integration table properties entry for {}",
-                facts.database_arn
+            sentence(
+                "unknown.no_table_properties_entry",
+                &[("database", &facts.database_arn)],
             ),
             Some("glue:GetIntegrationTableProperties".into()),
         );

@@ -26,6 +26,7 @@ use crate::rules::engine::evaluate::{Evaluated, Side};
 use crate::rules::engine::policies::{key_policy, table_policy};
 use crate::rules::engine::principals::GLUE_SERVICE;
 use crate::rules::engine::scan::{mentions_service, unscoped_service_grants};
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
@@ -104,7 +105,7 @@ fn export_requests(ctx: &Ctx) -> Result<(Vec<Evaluated>, Value), Outcome> {
         Err(u) => return Err(unknown(u)),
         Ok(None) => {
             return Err(Outcome::Skipped {
-                reason: "the table has no resource policy (ZS003)".into(),
+                reason: ctx.text("skip_no_table_policy", &[]),
             })
         }
         Ok(Some(p)) => p.stored,
@@ -158,7 +159,8 @@ pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
                 let allowed_without = without_denies(&stored).and_then(|p| reevaluate(e, &p, None))
                     == Some(Decision::Allowed);
                 if allowed_without {
-                    handled_elsewhere.push(format!("{} is explicitly denied (ZS007)", e.action));
+                    handled_elsewhere
+                        .push(ctx.text("handled_by_deny_rule", &[("action", &e.action)]));
                 } else {
                     failing.push(e);
                 }
@@ -169,19 +171,15 @@ pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
                     .iter()
                     .any(|m| wrong_source(m, &scope.values).is_some())
                 {
-                    handled_elsewhere.push(format!(
-                        "{} fails on its source condition (ZS005)",
-                        e.action
-                    ));
+                    handled_elsewhere
+                        .push(ctx.text("handled_by_condition_rule", &[("action", &e.action)]));
                     continue;
                 }
                 let table_arn = scope.values.get("table_arn").unwrap_or_default();
                 let on_table = e.action.eq_ignore_ascii_case("dynamodb:DescribeExport")
                     && reevaluate(e, &stored, Some(table_arn)) == Some(Decision::Allowed);
                 if on_table {
-                    warnings.push(format!(
-                        "dynamodb:DescribeExport is granted on the table ARN only, not on its exports ({table_arn}/export/*); AWS's examples differ, so this is not counted as a failure"
-                    ));
+                    warnings.push(ctx.text("describe_export_on_table", &[]));
                 } else {
                     failing.push(e);
                 }
@@ -319,10 +317,7 @@ pub fn zs005_table_policy_wrong_source_condition(ctx: &Ctx) -> Outcome {
 }
 
 fn statement_name(sid: Option<&str>, index: usize) -> String {
-    match sid {
-        Some(s) => format!("statement {index} (\"{s}\")"),
-        None => format!("statement {index}"),
-    }
+    crate::rules::values::statement_name(sid, index)
 }
 
 /// ZS006: a statement grants Glue (or everyone) access with no confused-deputy condition.
@@ -332,7 +327,7 @@ pub fn zs006_table_policy_confused_deputy(ctx: &Ctx) -> Outcome {
         Err(u) => return unknown(u),
         Ok(None) => {
             return Outcome::Skipped {
-                reason: "the table has no resource policy (ZS003)".into(),
+                reason: ctx.text("skip_no_table_policy", &[]),
             }
         }
         Ok(Some(p)) => p,
@@ -503,13 +498,13 @@ pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
                 reason: u
                     .message
                     .clone()
-                    .unwrap_or_else(|| format!("{key} could not be described")),
+                    .unwrap_or_else(|| sentence("unknown.key_not_described", &[("key", key)])),
                 missing_action: Some(u.action.clone().unwrap_or_else(|| "kms:DescribeKey".into())),
             }
         }
         None => {
             return Outcome::Unknown {
-                reason: format!("{key} is not in the snapshot"),
+                reason: sentence("unknown.not_in_snapshot", &[("what", key)]),
                 missing_action: Some("kms:DescribeKey".into()),
             }
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::policy::{MissReason, NearMiss};
 use crate::policy_edit::ConditionEdit;
 
+use crate::rules::messages::sentence;
 use crate::rules::values::{split_arn, PairValues};
 
 const SOURCE_KEYS: [&str; 2] = ["aws:SourceArn", "aws:SourceAccount"];
@@ -96,54 +97,75 @@ pub fn wrong_source(miss: &NearMiss, values: &PairValues) -> Option<WrongSource>
 }
 
 fn describe_account(v: &str, values: &PairValues) -> String {
+    let source = values.source_account.as_str();
     if v == values.target_account {
-        format!("aws:SourceAccount is {v}, the target account; the integration is created in the source account {}", values.source_account)
+        sentence(
+            "condition.source_account_is_target",
+            &[("value", v), ("source_account", source)],
+        )
     } else {
-        format!(
-            "aws:SourceAccount is {v}, not the source account {}",
-            values.source_account
+        sentence(
+            "condition.source_account_not_source",
+            &[("value", v), ("source_account", source)],
         )
     }
 }
 
 fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
     if literal_operator(operator) && v.contains('*') {
-        return format!("{operator} compares \"{v}\" literally: its * never globs (use ArnLike)");
+        return sentence(
+            "condition.literal_wildcard",
+            &[("operator", operator), ("value", v)],
+        );
     }
     let Some(p) = split_arn(v) else {
-        return format!("aws:SourceArn \"{v}\" is not an ARN");
+        return sentence("condition.source_arn_not_arn", &[("value", v)]);
     };
     let region = values.get("source_region").unwrap_or_default();
+    let source = values.source_account.as_str();
     if p.service != "glue" {
-        return format!(
-            "aws:SourceArn \"{v}\" names the {} service, not a Glue integration",
-            p.service
+        return sentence(
+            "condition.source_arn_other_service",
+            &[("value", v), ("service", p.service)],
         );
     }
     if p.account != values.source_account && !p.account.contains('*') {
         let whose = if p.account == values.target_account {
-            "the target account"
+            sentence("condition.whose_target_account", &[])
         } else {
-            "another account"
+            sentence("condition.whose_another_account", &[])
         };
-        return format!(
-            "aws:SourceArn \"{v}\" names account {} ({whose}); the integration lives in the source account {}",
-            p.account, values.source_account
+        return sentence(
+            "condition.source_arn_other_account",
+            &[
+                ("value", v),
+                ("account", p.account),
+                ("whose", &whose),
+                ("source_account", source),
+            ],
         );
     }
     if p.region != region && !p.region.contains('*') {
-        return format!(
-            "aws:SourceArn \"{v}\" names region {}, the integration is in {region}",
-            p.region
+        return sentence(
+            "condition.source_arn_other_region",
+            &[
+                ("value", v),
+                ("region", p.region),
+                ("source_region", region),
+            ],
         );
     }
     if !p.resource.starts_with("integration:") {
-        return format!(
-            "aws:SourceArn \"{v}\" is not an integration ARN (arn:aws:glue:{region}:{}:integration:ID)",
-            values.source_account
+        return sentence(
+            "condition.source_arn_not_integration",
+            &[
+                ("value", v),
+                ("source_region", region),
+                ("source_account", source),
+            ],
         );
     }
-    format!("aws:SourceArn \"{v}\" names another integration than this one")
+    sentence("condition.source_arn_other_integration", &[("value", v)])
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::policy_edit::FixAction;
 use serde_json::json;
 
 use crate::report::Severity;
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
@@ -20,7 +21,7 @@ use crate::snapshot::{Fact, KeyMetadata, PitrStatus, TableDescription};
 fn description<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableDescription>, Outcome> {
     let Some(table) = facts.table() else {
         return Err(Outcome::unknown(
-            format!("the snapshot has no entry for table {}", facts.table_arn),
+            sentence("unknown.no_table_entry", &[("table", &facts.table_arn)]),
             Some("dynamodb:DescribeTable".into()),
         ));
     };
@@ -65,12 +66,12 @@ pub fn zs002_pitr_disabled(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let Some(table) = facts.table() else {
         return Outcome::unknown(
-            format!("the snapshot has no entry for table {}", facts.table_arn),
+            sentence("unknown.no_table_entry", &[("table", &facts.table_arn)]),
             Some("dynamodb:DescribeContinuousBackups".into()),
         );
     };
     if matches!(table.description, Fact::Known(None)) {
-        return Outcome::skipped("the source table does not exist (ZS001)");
+        return Outcome::skipped(ctx.text("skip_no_table", &[]));
     }
     match &table.continuous_backups {
         Fact::Unknown(u) => Outcome::from_unknown_fact("DescribeContinuousBackups", u),
@@ -90,11 +91,12 @@ pub fn zs002_pitr_disabled(ctx: &Ctx) -> Outcome {
 
 /// The table's KMS key: `Ok(None)` for the AWS owned key (no SSEDescription or no key ARN).
 fn table_key<'s>(
+    ctx: &Ctx,
     facts: &PairFacts<'s>,
 ) -> Result<Option<(String, Fact<&'s KeyMetadata>)>, Outcome> {
     let d = match description(facts)? {
         Some(d) => d,
-        None => return Err(Outcome::skipped("the source table does not exist (ZS001)")),
+        None => return Err(Outcome::skipped(ctx.text("skip_no_table", &[]))),
     };
     let Some(arn) = d
         .sse_description
@@ -111,7 +113,7 @@ fn table_key<'s>(
         None => Fact::Unknown(crate::snapshot::Unknown {
             reason: crate::snapshot::UnknownReason::NotCollected,
             action: Some("kms:DescribeKey".into()),
-            message: Some(format!("the snapshot has no entry for key {arn}")),
+            message: Some(sentence("unknown.no_key_entry", &[("key", &arn)])),
         }),
     };
     Ok(Some((arn, metadata)))
@@ -119,7 +121,7 @@ fn table_key<'s>(
 
 pub fn zs008_table_aws_managed_key(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let (arn, metadata) = match table_key(facts) {
+    let (arn, metadata) = match table_key(ctx, facts) {
         Ok(Some(k)) => k,
         Ok(None) => return Outcome::pass(json!({"encryption": "AWS owned key"})),
         Err(o) => return o,
@@ -149,7 +151,7 @@ pub fn zs009_table_key_unusable(ctx: &Ctx) -> Outcome {
         .and_then(|d| d.as_ref())
         .and_then(|d| d.sse_description.as_ref())
         .and_then(|s| s.inaccessible_encryption_date_time);
-    let (arn, metadata) = match table_key(facts) {
+    let (arn, metadata) = match table_key(ctx, facts) {
         Ok(Some(k)) => k,
         Ok(None) => return Outcome::pass(json!({"encryption": "AWS owned key"})),
         Err(o) => return o,
@@ -167,7 +169,7 @@ pub fn zs009_table_key_unusable(ctx: &Ctx) -> Outcome {
         Fact::Unknown(u) => return Outcome::from_unknown_fact("kms:DescribeKey", &u),
     };
     if m.is_aws_managed() {
-        return Outcome::skipped("the table uses the AWS managed key (ZS008)");
+        return Outcome::skipped(ctx.text("skip_aws_managed_key", &[]));
     }
     if m.key_state == "Enabled" {
         return Outcome::pass(json!({"kms_key_arn": arn, "key_state": m.key_state}));

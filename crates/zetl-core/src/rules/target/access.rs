@@ -23,9 +23,11 @@ use crate::rules::engine::principals::{NoRequester, Requester};
 use crate::rules::engine::requirement::{PolicySource, PrincipalRole, Requirement};
 use crate::rules::engine::scan::{broad_catalog_grants, extra_service_grants};
 use crate::rules::engine::synth::plan;
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
+use crate::rules::values::statement_name;
 
 fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
     Outcome::Unknown {
@@ -212,7 +214,7 @@ pub fn zt005_catalog_policy_denies_creator(ctx: &Ctx) -> Outcome {
         });
         if names_specific {
             return Outcome::Unknown {
-                reason: "the catalog policy grants glue:CreateInboundIntegration to specific principals; give --source-principal to check the one that creates the integration".into(),
+                reason: sentence("unknown.catalog_names_specific_principals", &[]),
                 missing_action: None,
             };
         }
@@ -223,7 +225,7 @@ pub fn zt005_catalog_policy_denies_creator(ctx: &Ctx) -> Outcome {
             evidence["delegated_to_account"] = json!(!given);
             if depends_on_source_arn(scope, reqs, &requester) {
                 evidence["depends_on_source_arn"] = json!(true);
-                evidence["note"] = json!("the grant applies only when the request carries aws:SourceArn = the table ARN; AWS's example uses that condition, but whether Glue supplies the key for the creator is not documented");
+                evidence["note"] = json!(ctx.text("note_source_arn", &[]));
             }
         }
         return outcome;
@@ -246,7 +248,7 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
         Err(u) => return unknown(u),
         Ok(None) => {
             return Outcome::Skipped {
-                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+                reason: ctx.text("skip_no_catalog_policy", &[]),
             }
         }
         Ok(Some(p)) => p,
@@ -293,10 +295,7 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
         "statement".into(),
         grants
             .iter()
-            .map(|g| match &g.sid {
-                Some(s) => format!("statement {} (\"{s}\")", g.index),
-                None => format!("statement {}", g.index),
-            })
+            .map(|g| statement_name(g.sid.as_deref(), g.index))
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -319,7 +318,7 @@ pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
         Err(u) => return unknown(u),
         Ok(None) => {
             return Outcome::Skipped {
-                reason: "the Data Catalog has no resource policy (ZT004)".into(),
+                reason: ctx.text("skip_no_catalog_policy", &[]),
             }
         }
         Ok(Some(p)) => p,
@@ -341,10 +340,7 @@ pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
         "statement".into(),
         extra
             .iter()
-            .map(|&i| match &loaded.document.statements[i].sid {
-                Some(s) => format!("statement {i} (\"{s}\")"),
-                None => format!("statement {i}"),
-            })
+            .map(|&i| statement_name(loaded.document.statements[i].sid.as_deref(), i))
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -370,7 +366,7 @@ pub fn zt010_target_role_s3(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
-            reason: "S3 Tables target: no general-purpose bucket location".into(),
+            reason: sentence("skip.s3_tables_no_bucket", &[]),
         };
     }
     let (evals, mut problems) = match generic_failure(scope, &ctx.requirements()) {
@@ -415,7 +411,7 @@ pub fn zt011_target_role_glue(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
-            reason: "S3 Tables target: table permissions are s3tables actions".into(),
+            reason: sentence("skip.s3_tables_table_permissions", &[]),
         };
     }
     generic(scope, &ctx.requirements(), Side::Both)
@@ -443,7 +439,7 @@ pub fn zt017_target_role_bucket_key(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     if scope.values.s3_tables_target {
         return Outcome::Skipped {
-            reason: "S3 Tables target: no general-purpose bucket location".into(),
+            reason: sentence("skip.s3_tables_no_bucket", &[]),
         };
     }
     let Some(key) = scope.values.get("bucket_key_arn") else {

@@ -7,6 +7,7 @@
 
 use serde_json::json;
 
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
@@ -23,16 +24,9 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     // be integrated in IAM mode with no Lake Formation at all. What the doctor reads cannot
     // tell the two apart yet, so it says so instead of judging database grants.
     if facts.s3_tables_target {
-        return Outcome::skipped(
-            ctx.rule
-                .messages
-                .get("s3_tables")
-                .map_or_else(String::new, |t| {
-                    t.fill(&facts.values.params_for(ctx.rule.side, ctx.settings))
-                }),
-        );
+        return Outcome::skipped(ctx.text("s3_tables", &[]));
     }
-    let db = match super::existing_database(facts) {
+    let db = match super::existing_database(ctx, facts) {
         Ok(d) => d,
         Err(o) => return o,
     };
@@ -51,9 +45,9 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
         }
         None => {
             return Outcome::unknown(
-                format!(
-                    "the snapshot has no Lake Formation facts for account {}",
-                    facts.target_account
+                sentence(
+                    "unknown.no_lake_formation_entry",
+                    &[("account", &facts.target_account)],
                 ),
                 Some("lakeformation:ListPermissions".into()),
             )
@@ -67,10 +61,7 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
         return Outcome::pass(json!({"governed_by": "IAM", "via": "IAM_ALLOWED_PRINCIPALS grant"}));
     }
     let Some(role) = facts.effective_target_role() else {
-        return Outcome::unknown(
-            "Lake Formation governs the database and no target role is known: give --target-role",
-            None,
-        );
+        return Outcome::unknown(sentence("unknown.lake_formation_no_role", &[]), None);
     };
     if lf.admins.iter().any(|a| same_role(a, &role)) {
         return Outcome::pass(
@@ -106,7 +97,10 @@ pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     if !missing.is_empty() {
         if tag_grants {
             return Outcome::unknown(
-                format!("the role's LF-tag-based grants may cover {}; the doctor cannot resolve LF-tag expressions", missing.join(", ")),
+                sentence(
+                    "unknown.lf_tag_grants",
+                    &[("permissions", &missing.join(", "))],
+                ),
                 None,
             );
         }

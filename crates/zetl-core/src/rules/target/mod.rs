@@ -11,18 +11,20 @@ pub use lake_formation::*;
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
+use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, Location, PairFacts};
 use crate::rules::runner::Ctx;
 use crate::snapshot::{Database, Fact};
 
 /// The target database, or the outcome to return when it is absent or unreadable.
-pub(crate) fn existing_database<'s>(facts: &PairFacts<'s>) -> Result<&'s Database, Outcome> {
+pub(crate) fn existing_database<'s>(
+    ctx: &Ctx,
+    facts: &PairFacts<'s>,
+) -> Result<&'s Database, Outcome> {
     match facts.database() {
         Fact::Known(Some(d)) => Ok(d),
-        Fact::Known(None) => Err(Outcome::skipped(
-            "the target database does not exist (ZT001)",
-        )),
+        Fact::Known(None) => Err(Outcome::skipped(ctx.text("skip_no_database", &[]))),
         Fact::Unknown(u) => Err(Outcome::from_unknown_fact(database_read(facts), &u)),
     }
 }
@@ -54,7 +56,7 @@ pub fn zt001_target_database_missing(ctx: &Ctx) -> Outcome {
 
 pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let db = match existing_database(facts) {
+    let db = match existing_database(ctx, facts) {
         Ok(d) => d,
         Err(o) => return o,
     };
@@ -84,15 +86,15 @@ pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
 
 pub fn zt003_location_bucket_wrong_region(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    if let Err(o) = existing_database(facts) {
+    if let Err(o) = existing_database(ctx, facts) {
         return o;
     }
     let Some(location) = &facts.location else {
-        return Outcome::skipped("the database has no valid LocationUri (ZT002)");
+        return Outcome::skipped(ctx.text("skip_no_location", &[]));
     };
     let Some(bucket) = facts.snapshot.buckets.get(&location.bucket) else {
         return Outcome::unknown(
-            format!("the snapshot has no entry for bucket {}", location.bucket),
+            sentence("unknown.no_bucket_entry", &[("bucket", &location.bucket)]),
             Some("s3:GetBucketLocation".into()),
         );
     };
@@ -120,14 +122,11 @@ pub fn zt003_location_bucket_wrong_region(ctx: &Ctx) -> Outcome {
 pub fn zt008_target_role_missing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let Some(role) = facts.effective_target_role() else {
-        return Outcome::unknown(
-            "no target role to check: give --target-role (no resource property names one)",
-            None,
-        );
+        return Outcome::unknown(sentence("unknown.no_target_role", &[]), None);
     };
     match facts.snapshot.principals.get(&role) {
         None => Outcome::unknown(
-            format!("the snapshot has no entry for role {role}"),
+            sentence("unknown.no_role_entry", &[("role", &role)]),
             Some("iam:GetRole".into()),
         ),
         Some(Fact::Unknown(u)) => Outcome::from_unknown_fact("iam:GetRole", u),
@@ -142,7 +141,7 @@ pub fn zt008_target_role_missing(ctx: &Ctx) -> Outcome {
 
 pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    if let Err(o) = existing_database(facts) {
+    if let Err(o) = existing_database(ctx, facts) {
         if !facts.s3_tables_target {
             return o;
         }
