@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::runner::Settings;
+use crate::policy_edit::command::shell_word;
 use super::template::Params;
 use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
@@ -76,7 +77,7 @@ impl PairValues {
     pub fn params_for(&self, side: Side, settings: &Settings) -> Params {
         let flag = |p: &Option<String>| {
             p.as_deref()
-                .map(|p| format!(" --profile {p}"))
+                .map(|p| format!(" --profile {}", shell_word(p)))
                 .unwrap_or_default()
         };
         let mut p = self.values.clone();
