@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::runner::Settings;
-use crate::policy_edit::command::shell_word;
 use super::template::Params;
+use crate::policy_edit::command::shell_word;
 use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
 
