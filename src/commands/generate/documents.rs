@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::permissions::{readonly_policy, Side as DoctorSide};
-use crate::policy_edit::command::{name_from_arn, shell_word, CommandTarget};
+use crate::policy_edit::command::{
+    kept_target_properties, name_from_arn, shell_word, shorthand_value, CommandTarget,
+};
 use crate::policy_edit::{check_size, PolicyKind};
 use crate::rules::engine::generate::{generate, standalone_identity_policy, Generated};
 use crate::rules::engine::requirement::{PolicySource, PrincipalRole};
@@ -375,9 +377,11 @@ fn resource_property(scope: &PairFacts, target: &AccountInfo) -> Option<Resource
     Some(ResourceProperty {
         command: verb.map(|v| {
             format!(
-                "aws glue {v}-integration-resource-property --resource-arn {} --target-processing-properties RoleArn={} --region {}{}",
+                "aws glue {v}-integration-resource-property --resource-arn {} --target-processing-properties RoleArn={}{} --region {}{}",
                 shell_word(&db),
-                shell_word(&role),
+                shell_word(&shorthand_value(&role)),
+                // An update takes the whole structure: keep what the property has besides the role.
+                kept_target_properties(existing),
                 shell_word(&target.region),
                 on.profile_flag()
             )

@@ -1,6 +1,8 @@
 //! `aws` CLI commands that apply a fixed policy. The policy itself goes into a file named
 //! after its kind (the finding carries the document in `fix.policy`).
 
+use crate::snapshot::ResourceProperty;
+
 /// Where a command runs: region and, when the user named one, the AWS profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommandTarget {
@@ -160,6 +162,35 @@ impl PolicyCommand {
 /// The last path segment of an IAM ARN: `arn:aws:iam::1:role/a/b/NAME` -> `NAME`.
 pub fn name_from_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// A value for AWS CLI shorthand (`Key=value,...`): a comma would end the value, so it is
+/// escaped (`\,`, which the CLI's shorthand parser reads as a comma).
+pub fn shorthand_value(s: &str) -> String {
+    s.replace(',', r"\,")
+}
+
+/// The members of `TargetProcessingProperties` other than `RoleArn` that a resource property
+/// has, as the rest of a shorthand argument (`,KmsArn=...,ConnectionName=...`; empty when it
+/// has none), each value quoted for the shell when needed. UpdateIntegrationResourceProperty
+/// takes the whole structure, so an update that names only the role would risk dropping them.
+pub fn kept_target_properties(property: Option<&ResourceProperty>) -> String {
+    let Some(p) = property else {
+        return String::new();
+    };
+    [
+        ("KmsArn", &p.kms_arn),
+        ("ConnectionName", &p.connection_name),
+        ("EventBusArn", &p.event_bus_arn),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| {
+        value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!(",{key}={}", shell_word(&shorthand_value(v))))
+    })
+    .collect()
 }
 
 /// Quotes a word for a POSIX shell when it holds anything but safe characters.

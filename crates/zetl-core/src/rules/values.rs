@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::messages::sentence;
 use super::runner::Settings;
 use super::template::Params;
+use crate::policy_edit::command::shell_word;
 use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
 
@@ -86,7 +87,7 @@ impl PairValues {
     pub fn params_for(&self, side: Side, settings: &Settings) -> Params {
         let flag = |p: &Option<String>| {
             p.as_deref()
-                .map(|p| format!(" --profile {p}"))
+                .map(|p| format!(" --profile {}", shell_word(p)))
                 .unwrap_or_default()
         };
         let mut p = self.values.clone();

@@ -84,6 +84,55 @@ fn collect_unknowns(v: &Value, action: &str, out: &mut Vec<Unknown>) {
     }
 }
 
+/// The identity zetl read an account with, as `attach-role-policy` / `attach-user-policy`
+/// name it: `(true, name)` for a user, `(false, name)` for a role (an assumed-role session is
+/// its role). `None` when the snapshot does not say (read offline) or it is neither.
+fn caller_identity(caller_arn: Option<&str>) -> Option<(bool, String)> {
+    let resource = caller_arn?.split(':').nth(5)?;
+    let mut parts = resource.split('/');
+    match parts.next()? {
+        "assumed-role" => parts.next().map(|role| (false, role.to_string())),
+        "role" => resource.rsplit('/').next().map(|r| (false, r.to_string())),
+        "user" => resource.rsplit('/').next().map(|u| (true, u.to_string())),
+        _ => None,
+    }
+    .filter(|(_, name)| !name.is_empty())
+}
+
+/// A missing read permission: create zetl's read-only policy for that account from `file` and
+/// attach it to the identity zetl reads the account with (`YOUR-ROLE` when unknown), with that
+/// account's profile.
+fn grant_problem(ctx: &Ctx, file: &str, side: Side) -> Problem {
+    let facts = ctx.facts;
+    let account = match side {
+        Side::Source => &facts.snapshot.accounts.source,
+        _ => &facts.snapshot.accounts.target,
+    };
+    let policy_name = file
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.strip_suffix(".json"))
+        .unwrap_or(file);
+    let profile = facts
+        .values
+        .params_for(side, ctx.settings)
+        .get("profile")
+        .cloned()
+        .unwrap_or_default();
+    let (user, caller) = caller_identity(account.caller_arn.as_deref())
+        .unwrap_or_else(|| (false, "YOUR-ROLE".to_string()));
+    let problem = Problem::new("fail", facts.label())
+        .param("policy_file", file)
+        .param("policy_name", policy_name)
+        .param("caller", caller)
+        .param("profile", profile);
+    if user {
+        problem.fix_variant("user")
+    } else {
+        problem
+    }
+}
+
 pub fn zc001_fact_not_readable(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     // action -> rules that needed it
@@ -119,10 +168,10 @@ pub fn zc001_fact_not_readable(ctx: &Ctx) -> Outcome {
         .into_iter()
         .map(|(action, rules)| {
             let source = source_side(&action, rules.first().and_then(|r| side_of(r)));
-            let (file, account) = if source {
-                (SOURCE_POLICY_FILE, facts.source_account.clone())
+            let (file, account, side) = if source {
+                (SOURCE_POLICY_FILE, facts.source_account.clone(), Side::Source)
             } else {
-                (TARGET_POLICY_FILE, facts.target_account.clone())
+                (TARGET_POLICY_FILE, facts.target_account.clone(), Side::Target)
             };
             let reasons: Vec<String> = rules
                 .iter()
@@ -137,7 +186,7 @@ pub fn zc001_fact_not_readable(ctx: &Ctx) -> Outcome {
                 Some(why) => Problem::new("unreadable", facts.label())
                     .param("why", why)
                     .fix_variant("unreadable"),
-                None => Problem::new("fail", facts.label()).param("policy_file", file),
+                None => grant_problem(ctx, file, side),
             };
             problem
                 .param("action", action.clone())

@@ -6,6 +6,7 @@ pub mod errors;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use crate::policy_edit::command::{kept_target_properties, shell_word, shorthand_value};
 use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
@@ -100,7 +101,12 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The optional arguments of create-integration that reproduce `i`.
+/// The optional arguments of create-integration that reproduce `i`: what the snapshot holds
+/// of it. `IntegrationConfig` carries what the original had (`RefreshInterval`,
+/// `ContinuousSync`), nothing more: AWS's own default applies when it had no interval.
+/// The snapshot model does not hold the integration's `AdditionalEncryptionContext` or tags,
+/// so the command cannot carry `--additional-encryption-context` or `--tags` (the fix
+/// summary says so).
 fn create_options(i: &Integration) -> String {
     let mut out = String::new();
     if let Some(d) = &i.description {
@@ -110,13 +116,21 @@ fn create_options(i: &Integration) -> String {
         out.push_str(&format!(" --data-filter {}", quote(f)));
     }
     if let Some(k) = &i.kms_key_id {
-        out.push_str(&format!(" --kms-key-id {k}"));
+        out.push_str(&format!(" --kms-key-id {}", shell_word(k)));
     }
-    let interval = i
-        .refresh_interval
-        .as_deref()
-        .unwrap_or(DEFAULT_REFRESH_INTERVAL);
-    out.push_str(&format!(" --integration-config RefreshInterval={interval}"));
+    let mut config = Vec::new();
+    if let Some(interval) = &i.refresh_interval {
+        config.push(format!("RefreshInterval={}", shorthand_value(interval)));
+    }
+    if let Some(sync) = i.continuous_sync {
+        config.push(format!("ContinuousSync={sync}"));
+    }
+    if !config.is_empty() {
+        out.push_str(&format!(
+            " --integration-config {}",
+            shell_word(&config.join(","))
+        ));
+    }
     out
 }
 
@@ -260,6 +274,7 @@ pub fn zi005_integration_role_differs(ctx: &Ctx) -> Outcome {
             Problem::new("fail", facts.database_arn.clone())
                 .param("integration_arn", i.integration_arn.clone())
                 .param("configured_role", c)
+                .param("kept_properties", kept_target_properties(property))
                 .evidence(evidence),
         ),
         // No property at all with an integration in place is unusual but not this rule's case.

@@ -8,6 +8,7 @@ mod lake_formation;
 pub use access::*;
 pub use lake_formation::*;
 
+use crate::policy_edit::command::{kept_target_properties, shorthand_value};
 use crate::policy_edit::FixAction;
 use serde_json::json;
 
@@ -54,6 +55,32 @@ pub fn zt001_target_database_missing(ctx: &Ctx) -> Outcome {
     }
 }
 
+/// What `update-database --database-input` must carry besides `Name` and `LocationUri` so the
+/// update (which replaces the whole definition) keeps it: the database's
+/// `CreateTableDefaultPermissions`, as the rest of the shorthand the fix template holds in
+/// single quotes (`,CreateTableDefaultPermissions=[{Principal={...},Permissions=[ALL]}]`;
+/// empty when there are none). The snapshot holds no description or parameters (the fix
+/// summary says so).
+fn kept_database_input(db: &Database) -> String {
+    if db.create_table_default_permissions.is_empty() {
+        return String::new();
+    }
+    let value = |s: &str| shorthand_value(s).replace('\'', r"'\''");
+    let entries: Vec<String> = db
+        .create_table_default_permissions
+        .iter()
+        .map(|p| {
+            let permissions: Vec<String> = p.permissions.iter().map(|x| value(x)).collect();
+            format!(
+                "{{Principal={{DataLakePrincipalIdentifier={}}},Permissions=[{}]}}",
+                value(&p.principal),
+                permissions.join(",")
+            )
+        })
+        .collect();
+    format!(",CreateTableDefaultPermissions=[{}]", entries.join(","))
+}
+
 pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let db = match existing_database(ctx, facts) {
@@ -68,6 +95,7 @@ pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
     if uri.is_empty() {
         return Outcome::fail(
             Problem::new("missing", facts.database_arn.clone())
+                .param("kept_database_input", kept_database_input(db))
                 .evidence(json!({"location_uri": db.location_uri})),
         );
     }
@@ -78,6 +106,7 @@ pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
         Err(error) => Outcome::fail(
             Problem::new("invalid", facts.database_arn.clone())
                 .param("location_uri", uri)
+                .param("kept_database_input", kept_database_input(db))
                 .param("error", error.clone())
                 .evidence(json!({"location_uri": uri, "error": error})),
         ),
@@ -86,9 +115,10 @@ pub fn zt002_database_location_missing(ctx: &Ctx) -> Outcome {
 
 pub fn zt003_location_bucket_wrong_region(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    if let Err(o) = existing_database(ctx, facts) {
-        return o;
-    }
+    let db = match existing_database(ctx, facts) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
     let Some(location) = &facts.location else {
         return Outcome::skipped(ctx.text("skip_no_location", &[]));
     };
@@ -110,7 +140,9 @@ pub fn zt003_location_bucket_wrong_region(ctx: &Ctx) -> Outcome {
         ),
         Some(r) if *r != facts.target_region => Outcome::fail(
             Problem::new("wrong_region", location.bucket_arn())
+                .fix_variant("wrong_region")
                 .param("bucket", location.bucket.clone())
+                .param("kept_database_input", kept_database_input(db))
                 .param("bucket_region", r.clone())
                 .param("database_region", facts.target_region.clone())
                 .evidence(json!({"bucket": location.bucket, "bucket_region": r, "database_region": facts.target_region})),
@@ -180,6 +212,7 @@ pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
             apply: configure(true),
             ..Problem::new("no_role", facts.database_arn.clone())
                 .fix_variant("update")
+                .param("kept_properties", kept_target_properties(Some(property)))
                 .evidence(json!({"resource_arn": facts.database_arn, "role_arn": null}))
         });
     };
@@ -189,6 +222,7 @@ pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
             ..Problem::new("wrong_role", facts.database_arn.clone())
                 .param("configured_role", configured.clone())
                 .fix_variant("update")
+                .param("kept_properties", kept_target_properties(Some(property)))
                 .evidence(json!({"configured_role": configured, "expected_role": role}))
         }),
         _ => Outcome::pass(json!({"resource_arn": property.resource_arn, "role_arn": configured})),
