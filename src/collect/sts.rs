@@ -60,7 +60,7 @@ pub async fn assume_role(
         .map(|u| u.arn().to_string())
         .ok_or_else(|| malformed("no AssumedRoleUser"))?;
     let account_id = arn
-        .splitn(6, ':')
+        .split(':')
         .nth(4)
         .filter(|a| !a.is_empty())
         .ok_or_else(|| malformed(&format!("an AssumedRoleUser ARN without account ({arn})")))?
