@@ -430,17 +430,21 @@ struct SourceFacts {
 }
 
 async fn collect_source(account: &Account, table_name: &str, table_arn: &str) -> SourceFacts {
-    let table = dynamodb::source_table(account, table_name, table_arn).await;
-    let key_arn = table
-        .description
-        .known()
-        .and_then(|d| d.as_ref())
-        .and_then(|d| d.sse_description.as_ref())
-        .and_then(|s| s.kms_master_key_arn.clone());
-    let key = match key_arn {
-        Some(arn) => Some(kms::key(account, &arn).await),
-        None => None,
-    };
+    // The table's key is read as soon as DescribeTable named it.
+    let (table, key) = dynamodb::source_table_then(account, table_name, table_arn, |d| {
+        let key_arn = d
+            .known()
+            .and_then(|d| d.as_ref())
+            .and_then(|d| d.sse_description.as_ref())
+            .and_then(|s| s.kms_master_key_arn.clone());
+        async move {
+            match key_arn {
+                Some(arn) => Some(kms::key(account, &arn).await),
+                None => None,
+            }
+        }
+    })
+    .await;
     SourceFacts {
         table,
         keys: key.into_iter().collect(),
