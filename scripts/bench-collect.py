@@ -1,6 +1,6 @@
 """Helpers of scripts/bench-collect.sh (run with the moto venv's python).
 
-  bench-collect.py canned SETUP_JSON OUT       answers for the Glue APIs moto lacks
+  bench-collect.py canned SETUP_JSON OUT       answers for the APIs moto lacks
   bench-collect.py rounds LOG                  calls and sequential rounds of one run
   bench-collect.py replay LOG ENDPOINT         the same reads, one by one, with the aws CLI
 
@@ -33,16 +33,55 @@ def load(log):
 
 
 def canned(setup_json, out):
-    """What AWS answers for a healthy setup where the target is configured (resource and
-    table properties) and no integration exists yet. moto answers these with HTTP 500."""
+    """What AWS answers for the `integrated` setup where moto cannot: the Glue integration
+    APIs (moto: HTTP 500) for one ACTIVE integration of the table into the database, its
+    LastSyncTimestamp metric a minute ago (CloudWatch over CBOR, which moto does not speak)
+    and an empty Redshift Serverless (moto has none) for the console principal's probes."""
     with open(setup_json, encoding="utf-8") as f:
-        setup = json.load(f)["healthy"]
+        setup = json.load(f)["integrated"]
     database = setup["target_database"]
     # setup_variants.py creates the role under the /service-role/ path.
     role = setup["target_role"].replace(":role/", ":role/service-role/", 1)
+    arn = setup["integration_arn"]
+    now = time.time()
+    synced = float(int(now - 60))
+    integration = {
+        "IntegrationArn": arn,
+        "SourceArn": setup["source_table"],
+        "TargetArn": database,
+        "Status": "ACTIVE",
+        "CreateTime": {"$epoch": int(now - 7200)},
+        "IntegrationConfig": {"RefreshInterval": "15", "ContinuousSync": True},
+        "Errors": [],
+    }
     answers = {
-        "DescribeIntegrations": {"Integrations": []},
-        "DescribeInboundIntegrations": {"InboundIntegrations": []},
+        "DescribeIntegrations": {
+            "Integrations": [{**integration, "IntegrationName": "orders-to-lake"}]
+        },
+        "DescribeInboundIntegrations": {"InboundIntegrations": [integration]},
+        "ListMetrics": {
+            "Metrics": [
+                {
+                    "Namespace": "AWS/Glue/ZeroETL",
+                    "MetricName": "LastSyncTimestamp",
+                    "Dimensions": [{"Name": "integrationArn", "Value": arn}],
+                }
+            ]
+        },
+        "GetMetricData": {
+            "MetricDataResults": [
+                {
+                    "Id": "m0",
+                    "Label": "LastSyncTimestamp",
+                    "Timestamps": [{"$epoch": synced}],
+                    "Values": [synced],
+                    "StatusCode": "Complete",
+                }
+            ],
+            "Messages": [],
+        },
+        "ListNamespaces": {"namespaces": []},
+        "ListWorkgroups": {"workgroups": []},
         "GetIntegrationResourceProperty": {
             "ResourceArn": database,
             "TargetProcessingProperties": {"RoleArn": role},
@@ -121,7 +160,8 @@ def replay(log, endpoint):
         count, failed = 0, 0
         start = time.monotonic()
         for call in calls:
-            service = "s3api" if call["service"] == "s3" else call["service"]
+            # The CLI's names for the services as SigV4 scopes name them.
+            service = {"s3": "s3api", "monitoring": "cloudwatch"}.get(call["service"], call["service"])
             env = dict(base)
             if call["operation"] != "AssumeRole" and call["access_key"] in keys:
                 env.update(keys[call["access_key"]])

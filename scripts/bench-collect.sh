@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Collection benchmark of live `zetl doctor` (see BENCHMARKS.md, "collection").
 #
-# 1. Starts moto on loopback and builds the healthy cross-account setup in it
-#    (tests/moto/setup_variants.py healthy, two accounts reached through AssumeRole).
+# 1. Starts moto on loopback and builds the healthy cross-account setup in it, as it is once
+#    an integration runs (tests/moto/setup_variants.py integrated: two accounts reached
+#    through AssumeRole, the doctor's source role also being the console principal).
 # 2. Starts scripts/delay-proxy.py in front of moto: every request waits DELAY_MS (default 50)
-#    before it is forwarded, and is logged with its start and end time. moto answers the Glue
-#    integration APIs with HTTP 500 (which the SDK retries with backoff); the proxy answers
-#    those four itself, as AWS does for a configured target with no integration yet, so the
-#    run is a complete healthy one (the script checks: no error, no warning, no unknown).
+#    before it is forwarded, and is logged with its start and end time. What moto cannot
+#    answer the proxy answers itself, as AWS does: the Glue integration APIs (one ACTIVE
+#    integration, the resource and table properties), its LastSyncTimestamp metric (CloudWatch
+#    over CBOR) and the console principal's Redshift Serverless probes. The run must be a
+#    complete healthy one (the script checks: no error, no warning, no unknown; the
+#    integration, the metric and the probes present).
 # 3. Runs `zetl doctor` through the proxy RUNS times (after one warm-up): wall time of the
 #    whole process; AWS calls and sequential rounds (longest chain of calls that ran one after
 #    another, AssumeRole included) from the proxy's log.
@@ -16,6 +19,9 @@
 #
 # Targets (issue 4): <= 5 rounds including AssumeRole; wall time < 0.5 s; >= 10x faster than
 # the aws CLI. Exits 1 when one is missed.
+#
+# Retries: AWS_MAX_ATTEMPTS=1 (one attempt per call, the calls the proxy logs are the calls
+# made; zetl takes the setting from the AWS chain like any SDK client).
 #
 # Env: ZETL_BIN (default $CARGO_TARGET_DIR/release/zetl; this script builds nothing),
 #      ZETL_MOTO_VENV (default ~/.cache/zetl-venv, from scripts/moto-venv.sh),
@@ -37,7 +43,8 @@ command -v aws >/dev/null || { echo "the aws CLI is not on PATH" >&2; exit 2; }
 # Nothing may come from this machine's AWS configuration or leave loopback.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE=/nonexistent/zetl-bench AWS_SHARED_CREDENTIALS_FILE=/nonexistent/zetl-bench
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export AWS_MAX_ATTEMPTS=1
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_RETRY_MODE
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -64,9 +71,9 @@ PIDS+=($!)
 wait_port "$MOTO_PORT"
 MOTO=http://127.0.0.1:$MOTO_PORT
 
-echo "== healthy setup in moto ($MOTO)"
+echo "== healthy setup with an integration in moto ($MOTO)"
 SRC=111111111111 TGT=222222222222
-"$PY" tests/moto/setup_variants.py "$MOTO" "healthy:$SRC:$TGT" >"$WORK/setup.json"
+"$PY" tests/moto/setup_variants.py "$MOTO" "integrated:$SRC:$TGT" >"$WORK/setup.json"
 "$PY" scripts/bench-collect.py canned "$WORK/setup.json" "$WORK/canned.json"
 
 PROXY_PORT=$(free_port)
@@ -82,6 +89,7 @@ DOCTOR=("$BIN" doctor
   --target-database "arn:aws:glue:us-east-1:$TGT:database/lake"
   --target-role zetl-target-role
   --source-principal "arn:aws:iam::$SRC:role/zetl-creator"
+  --console-principal "arn:aws:iam::$SRC:role/zetl-read"
   --source-role-arn "arn:aws:iam::$SRC:role/zetl-read"
   --target-role-arn "arn:aws:iam::$TGT:role/zetl-read"
   --external-id zetl-bench
@@ -95,20 +103,30 @@ times=()
 for ((i = 0; i < RUNS; i++)); do
   : >"$LOG"
   t0=$(date +%s%N)
-  "${DOCTOR[@]}" --output "$WORK/report.json" || true
+  "${DOCTOR[@]}" --output "$WORK/report.json" --save-snapshot "$WORK/snapshot.json" || true
   t1=$(date +%s%N)
   times+=($(((t1 - t0) / 1000)))
 done
 
-# A complete healthy run, or the figures mean nothing.
-"$PY" - "$WORK/report.json" <<'EOF'
+# A complete healthy run with the integration, its metric and the console probe read, or
+# the figures mean nothing.
+"$PY" - "$WORK/report.json" "$WORK/snapshot.json" <<'EOF'
 import json, sys
-s = json.load(open(sys.argv[1]))["summary"]
+report = json.load(open(sys.argv[1]))
+s = report["summary"]
 bad = (s["findings"]["error"], s["findings"]["warning"], s["unknown"])
 print(f"report: {s['checks']} checks, {s['pass']} pass, {s['fail']} fail, {s['unknown']} unknown, "
       f"{s['skipped']} skipped; findings {s['findings']}")
 if any(bad):
     sys.exit("the benchmark run is not a complete healthy run (errors, warnings or unknowns)")
+status = {c["rule"]: c["status"] for c in report["checks"]}
+snap = json.load(open(sys.argv[2]))
+synced = [i.get("last_sync") for i in snap["integrations"]["source"].values()]
+if status.get("ZI006") != "pass" or status.get("ZP004") != "pass" or not synced or not all(synced):
+    sys.exit(f"integration, metric or probe missing: ZI006 {status.get('ZI006')}, "
+             f"ZP004 {status.get('ZP004')}, last_sync {synced}, probes {snap['probes']}")
+print(f"integration ACTIVE, last sync {synced[0]}, probes: "
+      + ", ".join(f"{p['action']} {'allowed' if p['allowed'] else 'denied'}" for p in snap["probes"]))
 EOF
 
 echo "== calls of the last run, by round"

@@ -9,14 +9,20 @@ parameters, start and end times (seconds, monotonic clock) and the access key th
 (to tell the two accounts apart; moto's keys are fake).
 
 CANNED (optional) is a JSON file {"Operation": {...}} of answers for operations moto does not
-implement (it answers the Glue integration APIs with HTTP 500, which the SDK then retries):
-those are answered by the proxy itself, after the same delay, as AWS answers them.
+implement (it answers the Glue integration APIs with HTTP 500, which the SDK then retries; it
+has no Redshift Serverless; it does not speak the Smithy RPC v2 CBOR protocol the SDK and the
+CLI use for CloudWatch): those are answered by the proxy itself, after the same delay, as AWS
+answers them, in the protocol of the request (JSON, or CBOR for `/service/S/operation/OP`).
+A timestamp in an answer is written {"$epoch": SECONDS}.
 
 Threads serve concurrent connections (HTTP/1.1 keep-alive), so concurrency is preserved.
 """
 
+import base64
+import datetime
 import http.client
 import json
+import struct
 import sys
 import threading
 import time
@@ -42,6 +48,117 @@ def credential(headers):
     return None, None, None
 
 
+# ------------------------------------------------------------ a minimal CBOR (RFC 8949)
+
+
+def cbor_encode(value):
+    """CBOR of a JSON-like value; {"$epoch": s} becomes a timestamp (tag 1)."""
+
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+            if n < 1 << (8 * struct.calcsize(fmt)):
+                return bytes([major << 5 | info]) + struct.pack(fmt, n)
+        raise ValueError(n)
+
+    if value is None:
+        return b"\xf6"
+    if value is True or value is False:
+        return b"\xf5" if value else b"\xf4"
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, float):
+        return b"\xfb" + struct.pack(">d", value)
+    if isinstance(value, str):
+        raw = value.encode()
+        return head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return head(4, len(value)) + b"".join(cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        if list(value) == ["$epoch"]:
+            return b"\xc1" + cbor_encode(float(value["$epoch"]))
+        return head(5, len(value)) + b"".join(
+            cbor_encode(k) + cbor_encode(v) for k, v in value.items()
+        )
+    raise TypeError(type(value))
+
+
+def cbor_decode(data):
+    """The JSON-like value of a CBOR item: timestamps as ISO-8601 text, bytes as base64."""
+
+    def item(i):
+        first = data[i]
+        major, info = first >> 5, first & 31
+        i += 1
+        if major == 7:
+            if info == 25:
+                return struct.unpack(">e", data[i : i + 2])[0], i + 2
+            if info == 26:
+                return struct.unpack(">f", data[i : i + 4])[0], i + 4
+            if info == 27:
+                return struct.unpack(">d", data[i : i + 8])[0], i + 8
+            return {20: False, 21: True, 22: None, 23: None}[info], i
+        if info == 31:  # indefinite length: items up to the 0xff break
+            out = [] if major in (4, 5) else b""
+            while data[i] != 0xFF:
+                v, i = item(i)
+                out = out + ([v] if major in (4, 5) else (v.encode() if major == 3 else v))
+            i += 1
+            if major == 5:
+                return dict(zip(out[::2], out[1::2])), i
+            if major == 3:
+                return out.decode(), i
+            return out, i
+        if info < 24:
+            n = info
+        else:
+            size = 1 << (info - 24)
+            n = int.from_bytes(data[i : i + size], "big")
+            i += size
+        if major == 0:
+            return n, i
+        if major == 1:
+            return -1 - n, i
+        if major in (2, 3):
+            raw = data[i : i + n]
+            return (raw.decode() if major == 3 else base64.b64encode(raw).decode()), i + n
+        if major == 4:
+            out = []
+            for _ in range(n):
+                v, i = item(i)
+                out.append(v)
+            return out, i
+        if major == 5:
+            out = {}
+            for _ in range(n):
+                k, i = item(i)
+                out[k], i = item(i)
+            return out, i
+        if major == 6:
+            v, i = item(i)
+            if n == 1:
+                t = datetime.datetime.fromtimestamp(v, datetime.timezone.utc)
+                return t.isoformat().replace("+00:00", "Z"), i
+            return v, i
+        raise ValueError(f"CBOR major type {major}")
+
+    if not data:
+        return {}
+    return item(0)[0]
+
+
+def plain(value):
+    """A canned answer for JSON protocols: {"$epoch": s} is just the number."""
+    if isinstance(value, dict):
+        if list(value) == ["$epoch"]:
+            return value["$epoch"]
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 def json_body(body):
     try:
         return json.loads(body or b"{}")
@@ -54,6 +171,8 @@ def operation(service, method, path, headers, body):
     target = headers.get("X-Amz-Target")
     if target:
         return target.rsplit(".", 1)[-1], json_body(body)
+    if "/operation/" in path and headers.get("smithy-protocol") == "rpc-v2-cbor":
+        return path.rsplit("/operation/", 1)[1].split("?")[0], cbor_decode(body)
     content_type = headers.get("Content-Type", "")
     if "x-www-form-urlencoded" in content_type:
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
@@ -123,8 +242,12 @@ class Proxy(BaseHTTPRequestHandler):
         access_key, region, service = credential(self.headers)
         op, params = operation(service, self.command, self.path, self.headers, body)
         time.sleep(self.delay)
-        if op in self.canned:
-            payload = json.dumps(self.canned[op]).encode()
+        if op in self.canned and self.headers.get("smithy-protocol") == "rpc-v2-cbor":
+            payload = cbor_encode(self.canned[op])
+            status = 200
+            headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+        elif op in self.canned:
+            payload = json.dumps(plain(self.canned[op])).encode()
             status, headers = 200, [("Content-Type", "application/x-amz-json-1.1")]
         else:
             status, headers, payload = self.forward(body)

@@ -15,6 +15,10 @@ pub enum Sides {
     /// see what that principal may do. Kept out of the doctor's read-only policies: granting
     /// it there would make the probe report the doctor's policy instead of the principal's.
     Probe,
+    /// Sent with the caller's base credentials to get the account's (sts:AssumeRole into
+    /// `--<side>-role-arn`): granted by the caller's own policy and the role's trust policy,
+    /// never by the doctor's read-only policies, and not a read of the account.
+    Caller,
 }
 
 impl Sides {
@@ -110,6 +114,14 @@ read_actions! {
     RSS_LIST_NAMESPACES = "redshift-serverless:ListNamespaces" / "ListNamespaces": Probe,
     RSS_LIST_WORKGROUPS = "redshift-serverless:ListWorkgroups" / "ListWorkgroups": Probe,
 }
+
+/// How the collector gets into an account when a role is given. Not in `READ_ACTIONS`: it is
+/// no read of the account; the read-only guard lets exactly this one operation through too.
+pub const STS_ASSUME_ROLE: Action = Action {
+    iam: "sts:AssumeRole",
+    operation: "AssumeRole",
+    sides: Sides::Caller,
+};
 
 /// The actions one account's read-only policy must allow, sorted.
 pub fn actions_for(side: Side) -> Vec<&'static str> {
@@ -230,6 +242,22 @@ mod tests {
         assert!(tgt.contains(&"s3:GetEncryptionConfiguration"));
         assert!(src.contains(&"iam:GetRole") && tgt.contains(&"iam:GetRole"));
         assert!(tgt.contains(&"cloudwatch:GetMetricData") && tgt.contains(&"glue:GetCatalog"));
+    }
+
+    /// AssumeRole gets the account's credentials: the guard lets it through, no read-only
+    /// policy grants it (the caller's own policy and the role's trust policy do).
+    #[test]
+    fn assume_role_is_guarded_but_outside_the_policies() {
+        assert!(crate::collect::guard::ReadOnlyGuard::allows(
+            STS_ASSUME_ROLE.operation
+        ));
+        assert!(!READ_ACTIONS.contains(&STS_ASSUME_ROLE));
+        for side in [Side::Source, Side::Target] {
+            assert!(!actions_for(side).contains(&"sts:AssumeRole"), "{side:?}");
+        }
+        assert!(!crate::collect::guard::ReadOnlyGuard::allows(
+            "AssumeRoleWithSAML"
+        ));
     }
 
     /// Probes are reads the guard lets through, but no read-only policy grants them.

@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
 use aws_sdk_sts::config::SharedCredentialsProvider;
 
 use super::actions::Side;
@@ -60,7 +59,8 @@ impl AccountOptions {
     }
 }
 
-/// Per-attempt and per-call limits: a dead endpoint fails in seconds, not minutes.
+/// Per-attempt and per-call limits: a dead endpoint fails in seconds, not minutes. AWS has no
+/// standard environment or profile setting for these, so they are always zetl's.
 pub fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -70,12 +70,19 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// Loads the account's configuration. `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`
-/// are honoured by aws-config itself; `--endpoint-url` overrides them for every service.
-pub async fn sdk_config(options: &AccountOptions) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard())
-        .timeout_config(timeouts());
+/// The account's configuration with its base credentials (no role assumed). `AWS_ENDPOINT_URL`
+/// and `AWS_ENDPOINT_URL_<SERVICE>` are honoured by aws-config itself; `--endpoint-url`
+/// overrides them for every service. Retries are left to the AWS chain: `AWS_MAX_ATTEMPTS` /
+/// `AWS_RETRY_MODE`, then the profile's `max_attempts` / `retry_mode`, else the SDK default
+/// (standard mode, 3 attempts), so a user's setting is never overridden.
+pub async fn base_config(options: &AccountOptions) -> SdkConfig {
+    base_config_from(options, aws_config::defaults(BehaviorVersion::latest())).await
+}
+
+/// [`base_config`] from a given loader: tests pass one with an injected environment and
+/// profile files instead of the process's.
+pub async fn base_config_from(options: &AccountOptions, loader: ConfigLoader) -> SdkConfig {
+    let mut loader = loader.timeout_config(timeouts());
     if let Some(p) = &options.profile {
         loader = loader.profile_name(p);
     }
@@ -85,12 +92,20 @@ pub async fn sdk_config(options: &AccountOptions) -> SdkConfig {
     if let Some(u) = &options.endpoint_url {
         loader = loader.endpoint_url(u);
     }
-    let base = loader.load().await;
+    loader.load().await
+}
+
+/// The account's configuration with the role (when one is given) assumed by the SDK's
+/// refreshing credential provider: for `zetl fix`, whose writes may come long after the plan
+/// was read. The collector assumes the role itself (`sts::assume_role`), because the answer
+/// also says who it is in the account.
+pub async fn sdk_config(options: &AccountOptions) -> SdkConfig {
+    let base = base_config(options).await;
     let Some(role_arn) = &options.role_arn else {
         return base;
     };
     let mut assume = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-        .session_name("zetl-doctor")
+        .session_name(SESSION_NAME)
         .configure(&base);
     if let Some(id) = &options.external_id {
         assume = assume.external_id(id);
@@ -100,6 +115,9 @@ pub async fn sdk_config(options: &AccountOptions) -> SdkConfig {
         .credentials_provider(SharedCredentialsProvider::new(provider))
         .build()
 }
+
+/// The role session name of every role zetl assumes (it shows in CloudTrail).
+pub const SESSION_NAME: &str = "zetl-doctor";
 
 #[cfg(test)]
 mod tests {
@@ -132,5 +150,96 @@ mod tests {
         assert_eq!(t.role_arn, None);
         let s2 = AccountOptions::for_side(&setup, Side::Source, None);
         assert_eq!(s2.region.as_deref(), Some("eu-west-1"));
+    }
+
+    /// Retries as the AWS chain decides them, observed on a call that always fails with a
+    /// retryable error: environment, then profile, then the SDK default.
+    mod retries {
+        use super::*;
+        use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+        use aws_sdk_sts::config::{AsyncSleep, Sleep};
+        use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, RuleMode};
+        use aws_types::os_shim_internal::{Env, Fs};
+
+        /// Backoff without waiting, so three attempts take no time.
+        #[derive(Debug)]
+        struct NoSleep;
+        impl AsyncSleep for NoSleep {
+            fn sleep(&self, _: Duration) -> Sleep {
+                Sleep::new(std::future::ready(()))
+            }
+        }
+
+        /// `base_config` with this environment and this config file (nothing from the
+        /// machine), for the account using profile `ci`.
+        async fn config(env: &[(&str, &str)], config_file: &str) -> SdkConfig {
+            let loader = aws_config::defaults(BehaviorVersion::latest())
+                .env(Env::from_slice(env))
+                .fs(Fs::from_slice(&[]))
+                .profile_files(
+                    EnvConfigFiles::builder()
+                        .with_contents(EnvConfigFileKind::Config, config_file)
+                        .build(),
+                )
+                .test_credentials();
+            let options = AccountOptions {
+                profile: Some("ci".into()),
+                region: Some("us-east-1".into()),
+                ..AccountOptions::default()
+            };
+            base_config_from(&options, loader).await
+        }
+
+        /// How many attempts an STS client built from `conf` makes at a call that always
+        /// answers HTTP 503.
+        async fn attempts(conf: &SdkConfig) -> usize {
+            let rule = mock!(aws_sdk_sts::Client::get_caller_identity)
+                .sequence()
+                .http_status(503, None)
+                .repeatedly()
+                .build();
+            let client = aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(conf)
+                    .http_client(create_mock_http_client())
+                    .sleep_impl(aws_sdk_sts::config::SharedAsyncSleep::new(NoSleep))
+                    .interceptor(
+                        MockResponseInterceptor::new()
+                            .rule_mode(RuleMode::MatchAny)
+                            .with_rule(&rule),
+                    )
+                    .build(),
+            );
+            let err = client.get_caller_identity().send().await;
+            assert!(err.is_err(), "the mock only fails");
+            rule.num_calls()
+        }
+
+        const PROFILE_TWO: &str = "[profile ci]\nmax_attempts = 2\nretry_mode = adaptive\n";
+
+        #[tokio::test]
+        async fn the_environment_decides_first() {
+            let conf = config(&[("AWS_MAX_ATTEMPTS", "1")], PROFILE_TWO).await;
+            assert_eq!(attempts(&conf).await, 1);
+            let conf = config(&[("AWS_RETRY_MODE", "standard")], PROFILE_TWO).await;
+            let retry = conf.retry_config().expect("retry config");
+            assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
+        }
+
+        #[tokio::test]
+        async fn then_the_profile() {
+            let conf = config(&[], PROFILE_TWO).await;
+            assert_eq!(attempts(&conf).await, 2);
+            let retry = conf.retry_config().expect("retry config");
+            assert_eq!(retry.mode(), aws_config::retry::RetryMode::Adaptive);
+        }
+
+        #[tokio::test]
+        async fn else_the_sdk_default_and_always_zetl_timeouts() {
+            let conf = config(&[], "[profile ci]\nregion = eu-west-1\n").await;
+            assert_eq!(attempts(&conf).await, 3);
+            let timeouts = conf.timeout_config().expect("timeouts");
+            assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(5)));
+            assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(60)));
+        }
     }
 }

@@ -136,15 +136,20 @@ where
 }
 
 /// Decodes a policy document as IAM returns it (URL-encoded JSON) or as other services do
-/// (plain JSON), into the JSON value; text that is not JSON is kept as a string so the rules
-/// can still report it.
+/// (plain JSON), into the JSON object; text that is no JSON object is kept as a string so the
+/// rules can still report it. Never `null` or another non-object: the snapshot's optional
+/// policies would read a `null` document back as "no policy".
 pub fn policy_value(text: &str) -> serde_json::Value {
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+    let object = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t)
+            .ok()
+            .filter(serde_json::Value::is_object)
+    };
+    if let Some(v) = object(text) {
         return v;
     }
     let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
-    serde_json::from_str(&decoded)
-        .unwrap_or_else(|_| serde_json::Value::String(decoded.into_owned()))
+    object(&decoded).unwrap_or_else(|| serde_json::Value::String(decoded.into_owned()))
 }
 
 /// An SDK timestamp as chrono's.
@@ -172,5 +177,8 @@ mod tests {
             serde_json::json!({"a": "x%20y"})
         );
         assert_eq!(policy_value("not json%21"), serde_json::json!("not json!"));
+        // JSON that is no policy object stays text: never a null document.
+        assert_eq!(policy_value("null"), serde_json::json!("null"));
+        assert_eq!(policy_value("[1]"), serde_json::json!("[1]"));
     }
 }

@@ -76,6 +76,37 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// The same clients (endpoints, retries, guard, path style) signing with `credentials`:
+    /// those of the role the collector assumed for the account.
+    pub fn with_credentials(&self, credentials: &aws_sdk_sts::config::Credentials) -> Clients {
+        macro_rules! resign {
+            ($($field:ident: $sdk:ident),*) => {
+                Clients {
+                    $($field: $sdk::Client::from_conf(
+                        self.$field
+                            .config()
+                            .to_builder()
+                            .credentials_provider(credentials.clone())
+                            .build(),
+                    ),)*
+                }
+            };
+        }
+        resign!(
+            sts: aws_sdk_sts,
+            dynamodb: aws_sdk_dynamodb,
+            glue: aws_sdk_glue,
+            iam: aws_sdk_iam,
+            s3: aws_sdk_s3,
+            kms: aws_sdk_kms,
+            lakeformation: aws_sdk_lakeformation,
+            cloudwatch: aws_sdk_cloudwatch,
+            redshift_serverless: aws_sdk_redshiftserverless
+        )
+    }
+}
+
 /// One account as the collectors see it.
 #[derive(Debug, Clone)]
 pub struct Account {

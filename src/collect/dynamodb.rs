@@ -1,5 +1,7 @@
 //! The source table: DescribeTable, DescribeContinuousBackups, GetResourcePolicy.
 
+use std::future::Future;
+
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 
 use super::actions::{
@@ -14,12 +16,39 @@ use crate::snapshot::{
 /// Reads the three table facts concurrently. `table_name` is used for the Describe calls
 /// (the table is in the caller's account), the ARN for the resource policy.
 pub async fn source_table(account: &Account, table_name: &str, table_arn: &str) -> SourceTable {
+    source_table_then(account, table_name, table_arn, |_| async {})
+        .await
+        .0
+}
+
+/// [`source_table`], and `then` run on the description as soon as DescribeTable answered
+/// (the table's key needs nothing else), alongside the two other table reads.
+pub async fn source_table_then<T, F, Fut>(
+    account: &Account,
+    table_name: &str,
+    table_arn: &str,
+    then: F,
+) -> (SourceTable, T)
+where
+    F: FnOnce(&Fact<Option<TableDescription>>) -> Fut,
+    Fut: Future<Output = T>,
+{
     let ddb = &account.clients.dynamodb;
-    let (description, backups, policy) = futures::join!(
-        call(account, DDB_DESCRIBE_TABLE, || ddb
-            .describe_table()
-            .table_name(table_name)
-            .send()),
+    let described = async {
+        let description = match call(account, DDB_DESCRIBE_TABLE, || {
+            ddb.describe_table().table_name(table_name).send()
+        })
+        .await
+        {
+            Ok(out) => Fact::Known(out.table().map(table_description)),
+            Err(e) if e.is(&["ResourceNotFoundException"]) => Fact::Known(None),
+            Err(e) => Fact::Unknown(e.unknown),
+        };
+        let after = then(&description).await;
+        (description, after)
+    };
+    let ((description, after), backups, policy) = futures::join!(
+        described,
         call(account, DDB_DESCRIBE_CONTINUOUS_BACKUPS, || ddb
             .describe_continuous_backups()
             .table_name(table_name)
@@ -29,12 +58,8 @@ pub async fn source_table(account: &Account, table_name: &str, table_arn: &str) 
             .resource_arn(table_arn)
             .send()),
     );
-    SourceTable {
-        description: match description {
-            Ok(out) => Fact::Known(out.table().map(table_description)),
-            Err(e) if e.is(&["ResourceNotFoundException"]) => Fact::Known(None),
-            Err(e) => Fact::Unknown(e.unknown),
-        },
+    let table = SourceTable {
+        description,
         continuous_backups: match backups {
             Ok(out) => Fact::Known(pitr_status(&out)),
             Err(CallError { unknown, .. }) => Fact::Unknown(unknown),
@@ -47,7 +72,8 @@ pub async fn source_table(account: &Account, table_name: &str, table_arn: &str) 
             Err(e) if e.is(&["PolicyNotFoundException"]) => Fact::Known(None),
             Err(e) => Fact::Unknown(e.unknown),
         },
-    }
+    };
+    (table, after)
 }
 
 fn table_description(t: &aws_sdk_dynamodb::types::TableDescription) -> TableDescription {

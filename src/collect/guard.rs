@@ -1,6 +1,7 @@
 //! The doctor never writes. Every client the collector builds carries this interceptor: it
 //! refuses, before anything is sent, any operation that is not one of the read operations in
-//! `actions::READ_ACTIONS`, and records the operations it let through (tests assert on them).
+//! `actions::READ_ACTIONS` (or the AssumeRole that gets the account's credentials), and
+//! records the operations it let through (tests assert on them).
 
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +10,7 @@ use aws_sdk_sts::error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
-use super::actions::READ_ACTIONS;
+use super::actions::{READ_ACTIONS, STS_ASSUME_ROLE};
 
 #[derive(Debug, Clone, Default)]
 pub struct ReadOnlyGuard {
@@ -26,12 +27,14 @@ impl ReadOnlyGuard {
         self.seen.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
-    /// Whether an operation name is one the collectors are allowed to send.
+    /// Whether an operation name is one the collectors are allowed to send: a listed read,
+    /// or AssumeRole (a credentials exchange that changes nothing in the account).
     pub fn allows(operation: &str) -> bool {
-        READ_ACTIONS.iter().any(|a| a.operation == operation)
-            && ["Get", "List", "Describe"]
-                .iter()
-                .any(|p| operation.starts_with(p))
+        operation == STS_ASSUME_ROLE.operation
+            || READ_ACTIONS.iter().any(|a| a.operation == operation)
+                && ["Get", "List", "Describe"]
+                    .iter()
+                    .any(|p| operation.starts_with(p))
     }
 }
 

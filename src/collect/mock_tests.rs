@@ -555,6 +555,7 @@ fn reach_with(m: Mocks) -> Reach {
     Reach {
         clients: clients(&m, &ReadOnlyGuard::new()),
         region: Some("us-east-1".to_string()),
+        role: None,
     }
 }
 
@@ -666,6 +667,172 @@ async fn credentials_for_the_wrong_account_are_a_clear_error() {
     assert_eq!(
         err.to_string(),
         "the source credentials are for account 999999999999 (arn:aws:sts::999999999999:assumed-role/zetl-read/s), but the source table is in account 111111111111; pass --source-profile or --source-role-arn for account 111111111111"
+    );
+}
+
+/// AssumeRole into `zetl-read` of `account`, answered as STS does; the external id must be
+/// the one configured.
+fn assumed(account: &'static str) -> Rule {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleOutput;
+    use aws_sdk_sts::types::{AssumedRoleUser, Credentials};
+    mock!(aws_sdk_sts::Client::assume_role)
+        .match_requests(|r| {
+            r.role_session_name() == Some("zetl-doctor") && r.external_id() == Some("ext-1")
+        })
+        .then_output(move || {
+            AssumeRoleOutput::builder()
+                .assumed_role_user(
+                    AssumedRoleUser::builder()
+                        .assumed_role_id("AROAEXAMPLE:zetl-doctor")
+                        .arn(format!(
+                            "arn:aws:sts::{account}:assumed-role/zetl-read/zetl-doctor"
+                        ))
+                        .build()
+                        .unwrap(),
+                )
+                .credentials(
+                    Credentials::builder()
+                        .access_key_id("ASIAEXAMPLE")
+                        .secret_access_key("secret")
+                        .session_token("token")
+                        .expiration(aws_sdk_sts::primitives::DateTime::from_secs(4_000_000_000))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        })
+}
+
+/// A side reached by assuming `arn:aws:iam::ROLE_ACCOUNT:role/zetl-read` (external id
+/// `ext-1`); the caller of the guard sees every operation sent.
+fn reach_assuming(role_account: &str, m: Mocks, guard: &ReadOnlyGuard) -> Reach {
+    Reach {
+        clients: clients(&m, guard),
+        region: Some("us-east-1".to_string()),
+        role: Some(RoleToAssume {
+            arn: format!("arn:aws:iam::{role_account}:role/zetl-read"),
+            external_id: Some("ext-1".to_string()),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn an_assumed_role_names_the_account_without_get_caller_identity() {
+    // Only AssumeRole is answered in STS: a GetCallerIdentity would fail the source side.
+    let guard = ReadOnlyGuard::new();
+    let setup = arn_setup();
+    let plan = Plan::from_setup(&setup).unwrap();
+    let mut table_reads = other_table_reads();
+    table_reads.push(
+        mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(pitr_enabled),
+    );
+    let no_integrations = mock!(aws_sdk_glue::Client::describe_integrations).then_output(|| {
+        aws_sdk_glue::operation::describe_integrations::DescribeIntegrationsOutput::builder()
+            .build()
+    });
+    let source = reach_assuming(
+        SRC,
+        Mocks {
+            sts: vec![assumed(SRC)],
+            dynamodb: table_reads,
+            glue: vec![no_integrations],
+            ..Mocks::default()
+        },
+        &guard,
+    );
+    let snapshot = collect_from(
+        &setup,
+        &plan,
+        source,
+        reach_with(target_denied_everything()),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("collects");
+    assert_eq!(
+        snapshot.tables[TABLE_ARN].continuous_backups,
+        Fact::Known(PitrStatus::Enabled)
+    );
+    assert_eq!(snapshot.accounts.source.id, SRC);
+    assert_eq!(
+        snapshot.accounts.source.caller_arn.as_deref(),
+        Some("arn:aws:sts::111111111111:assumed-role/zetl-read/zetl-doctor")
+    );
+    let sts_calls: Vec<String> = guard
+        .seen()
+        .into_iter()
+        .filter(|op| op.starts_with("STS/"))
+        .collect();
+    assert_eq!(sts_calls, vec!["STS/AssumeRole".to_string()]);
+}
+
+#[tokio::test]
+async fn an_assumed_role_in_the_wrong_account_is_a_clear_error() {
+    let setup = arn_setup();
+    let plan = Plan::from_setup(&setup).unwrap();
+    let source = reach_assuming(
+        "999999999999",
+        Mocks {
+            sts: vec![assumed("999999999999")],
+            ..Mocks::default()
+        },
+        &ReadOnlyGuard::new(),
+    );
+    let err = collect_from(
+        &setup,
+        &plan,
+        source,
+        reach(identity(TGT)),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    assert_eq!(
+        err.to_string(),
+        "the source credentials are for account 999999999999 (arn:aws:sts::999999999999:assumed-role/zetl-read/zetl-doctor), but the source table is in account 111111111111; pass --source-profile or --source-role-arn for account 111111111111"
+    );
+}
+
+#[tokio::test]
+async fn a_denied_assume_role_leaves_that_account_unreachable() {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let denied = mock!(aws_sdk_sts::Client::assume_role).then_error(|| {
+        AssumeRoleError::generic(meta(
+            "AccessDenied",
+            "User: arn:aws:iam::111111111111:user/ci is not authorized to perform: sts:AssumeRole",
+        ))
+    });
+    let setup = arn_setup();
+    let plan = Plan::from_setup(&setup).unwrap();
+    let source = reach_assuming(
+        SRC,
+        Mocks {
+            sts: vec![denied],
+            ..Mocks::default()
+        },
+        &ReadOnlyGuard::new(),
+    );
+    let snapshot = collect_from(
+        &setup,
+        &plan,
+        source,
+        reach_with(target_denied_everything()),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("the target account is enough to run");
+    assert_eq!(snapshot.accounts.source.caller_arn, None);
+    let u = snapshot.tables[TABLE_ARN]
+        .description
+        .unknown()
+        .expect("unknown");
+    assert_eq!(u.reason, UnknownReason::NoCredentials);
+    assert!(
+        u.message
+            .as_deref()
+            .is_some_and(|m| m.contains("sts:AssumeRole")),
+        "{u:?}"
     );
 }
 

@@ -32,7 +32,7 @@ use crate::snapshot::{
     Account as AccountFacts, Accounts, Fact, Pair, Setup as SnapshotSetup, Snapshot, Unknown,
     UnknownReason,
 };
-use accounts::{sdk_config, AccountOptions};
+use accounts::{base_config, AccountOptions};
 use actions::Side;
 use clients::{Account, Clients};
 use guard::ReadOnlyGuard;
@@ -96,26 +96,38 @@ pub async fn collect_guarded(
         Side::Target,
         plan.database.arn.as_ref().map(|a| a.region.as_str()),
     );
-    let (src_conf, tgt_conf) = futures::join!(sdk_config(&src_opts), sdk_config(&tgt_opts));
-    let source = Reach {
-        clients: Clients::from_config(&src_conf, src_opts.s3_path_style(), guard),
-        region: src_conf.region().map(|r| r.to_string()),
+    let (src_conf, tgt_conf) = futures::join!(base_config(&src_opts), base_config(&tgt_opts));
+    let reach = |conf: &aws_config::SdkConfig, opts: &AccountOptions| Reach {
+        clients: Clients::from_config(conf, opts.s3_path_style(), guard),
+        region: conf.region().map(|r| r.to_string()),
+        role: opts.role_arn.clone().map(|arn| RoleToAssume {
+            arn,
+            external_id: opts.external_id.clone(),
+        }),
     };
-    let target = Reach {
-        clients: Clients::from_config(&tgt_conf, tgt_opts.s3_path_style(), guard),
-        region: tgt_conf.region().map(|r| r.to_string()),
-    };
+    let source = reach(&src_conf, &src_opts);
+    let target = reach(&tgt_conf, &tgt_opts);
     collect_from(setup, &plan, source, target, now).await
 }
 
 /// The clients of one side before its account is known.
 pub struct Reach {
+    /// Signing with the base credentials (profile or AWS chain).
     pub clients: Clients,
     /// The configured region (ARN, flags, then the AWS chain).
     pub region: Option<String>,
+    /// `--<side>-role-arn`: assumed first; its credentials then sign every read.
+    pub role: Option<RoleToAssume>,
 }
 
-/// Resolves both accounts (GetCallerIdentity) and reads everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleToAssume {
+    pub arn: String,
+    pub external_id: Option<String>,
+}
+
+/// Resolves both accounts (AssumeRole or GetCallerIdentity) and reads everything, each read
+/// as soon as what it depends on is known.
 pub async fn collect_from(
     setup: &Setup,
     plan: &Plan,
@@ -213,7 +225,7 @@ pub async fn collect_from(
         v
     };
 
-    let source_side = collect_source(&source, &plan.table.name, &table_arn, setup);
+    let source_side = collect_source(&source, &plan.table.name, &table_arn);
     let target_side = collect_target(
         &target,
         &plan.database.name,
@@ -226,6 +238,16 @@ pub async fn collect_from(
             .iter()
             .map(|arn| collect_principal(arn, &source, &target)),
     );
+    // ZI006's metric needs the integrations' ARNs: it is read as soon as both lists are in,
+    // alongside the other reads, not after them.
+    let integration_side = async {
+        let (mut source_side, mut target_side) = futures::join!(
+            glue::source_integrations(&source, &table_arn, setup.integration.as_deref()),
+            glue::target_integrations(&target, &database_arn),
+        );
+        last_sync(&target, &mut source_side, &mut target_side, now).await;
+        (source_side, target_side)
+    };
     let probe_side = probes(
         setup.console_principal.as_deref(),
         [
@@ -233,14 +255,18 @@ pub async fn collect_from(
             (&target, snapshot.accounts.target.caller_arn.as_deref()),
         ],
     );
-    let (mut src, mut tgt, principal_facts, probes) =
-        futures::join!(source_side, target_side, principal_side, probe_side);
+    let (src, tgt, principal_facts, probes, (source_integrations, target_integrations)) = futures::join!(
+        source_side,
+        target_side,
+        principal_side,
+        probe_side,
+        integration_side
+    );
     snapshot.probes = probes;
-    last_sync(&target, &mut src.integrations, &mut tgt.integrations, now).await;
 
     snapshot.tables.insert(table_arn.clone(), src.table);
-    snapshot.integrations.source = src.integrations;
-    snapshot.integrations.target = tgt.integrations;
+    snapshot.integrations.source = source_integrations;
+    snapshot.integrations.target = target_integrations;
     snapshot
         .catalog_policies
         .insert(target.catalog_arn(), tgt.catalog_policy);
@@ -317,7 +343,8 @@ async fn last_sync(
     }
 }
 
-/// Calls GetCallerIdentity and settles the account id, region and partition of one side.
+/// Settles who the doctor is in one side's account (the AssumeRole answer when a role is
+/// given, else GetCallerIdentity: one round either way), its id, region and partition.
 async fn resolve(
     side: Side,
     named: &plan::Named,
@@ -335,7 +362,16 @@ async fn resolve(
             .unwrap_or_else(|| "aws".to_string()),
         down: None,
     };
-    let identity = sts::caller_identity(&account).await;
+    let identity = match &reach.role {
+        Some(role) => {
+            let assumed = sts::assume_role(&account, &role.arn, role.external_id.as_deref()).await;
+            assumed.map(|(who, credentials)| {
+                account.clients = account.clients.with_credentials(&credentials);
+                who
+            })
+        }
+        None => sts::caller_identity(&account).await,
+    };
     let arn_account = named.arn.as_ref().map(|a| a.account.clone());
     let (id, caller) = match (&identity, arn_account) {
         (Ok(who), Some(expected)) if who.account != expected => {
@@ -390,35 +426,27 @@ fn one_line(s: &str) -> String {
 
 struct SourceFacts {
     table: crate::snapshot::SourceTable,
-    integrations: Fact<BTreeMap<String, crate::snapshot::Integration>>,
     keys: Vec<(String, crate::snapshot::KmsKey)>,
 }
 
-async fn collect_source(
-    account: &Account,
-    table_name: &str,
-    table_arn: &str,
-    setup: &Setup,
-) -> SourceFacts {
-    let table_then_key = async {
-        let table = dynamodb::source_table(account, table_name, table_arn).await;
-        let key_arn = table
-            .description
+async fn collect_source(account: &Account, table_name: &str, table_arn: &str) -> SourceFacts {
+    // The table's key is read as soon as DescribeTable named it.
+    let (table, key) = dynamodb::source_table_then(account, table_name, table_arn, |d| {
+        let key_arn = d
             .known()
             .and_then(|d| d.as_ref())
             .and_then(|d| d.sse_description.as_ref())
             .and_then(|s| s.kms_master_key_arn.clone());
-        let key = match key_arn {
-            Some(arn) => Some(kms::key(account, &arn).await),
-            None => None,
-        };
-        (table, key)
-    };
-    let integrations = glue::source_integrations(account, table_arn, setup.integration.as_deref());
-    let ((table, key), integrations) = futures::join!(table_then_key, integrations);
+        async move {
+            match key_arn {
+                Some(arn) => Some(kms::key(account, &arn).await),
+                None => None,
+            }
+        }
+    })
+    .await;
     SourceFacts {
         table,
-        integrations,
         keys: key.into_iter().collect(),
     }
 }
@@ -429,7 +457,6 @@ struct TargetFacts {
     bucket: Option<(String, crate::snapshot::Bucket)>,
     resource_property: Fact<Option<crate::snapshot::ResourceProperty>>,
     table_properties: Fact<Option<crate::snapshot::TableProperties>>,
-    integrations: Fact<BTreeMap<String, crate::snapshot::Integration>>,
     lake_formation: Fact<crate::snapshot::LakeFormation>,
     keys: Vec<(String, crate::snapshot::KmsKey)>,
 }
@@ -490,14 +517,12 @@ async fn collect_target(
         (database, bucket, bucket_key),
         (resource_property, property_key),
         table_properties,
-        integrations,
         lake_formation,
     ) = futures::join!(
         glue::catalog_policy(account),
         database_then_bucket,
         property_then_key,
         glue::table_properties(account, database_arn, table_name),
-        glue::target_integrations(account, database_arn),
         lakeformation::lake_formation(account),
     );
     TargetFacts {
@@ -506,7 +531,6 @@ async fn collect_target(
         bucket,
         resource_property,
         table_properties,
-        integrations,
         lake_formation,
         keys: bucket_key.into_iter().chain(property_key).collect(),
     }

@@ -3,13 +3,17 @@
 //! tests/moto/setup_variants.py. Each variant lives in its own pair of accounts (reached
 //! through sts:AssumeRole), so one server serves them all without resets and the doctor runs
 //! in parallel. Asserts the exact set of failing rules (error and warning findings) per
-//! variant, and the exact set of rules moto leaves unknown.
+//! variant, and the exact set of rules moto leaves unknown. Each live run also saves its
+//! snapshot (`--save-snapshot`), and `--from` that snapshot must give the same report.
 
 use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
 
+use assert_cmd::prelude::CommandCargoExt;
 use serde_json::Value;
 
-use super::server::{build_variants, in_parallel, start_moto, variant_accounts, zetl_on};
+use super::server::{build_variants, in_parallel, isolate, start_moto, variant_accounts, zetl_on};
 
 /// (variant, the rules that must fail with an error or warning besides ZC001).
 const VARIANTS: &[(&str, &[&str])] = &[
@@ -55,13 +59,8 @@ fn ids<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     items.into_iter().map(str::to_string).collect()
 }
 
-/// Runs the doctor on one built setup; returns the exit code and the JSON report.
-fn doctor(endpoint: &str, setup: &Value) -> (i32, Value) {
-    let out = zetl_on(
-        endpoint,
-        setup,
-        &["doctor", "--format", "json", "--allow-unknown"],
-    );
+/// The exit code and JSON report of one doctor run.
+fn outcome(out: &Output) -> (i32, Value) {
     let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "zetl printed no JSON report ({e}); stderr: {}",
@@ -69,6 +68,78 @@ fn doctor(endpoint: &str, setup: &Value) -> (i32, Value) {
         )
     });
     (out.status.code().unwrap_or(-1), report)
+}
+
+/// One variant: the live run (saving its snapshot to `saved`), then the replay of that
+/// snapshot with no AWS access at all (no endpoint, no setup flags).
+struct Run {
+    live: (i32, Value),
+    replayed: (i32, Value),
+}
+
+fn doctor(endpoint: &str, setup: &Value, saved: &Path) -> Run {
+    let saved = saved.to_str().expect("UTF-8 temp path");
+    let live = zetl_on(
+        endpoint,
+        setup,
+        &[
+            "doctor",
+            "--format",
+            "json",
+            "--allow-unknown",
+            "--save-snapshot",
+            saved,
+        ],
+    );
+    let live = outcome(&live);
+    let mut replay = Command::cargo_bin("zetl").expect("the zetl binary");
+    isolate(&mut replay).args([
+        "doctor",
+        "--from",
+        saved,
+        "--format",
+        "json",
+        "--allow-unknown",
+    ]);
+    let replayed = outcome(&replay.output().expect("run zetl --from"));
+    Run { live, replayed }
+}
+
+/// Where the replayed report differs from the live one: the exit code, every check status,
+/// every finding (and anything else in the report). Only `source_file` may differ: it names
+/// the snapshot file in the replay.
+fn replay_differences(run: &Run) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if run.live.0 != run.replayed.0 {
+        wrong.push(format!(
+            "exit {} live, {} replayed",
+            run.live.0, run.replayed.0
+        ));
+    }
+    let strip = |report: &Value| {
+        let mut r = report.clone();
+        r.as_object_mut()
+            .expect("report object")
+            .remove("source_file");
+        r
+    };
+    let (live, replayed) = (strip(&run.live.1), strip(&run.replayed.1));
+    for list in ["checks", "findings"] {
+        let (a, b) = (&live[list], &replayed[list]);
+        let (a, b) = (a.as_array().expect(list), b.as_array().expect(list));
+        if a.len() != b.len() {
+            wrong.push(format!("{} {list} live, {} replayed", a.len(), b.len()));
+        }
+        for (x, y) in a.iter().zip(b).filter(|(x, y)| x != y) {
+            wrong.push(format!("{list}: live {x}\n  replayed {y}"));
+        }
+    }
+    if wrong.is_empty() && live != replayed {
+        wrong.push(format!(
+            "reports differ: live {live}\n  replayed {replayed}"
+        ));
+    }
+    wrong
 }
 
 fn rules_where(report: &Value, list: &str, key: &str, keep: &[&str]) -> BTreeSet<String> {
@@ -87,15 +158,23 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
         return;
     };
     let built = build_variants(&moto, VARIANTS.iter().map(|(name, _)| *name), ACCOUNTS);
+    let saved = tempfile::tempdir().expect("temp dir");
 
     // The doctor mostly waits (on moto, and on the SDK's retries of the HTTP 500s): run all
     // variants at once.
-    let results: Vec<(i32, Value)> = in_parallel(VARIANTS, |(name, _)| {
-        doctor(moto.endpoint.as_str(), &built[*name])
+    let runs: Vec<Run> = in_parallel(VARIANTS, |(name, _)| {
+        let file = saved.path().join(format!("{name}.json"));
+        doctor(moto.endpoint.as_str(), &built[*name], &file)
     });
 
     let mut wrong = Vec::new();
-    for (i, ((name, expected), (code, report))) in VARIANTS.iter().zip(&results).enumerate() {
+    for (i, ((name, expected), run)) in VARIANTS.iter().zip(&runs).enumerate() {
+        wrong.extend(
+            replay_differences(run)
+                .into_iter()
+                .map(|d| format!("{name}: --from the saved snapshot: {d}")),
+        );
+        let (code, report) = (&run.live.0, &run.live.1);
         let (src, tgt) = variant_accounts(ACCOUNTS, i);
         assert_eq!(report["accounts"]["source"], src.as_str(), "{name}");
         assert_eq!(report["accounts"]["target"], tgt.as_str(), "{name}");

@@ -17,6 +17,13 @@ table), target role `service-role/zetl-target-role` (trusts Glue; S3 inline poli
 CloudWatch / logs in a managed policy), new tables handed to IAM_ALLOWED_PRINCIPALS. Each
 account is reached through sts:AssumeRole into `arn:aws:iam::ACCOUNT:role/zetl-read`, as the
 doctor does.
+
+Variant `integrated` is the healthy setup as it is once an integration runs, as far as moto
+can hold it: the source account's `zetl-read` role (the doctor's own) is also the console
+principal, allowed to read Redshift Serverless. moto has no Glue integration API, no Redshift
+Serverless and does not speak the CBOR protocol the SDK uses for CloudWatch: the setup prints
+the integration's ARN, and whoever answers those APIs (scripts/delay-proxy.py in the
+benchmark) answers with that integration and its LastSyncTimestamp metric.
 """
 
 import json
@@ -29,6 +36,7 @@ OTHER_REGION = "eu-west-1"
 
 VARIANTS = [
     "healthy",
+    "integrated",
     "pitr-off",
     "table-policy-missing",
     "table-policy-target-account",
@@ -350,12 +358,53 @@ def build_target_role(iam, variant, tgt, bucket):
     iam.attach_role_policy(RoleName="zetl-target-role", PolicyArn=managed)
 
 
+def integration_arn(src):
+    return f"arn:aws:glue:{REGION}:{src}:integration:0f1e2d3c-4b5a-6978-8a9b-{src}"
+
+
+def build_integrated(endpoint, src):
+    """The console principal: the doctor's own role in the source account."""
+    s = Account(endpoint, src)
+    s.client("iam").create_role(
+        RoleName="zetl-read",
+        AssumeRolePolicyDocument=doc(
+            [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{src}:root"}, "Action": "sts:AssumeRole"}]
+        ),
+    )
+    s.client("iam").put_role_policy(
+        RoleName="zetl-read",
+        PolicyName="zero-etl-console",
+        PolicyDocument=doc(
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "redshift-serverless:ListNamespaces",
+                        "redshift-serverless:ListWorkgroups",
+                        "redshift-serverless:GetNamespace",
+                        "redshift-serverless:GetWorkgroup",
+                    ],
+                    "Resource": "*",
+                }
+            ]
+        ),
+    )
+
+
 def build(endpoint, variant, src, tgt):
     if variant not in VARIANTS:
         raise SystemExit(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
     table_arn, creator_arn = build_source(endpoint, variant, src, tgt)
     bucket = build_target(endpoint, variant, src, tgt, table_arn, creator_arn)
+    extra = {}
+    if variant == "integrated":
+        build_integrated(endpoint, src)
+        extra = {
+            "integration_arn": integration_arn(src),
+            "console_principal": f"arn:aws:iam::{src}:role/zetl-read",
+        }
     return {
+        **extra,
         "source_table": table_arn,
         "target_database": f"arn:aws:glue:{REGION}:{tgt}:database/lake",
         "target_role": f"arn:aws:iam::{tgt}:role/zetl-target-role",

@@ -129,6 +129,34 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Fact<T> {
     }
 }
 
+/// Serde for an `Option<Fact<T>>` field, a fact that may not have been read at all. Use with
+/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "optional_fact")]`:
+/// `None` is the absent field, and a present field is always `Some(fact)`. Plain serde reads a
+/// present `null` as `None`, so `Some(Known(None))` ("read: there is none") came back as
+/// "not read": one level lost between writing and loading.
+pub mod optional_fact {
+    use super::Fact;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Fact<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(fact) => fact.serialize(serializer),
+            // Only reached without `skip_serializing_if`; `null` would read back as a fact.
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Fact<T>>, D::Error> {
+        Fact::deserialize(deserializer).map(Some)
+    }
+}
+
 /// Marks an inner path so the loader can splice it after the outer one.
 pub(crate) const NESTED_PATH_MARK: &str = "\u{1}path:";
 
@@ -176,6 +204,38 @@ mod tests {
             Fact::Unknown(Unknown::access_denied("glue:GetDatabase", "no"))
         );
         assert_eq!(serde_json::to_string(&f).unwrap(), text);
+    }
+
+    /// An integration's `last_sync`: absent = not read, `null` = read and no datapoint,
+    /// `$unknown` = could not be read; each writes back as it was read.
+    #[test]
+    fn an_optional_fact_keeps_every_level() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct S {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "optional_fact"
+            )]
+            f: Option<Fact<Option<u32>>>,
+        }
+        for (text, value) in [
+            ("{}", None),
+            (r#"{"f":null}"#, Some(Fact::Known(None))),
+            (r#"{"f":3}"#, Some(Fact::Known(Some(3)))),
+            (
+                r#"{"f":{"$unknown":{"reason":"throttled"}}}"#,
+                Some(Fact::Unknown(Unknown {
+                    reason: UnknownReason::Throttled,
+                    action: None,
+                    message: None,
+                })),
+            ),
+        ] {
+            let read: S = serde_json::from_str(text).unwrap();
+            assert_eq!(read, S { f: value }, "{text}");
+            assert_eq!(serde_json::to_string(&read).unwrap(), text);
+        }
     }
 
     #[test]

@@ -6,6 +6,6 @@ mod load;
 pub mod model;
 mod validate;
 
-pub use fact::{Fact, Unknown, UnknownReason};
+pub use fact::{optional_fact, Fact, Unknown, UnknownReason};
 pub use load::{from_str, load, merge_patch, SnapshotError};
 pub use model::*;

@@ -4,7 +4,20 @@
 //!
 //! Field names follow the AWS API in snake_case. Policy documents are kept as JSON values:
 //! either the object, or the string exactly as the service returned it (possibly
-//! URL-encoded, as IAM does); the policy engine parses both.
+//! URL-encoded, as IAM does); the policy engine parses both. Never `null`, so an optional
+//! policy's `null` can only mean "none".
+//!
+//! Writing a snapshot and loading it gives the same value back (a property test in
+//! `tests/snapshot_roundtrip.rs` holds it to that). Every fact that may be missing at one
+//! level is `Fact<Option<T>>`: `null` is "read: there is none", `{"$unknown": ...}` "could
+//! not be read". A fact that may also not have been read at all is an absent field
+//! ([`optional_fact`](super::optional_fact)). Two values have no JSON of their own and are
+//! kept out of the model: a policy object or a map whose only key is `$unknown` (no AWS
+//! policy grammar has that key, and map keys here are ARNs, names and account ids).
+//!
+//! Format change (integration `last_sync`): a present `"last_sync": null` now loads as
+//! "read, no datapoint", which is what every writer meant by it; before, it loaded as "not
+//! read" and a saved snapshot did not replay the live report. Absent still means "not read".
 
 use std::collections::BTreeMap;
 
@@ -473,8 +486,13 @@ pub struct Integration {
     pub refresh_interval: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continuous_sync: Option<bool>,
-    /// The AWS/Glue/ZeroETL LastSyncTimestamp metric, when it could be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The AWS/Glue/ZeroETL LastSyncTimestamp metric. `None` (absent): not read;
+    /// `Known(None)` (`null`): read, no datapoint; `Unknown`: the read failed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::fact::optional_fact"
+    )]
     pub last_sync: Option<Fact<Option<DateTime<Utc>>>>,
 }
 
