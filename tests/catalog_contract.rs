@@ -280,7 +280,7 @@ fn zetl_explain_by_id_and_by_slug() {
         zt013.contains("\nFix (update): Set the target role of database {database} to {role_arn}"),
         "{zt013}"
     );
-    assert!(zt013.contains("  $ aws glue update-integration-resource-property --resource-arn {database_arn} --target-processing-properties RoleArn={role_arn} --region {target_region}{profile}\n"), "{zt013}");
+    assert!(zt013.contains("  $ aws glue update-integration-resource-property --resource-arn {database_arn} --target-processing-properties RoleArn={role_arn}{kept_properties} --region {target_region}{profile}\n"), "{zt013}");
     assert!(text.starts_with("ZS002 pitr-disabled: Point-in-time recovery is disabled on the source table\nseverity: error   side: source\n"), "{text}");
     assert!(
         text.contains("PointInTimeRecoveryUnavailableException"),

@@ -15,12 +15,12 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     };
     let mut out = std::io::stdout().lock();
     // A closed pipe (`zetl explain ZS002 | head`) is not an error worth a panic.
-    let _ = out.write_all(explain(rule).as_bytes());
+    let _ = out.write_all(explain(catalog, rule).as_bytes());
     Ok(Exit::Ok)
 }
 
 /// The text `zetl explain` prints for a rule.
-pub fn explain(rule: &Rule) -> String {
+pub fn explain(catalog: &Catalog, rule: &Rule) -> String {
     let mut out = format!("{} {}: {}\n", rule.id, rule.slug, rule.title);
     out.push_str(&format!(
         "severity: {}   side: {}\n",
@@ -50,7 +50,7 @@ pub fn explain(rule: &Rule) -> String {
             out.push_str(&fix_section(variant, t));
         }
     }
-    if !rule.requirement.is_empty() {
+    if !catalog.requirements_of(rule).is_empty() {
         out.push_str(
             "The fix also carries the policy statement this rule synthesises, merged into the existing document.\n\n",
         );
