@@ -173,18 +173,20 @@ pub fn check_one(
     let Some(rule) = catalog.get(rule_id) else {
         return Outcome::unknown(sentence("unknown.no_rule", &[("rule", rule_id)]), None);
     };
-    let earlier = BTreeMap::new();
-    let selected = BTreeSet::new();
-    let ctx = Ctx {
+    run_check(&Ctx {
         facts,
         rule,
         catalog,
         settings,
-        earlier: &earlier,
-        selected: &selected,
-    };
-    match registry::lookup(&rule.id) {
-        Some(check) => check(&ctx),
+        earlier: &BTreeMap::new(),
+        selected: &BTreeSet::new(),
+    })
+}
+
+/// The registered check of the context's rule; `unknown`, never `pass`, when there is none.
+fn run_check(ctx: &Ctx) -> Outcome {
+    match registry::lookup(&ctx.rule.id) {
+        Some(check) => check(ctx),
         None => Outcome::unknown(message("skip.not_implemented").as_str(), None),
     }
 }
@@ -218,18 +220,14 @@ fn evaluate(
                     .fill(&named(&[("dependency", dep), ("rule", &rule.id)])),
             )
         } else {
-            let ctx = Ctx {
+            run_check(&Ctx {
                 facts,
                 rule,
                 catalog,
                 settings,
                 earlier: &earlier,
                 selected: &selected,
-            };
-            match registry::lookup(&rule.id) {
-                Some(check) => check(&ctx),
-                None => Outcome::unknown(message("skip.not_implemented").as_str(), None),
-            }
+            })
         };
         earlier.insert(rule.id.clone(), outcome);
     }

@@ -75,32 +75,33 @@ impl Template {
     /// Fills every placeholder; one without a value stays visible as `{name}` (so a gap shows
     /// in the report instead of vanishing, and the placeholder test catches it).
     pub fn fill(&self, params: &Params) -> String {
-        let mut out = String::with_capacity(self.source.len());
-        for s in &self.segments {
-            match s {
-                Segment::Text(t) => out.push_str(t),
-                Segment::Name(n) => match params.get(n) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(n);
-                        out.push('}');
-                    }
-                },
-            }
-        }
-        out
+        self.render(params, |name, out| {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
+            Ok(())
+        })
+        .unwrap_or_default()
     }
 
     /// Fills every placeholder; the first one without a value is the error.
     pub fn expand(&self, params: &Params) -> Result<String, MissingValue> {
+        self.render(params, |name, _| Err(MissingValue(name.to_string())))
+    }
+
+    /// The text with every placeholder's value; `missing` decides what a gap becomes.
+    fn render(
+        &self,
+        params: &Params,
+        missing: impl Fn(&str, &mut String) -> Result<(), MissingValue>,
+    ) -> Result<String, MissingValue> {
         let mut out = String::with_capacity(self.source.len());
         for s in &self.segments {
             match s {
                 Segment::Text(t) => out.push_str(t),
                 Segment::Name(n) => match params.get(n) {
                     Some(v) => out.push_str(v),
-                    None => return Err(MissingValue(n.clone())),
+                    None => missing(n, &mut out)?,
                 },
             }
         }
