@@ -191,12 +191,44 @@ pub fn zi002_integration_failed(ctx: &Ctx) -> Outcome {
         .iter()
         .filter_map(|e| e.error_message.as_deref())
         .collect();
-    Outcome::fail(recreate_problem("fail", facts, i).evidence(json!({
-        "integration_arn": i.integration_arn,
-        "status": i.status,
-        "errors": errors,
-        "table_policy_names_integration": policy_names(facts, &i.integration_arn),
-    })))
+    // Each error linked to the rules that explain it, as for NEEDS_ATTENTION: a cause that
+    // still fails here makes a recreated integration fail again.
+    let (mut failing, mut other): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    for e in &i.errors {
+        let message = e.error_message.as_deref().unwrap_or_default();
+        let (f, o) = errors::link(
+            ctx.catalog,
+            message,
+            e.error_code.as_deref(),
+            &|id: &str| ctx.failed(id),
+        );
+        for (from, into) in [(f, &mut failing), (o, &mut other)] {
+            for id in from {
+                if !into.contains(&id) {
+                    into.push(id);
+                }
+            }
+        }
+    }
+    other.retain(|id| !failing.contains(id));
+    let key = if failing.is_empty() {
+        "fail"
+    } else {
+        "fail_cause_present"
+    };
+    Outcome::fail(
+        recreate_problem(key, facts, i)
+            .param("failing_rules", failing.join(", "))
+            .param("other_rules", other.join(", "))
+            .evidence(json!({
+                "integration_arn": i.integration_arn,
+                "status": i.status,
+                "errors": errors,
+                "failing_rules": failing,
+                "other_rules": other,
+                "table_policy_names_integration": policy_names(facts, &i.integration_arn),
+            })),
+    )
 }
 
 fn minutes_since(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
