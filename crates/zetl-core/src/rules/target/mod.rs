@@ -178,10 +178,6 @@ pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
             return o;
         }
     }
-    // Once an integration exists, a different role is ZI005's business.
-    if let Some(i) = facts.existing_integration() {
-        return Outcome::pass(json!({"integration_arn": i.integration.integration_arn}));
-    }
     let property = match facts.resource_property() {
         Fact::Known(p) => p,
         Fact::Unknown(u) => {
@@ -217,6 +213,16 @@ pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
         });
     };
     match &facts.target_role {
+        // Once an integration exists, a different role is ZI005's business; a missing
+        // property or role is still this rule's (an existing integration is no excuse).
+        Some(wanted)
+            if !same_role(wanted, &configured) && facts.existing_integration().is_some() =>
+        {
+            Outcome::pass(
+                json!({"resource_arn": property.resource_arn, "role_arn": configured,
+                "role_differs": true}),
+            )
+        }
         Some(wanted) if !same_role(wanted, &configured) => Outcome::fail(Problem {
             apply: configure(true),
             ..Problem::new("wrong_role", facts.database_arn.clone())
