@@ -172,3 +172,34 @@ fn every_catalog_rule_appears_once_per_pair() {
         report.notes
     );
 }
+
+/// In one account the console's "Fix it for me" does what ZT004 asks: its message says so
+/// there (`same_account_note`), and only there.
+#[test]
+fn same_account_findings_mention_what_the_console_does() {
+    let cross = report_for(&fixtures().join("rules/ZT004/fail.json"));
+    let text = serde_json::to_string(
+        &zetl_core::snapshot::load(&fixtures().join("rules/ZT004/fail.json")).unwrap(),
+    )
+    .unwrap()
+    .replace("222222222222", "111111111111");
+    let one: zetl_core::snapshot::Snapshot = serde_json::from_str(&text).unwrap();
+    let same = run(&one, catalog().unwrap(), &Settings::default());
+    let message = |r: &Report| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "ZT004")
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        !message(&cross).contains("Fix it for me"),
+        "{}",
+        message(&cross)
+    );
+    assert!(
+        message(&same).contains("Fix it for me"),
+        "{}",
+        message(&same)
+    );
+}

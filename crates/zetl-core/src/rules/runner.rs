@@ -433,7 +433,15 @@ fn finding(
     label: &str,
 ) -> (Finding, Option<String>) {
     let params = problem_params(facts, rule, &problem, settings);
-    let (message, note) = problem_message(rule, &problem, &params);
+    let (mut message, note) = problem_message(rule, &problem, &params);
+    // What the console does by itself in one account (its "Fix it for me" / "Fix target"),
+    // a rule says in `same_account_note`.
+    if let (false, Some(extra)) = (
+        facts.cross_account(),
+        rule.messages.get("same_account_note"),
+    ) {
+        message.push_str(&extra.fill(&params));
+    }
     let fix = problem_fix(rule, &problem, &params);
     let severity = settings
         .severity_overrides
