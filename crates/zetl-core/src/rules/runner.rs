@@ -215,10 +215,10 @@ fn evaluate(
             Outcome::skipped(message("skip.s3_tables_target").as_str())
         } else if let Some(dep) = blocked {
             dependency_skipped.insert(rule.id.clone());
-            Outcome::skipped(
-                message("skip.prerequisite_failed")
-                    .fill(&named(&[("dependency", dep), ("rule", &rule.id)])),
-            )
+            Outcome::skipped(sentence(
+                "skip.prerequisite_failed",
+                &[("dependency", dep), ("rule", &rule.id)],
+            ))
         } else {
             run_check(&Ctx {
                 facts,
@@ -232,13 +232,6 @@ fn evaluate(
         earlier.insert(rule.id.clone(), outcome);
     }
     earlier
-}
-
-fn named(pairs: &[(&str, &str)]) -> Params {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 type PairResult = (Vec<ReportCheck>, Vec<Finding>, Vec<String>);
@@ -398,10 +391,10 @@ pub fn problem_message(
         Some(t) => (t.fill(params), None),
         None => (
             rule.title.clone(),
-            Some(message("note.missing_message").fill(&named(&[
-                ("rule", rule.id.as_str()),
-                ("key", problem.message_key.as_str()),
-            ]))),
+            Some(sentence(
+                "note.missing_message",
+                &[("rule", &rule.id), ("key", &problem.message_key)],
+            )),
         ),
     }
 }
