@@ -52,9 +52,11 @@ pub struct Rule {
     /// integration's errors to their causes, or report the doctor's own unknowns).
     #[serde(default)]
     pub runs_last: bool,
-    /// About a general-purpose S3 bucket location: `skipped` for an S3 Tables target.
+    /// Does not apply to an S3 Tables target (it is about a general-purpose bucket location,
+    /// or about a Glue database): `skipped` there, with the rule's `s3_tables` message as the
+    /// reason when it has one.
     #[serde(default)]
-    pub general_purpose_bucket_only: bool,
+    pub not_for_s3_tables: bool,
     /// Its findings are facts the doctor could not read: `--allow-unknown` keeps them out of
     /// the exit code.
     #[serde(default)]

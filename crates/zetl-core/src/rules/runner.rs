@@ -211,8 +211,11 @@ fn evaluate(
         let blocked = rule.depends_on.iter().find(|dep| {
             matches!(earlier.get(*dep), Some(Outcome::Fail(_))) || dependency_skipped.contains(*dep)
         });
-        let outcome = if facts.s3_tables_target && rule.general_purpose_bucket_only {
-            Outcome::skipped(message("skip.s3_tables_target").as_str())
+        let outcome = if facts.s3_tables_target && rule.not_for_s3_tables {
+            Outcome::skipped(match rule.messages.get("s3_tables") {
+                Some(reason) => reason.fill(&facts.values.params_for(rule.side, settings)),
+                None => message("skip.s3_tables_target").as_str().to_string(),
+            })
         } else if let Some(dep) = blocked {
             dependency_skipped.insert(rule.id.clone());
             Outcome::skipped(sentence(

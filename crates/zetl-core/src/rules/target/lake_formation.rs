@@ -19,13 +19,6 @@ const IAM_ALLOWED_PRINCIPALS: &str = "IAM_ALLOWED_PRINCIPALS";
 
 pub fn zt014_lake_formation_permissions(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    // An S3 Tables catalog is no Glue database: Lake Formation names it
-    // `CatalogId=ACCOUNT:s3tablescatalog/BUCKET` with the namespace as the database, and it may
-    // be integrated in IAM mode with no Lake Formation at all. What the doctor reads cannot
-    // tell the two apart yet, so it says so instead of judging database grants.
-    if facts.s3_tables_target {
-        return Outcome::skipped(ctx.text("s3_tables", &[]));
-    }
     let db = match super::existing_database(ctx, facts) {
         Ok(d) => d,
         Err(o) => return o,
