@@ -12,5 +12,6 @@ pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod fix;
+pub mod pairs;
 pub mod permissions;
 pub mod setup;
