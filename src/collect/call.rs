@@ -39,6 +39,7 @@ where
             unknown: down.clone(),
         });
     }
+    let _permit = account.clients.limit.acquire().await;
     f().await.map_err(|e| classify(action, &e))
 }
 

@@ -3,6 +3,7 @@
 use aws_config::SdkConfig;
 
 use super::guard::ReadOnlyGuard;
+use super::limit::Limit;
 use crate::snapshot::Unknown;
 
 /// One client per service, all built from the same account configuration.
@@ -18,6 +19,8 @@ pub struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// Only for the ZP004 probes.
     pub redshift_serverless: aws_sdk_redshiftserverless::Client,
+    /// The account's requests in flight at most (shared by every client of the account).
+    pub limit: Limit,
 }
 
 impl Clients {
@@ -72,7 +75,14 @@ impl Clients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            limit: Limit::unlimited(),
         }
+    }
+
+    /// The same clients, at most `n` calls in flight at once between them.
+    pub fn limited(mut self, n: usize) -> Clients {
+        self.limit = Limit::new(n);
+        self
     }
 }
 
@@ -90,6 +100,7 @@ impl Clients {
                             .credentials_provider(credentials.clone())
                             .build(),
                     ),)*
+                    limit: self.limit.clone(),
                 }
             };
         }

@@ -73,6 +73,7 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
             &m.redshift_serverless,
             |c| c.interceptor(guard.clone())
         ),
+        limit: super::limit::Limit::unlimited(),
     }
 }
 
