@@ -12,6 +12,8 @@
 mod doctor_variants;
 #[path = "moto/fix_variants.rs"]
 mod fix_variants;
+#[path = "moto/pairs_variants.rs"]
+mod pairs_variants;
 #[path = "moto/server.rs"]
 mod server;
 
