@@ -39,7 +39,7 @@ where
             unknown: down.clone(),
         });
     }
-    let _permit = account.clients.limit.acquire().await;
+    let _permit = account.clients.limit.acquire(&action).await;
     f().await.map_err(|e| classify(action, &e))
 }
 
