@@ -4,11 +4,12 @@
 //! the calls that back off keep their permits while they wait, so the account slows down
 //! instead of piling more requests on.
 //!
-//! Calls whose answer names further reads (DescribeTable names the table's key, GetRole the
-//! role's policies, DescribeIntegrations the metrics to read, ...) go before calls whose
-//! answer ends a chain, when both wait: with a hundred tables' leaf reads queued, the chains
-//! that make the run long still start at once, so the run takes about as long as its requests
-//! divided by N, not that plus the chains after them.
+//! Calls in a chain of reads (DescribeTable then the table's key, GetRole then the role's
+//! policies then their versions, DescribeIntegrations then the metric, ...) go before the
+//! standalone reads (a table's backups and policy, table properties, Lake Formation, ...)
+//! whenever both wait, from the first call on: with a hundred tables' standalone reads
+//! queued, the chains that make a run long still run at once, so the run takes about as long
+//! as its requests divided by N, not that plus the chains after them.
 
 use std::sync::{Arc, Mutex};
 
@@ -19,31 +20,24 @@ use super::actions::Action;
 /// Requests in flight per account when neither `--concurrency` nor zetl.toml says.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
-/// The reads whose answers name further reads: they go first.
-const LEADS_ON: &[&str] = &[
-    "dynamodb:DescribeTable",
-    "iam:GetRole",
-    "iam:ListRolePolicies",
-    "iam:ListAttachedRolePolicies",
-    "iam:GetUser",
-    "iam:ListUserPolicies",
-    "iam:ListAttachedUserPolicies",
-    "iam:ListGroupsForUser",
-    "iam:ListGroupPolicies",
-    "iam:ListAttachedGroupPolicies",
-    "iam:GetPolicy",
-    "glue:DescribeIntegrations",
-    "glue:DescribeInboundIntegrations",
-    "glue:GetDatabase",
-    "glue:GetIntegrationResourceProperty",
-    "s3:GetBucketLocation",
-    "s3:GetEncryptionConfiguration",
-    "cloudwatch:ListMetrics",
+/// The standalone reads: nothing waits for their answers. Every other read is in a chain and
+/// goes first.
+const STANDALONE: &[&str] = &[
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:GetResourcePolicy",
+    "glue:GetResourcePolicy",
+    "glue:GetIntegrationTableProperties",
+    "lakeformation:GetDataLakeSettings",
+    "lakeformation:ListPermissions",
+    "lakeformation:ListResources",
+    "redshift-serverless:ListNamespaces",
+    "redshift-serverless:ListWorkgroups",
 ];
 
-/// Whether `action`'s answer names further reads.
-pub fn leads_on(action: &Action) -> bool {
-    LEADS_ON.contains(&action.iam)
+/// Whether `action` is in a chain of reads (its answer names further reads, or it waited for
+/// one that did): it goes before the standalone reads.
+pub fn in_a_chain(action: &Action) -> bool {
+    !STANDALONE.contains(&action.iam)
 }
 
 /// One account's limit; the clients of that account share it (clones share the permits).
@@ -59,7 +53,7 @@ pub struct Slots {
 #[derive(Debug)]
 struct State {
     free: usize,
-    /// Calls that lead on, waiting: while there are any, no other call takes a slot.
+    /// Calls in a chain, waiting: while there are any, no standalone read takes a slot.
     first_waiting: usize,
 }
 
@@ -99,11 +93,16 @@ impl Limit {
 
     /// Waits for a slot for `action`; the call runs while the returned guard lives.
     pub async fn acquire(&self, action: &Action) -> Option<Permit<'_>> {
-        self.acquire_slot(leads_on(action)).await
+        self.acquire_slot(in_a_chain(action)).await
     }
 
     async fn acquire_slot(&self, first: bool) -> Option<Permit<'_>> {
         let slots = self.0.as_deref()?;
+        if !first {
+            // The reads started together (all pairs' at once) are polled in turn: a standalone
+            // read lets the others ask first, so the chains' first calls get the first slots.
+            tokio::task::yield_now().await;
+        }
         // Counted among the waiting first while it waits, even if its caller gives up.
         struct Waiting<'a>(&'a Slots, bool);
         impl Drop for Waiting<'_> {
@@ -164,7 +163,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn calls_that_lead_on_go_before_the_waiting_others() {
+    async fn calls_in_a_chain_go_before_the_waiting_standalone_reads() {
         let limit = Limit::new(1);
         let order = Mutex::new(Vec::new());
         let held = limit.acquire_slot(false).await;
@@ -191,13 +190,17 @@ mod tests {
         );
         assert_eq!(order.into_inner().unwrap(), ["chain", "leaf 1", "leaf 2"]);
 
-        // A call that leads on and is given up while it waits holds nobody back.
+        // A call in a chain given up while it waits holds nobody back.
         use futures::FutureExt;
         let held = limit.acquire_slot(false).await;
         assert!(limit.acquire_slot(true).now_or_never().is_none());
         drop(held);
-        assert!(limit.acquire_slot(false).now_or_never().is_some());
-        assert!(leads_on(&crate::permissions::IAM_GET_ROLE));
-        assert!(!leads_on(&crate::permissions::DDB_GET_RESOURCE_POLICY));
+        let free = std::time::Duration::from_secs(5);
+        assert!(tokio::time::timeout(free, limit.acquire_slot(false))
+            .await
+            .is_ok());
+        assert!(in_a_chain(&crate::permissions::IAM_GET_ROLE));
+        assert!(in_a_chain(&crate::permissions::IAM_GET_POLICY_VERSION));
+        assert!(!in_a_chain(&crate::permissions::DDB_GET_RESOURCE_POLICY));
     }
 }
