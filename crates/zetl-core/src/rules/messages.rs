@@ -1,15 +1,41 @@
-//! Sentences that belong to no single rule (notes, skip and unknown reasons), from
-//! `rules/messages/en.toml`, so every word a user reads is data that can be translated.
+//! Sentences that belong to no single rule (notes, skip and unknown reasons, the report's own
+//! words, errors), from `rules/messages/<lang>.toml`, so every word a user reads is data that
+//! can be translated. A key missing from a translation falls back to the English (a test
+//! requires every key in every language).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use super::catalog::RULES_DIR;
 use super::template::Template;
+use crate::lang::Lang;
 
-static MESSAGES: LazyLock<BTreeMap<String, Template>> = LazyLock::new(|| {
-    load(include_str!("../../../../rules/messages/en.toml"))
-        .unwrap_or_else(|e| panic!("rules/messages/en.toml: {e}"))
-});
+type Messages = BTreeMap<String, Template>;
+
+static MESSAGES: LazyLock<Messages> = LazyLock::new(|| embedded(Lang::En));
+static MESSAGES_JA: LazyLock<Messages> = LazyLock::new(|| embedded(Lang::Ja));
+
+/// `rules/messages/<lang>.toml` as embedded; a broken file is a build-time bug the tests below
+/// catch.
+fn embedded(lang: Lang) -> Messages {
+    let name = format!("messages/{}.toml", lang.code());
+    match RULES_DIR.get_file(&name).and_then(|f| f.contents_utf8()) {
+        Some(text) => load(text).unwrap_or_else(|e| panic!("rules/{name}: {e}")),
+        None => Messages::new(),
+    }
+}
+
+fn table(lang: Lang) -> &'static Messages {
+    match lang {
+        Lang::En => &MESSAGES,
+        Lang::Ja => &MESSAGES_JA,
+    }
+}
+
+/// Every key with its template in `lang` (only what that file has).
+pub fn all_in(lang: Lang) -> &'static BTreeMap<String, Template> {
+    table(lang)
+}
 
 /// `family.key` -> template.
 fn load(text: &str) -> Result<BTreeMap<String, Template>, String> {
@@ -29,11 +55,17 @@ fn load(text: &str) -> Result<BTreeMap<String, Template>, String> {
     Ok(out)
 }
 
-/// The message with this key. A key missing from the file is a bug the test below catches;
-/// at run time it shows as the key itself rather than a panic.
+/// The message with this key, in the process's language. A key missing from the file is a bug
+/// the test below catches; at run time it shows as the key itself rather than a panic.
 pub fn message(key: &str) -> Template {
-    MESSAGES
+    message_in(crate::lang::current(), key)
+}
+
+/// The message with this key in `lang` (the English when the translation lacks it).
+pub fn message_in(lang: Lang, key: &str) -> Template {
+    table(lang)
         .get(key)
+        .or_else(|| MESSAGES.get(key))
         .cloned()
         .unwrap_or_else(|| Template::parse(key))
 }
@@ -41,7 +73,12 @@ pub fn message(key: &str) -> Template {
 /// The message with this key, filled with these values (a placeholder without one stays
 /// visible as `{name}`).
 pub fn sentence(key: &str, values: &[(&str, &str)]) -> String {
-    message(key).fill(
+    sentence_in(crate::lang::current(), key, values)
+}
+
+/// [`sentence`] in `lang`.
+pub fn sentence_in(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
+    message_in(lang, key).fill(
         &values
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
