@@ -14,6 +14,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of the texts (rule titles, messages, fixes, explanations). Default: the
+    /// locale (LC_ALL, LC_MESSAGES, LANG; ja* is Japanese); JSON and SARIF stay English
+    /// unless --lang is given.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +138,10 @@ pub struct DoctorArgs {
     /// Only the summary line and failing checks.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write the complete documents the fix commands read into DIR (the commands then read
+    /// file://DIR/...), so they run as printed.
+    #[arg(long, value_name = "DIR")]
+    pub fix_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

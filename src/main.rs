@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = zetl::cli::Cli::parse();
-    match zetl::commands::run(cli.command) {
+    match zetl::commands::run(cli.command, cli.lang) {
         Ok(exit) => exit.into(),
         Err(err) => {
             eprintln!("zetl: {err}");

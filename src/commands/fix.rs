@@ -60,6 +60,7 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
                 color: color_enabled(false),
                 verbose: false,
                 quiet: true,
+                ..RenderOptions::default()
             },
         )
     );
@@ -89,6 +90,7 @@ fn fix_options(args: &FixArgs) -> Result<Options, CliError> {
         no_color: false,
         verbose: false,
         quiet: false,
+        fix_dir: None,
     };
     options(&doctor, loaded)
 }

@@ -31,7 +31,11 @@ fn rule_texts(
         ("title".into(), rule.title.clone(), t.title.clone()),
         ("passed".into(), rule.passed.clone(), t.passed.clone()),
         ("summary".into(), rule.summary.clone(), t.summary.clone()),
-        ("explanation".into(), rule.explanation.clone(), t.explanation.clone()),
+        (
+            "explanation".into(),
+            rule.explanation.clone(),
+            t.explanation.clone(),
+        ),
     ];
     for (key, english) in &rule.messages {
         out.push((
@@ -75,13 +79,15 @@ fn every_rule_text_is_translated_with_the_same_placeholders() {
             .unwrap_or_else(|e| panic!("{} catalog: {e}", lang.code()));
         assert_eq!(translated.rules().len(), english.rules().len());
         for rule in english.rules() {
-            let file = rules_dir().join(lang.code()).join(format!("{}.toml", rule.id));
+            let file = rules_dir()
+                .join(lang.code())
+                .join(format!("{}.toml", rule.id));
             let Ok(text) = std::fs::read_to_string(&file) else {
                 problems.push(format!("{} is missing", file.display()));
                 continue;
             };
-            let t: Translation = toml::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let t: Translation =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             for (what, en, translation) in rule_texts(rule, &t) {
                 match translation {
                     None => problems.push(format!("{}: {what} is missing", file.display())),

@@ -329,10 +329,11 @@ impl Catalog {
                         file: name.clone(),
                         message: "not UTF-8".into(),
                     })?;
-                    let translation: Translation = toml::from_str(text).map_err(|e| CatalogError {
-                        file: name.clone(),
-                        message: e.to_string(),
-                    })?;
+                    let translation: Translation =
+                        toml::from_str(text).map_err(|e| CatalogError {
+                            file: name.clone(),
+                            message: e.to_string(),
+                        })?;
                     translation.apply(rule).map_err(|m| err(&name, m))?;
                 }
             }
