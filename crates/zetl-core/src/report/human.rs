@@ -516,7 +516,9 @@ impl<'a> View<'a> {
                 let options = textwrap::Options::new(width)
                     .initial_indent(if first.is_empty() { "      " } else { first })
                     .subsequent_indent(rest)
-                    .break_words(false);
+                    // Japanese has no spaces between words: break anywhere in it, but
+                    // never inside an ARN or a key of plain ASCII text.
+                    .break_words(!text.is_ascii());
                 let wrapped = textwrap::fill(text, options);
                 if first.is_empty() {
                     // The caller prints the mark where the initial indent was.
