@@ -299,7 +299,7 @@ fn zetl_explain_unknown_rule_exits_2_with_suggestions() {
     assert!(out.is_empty());
     assert_eq!(
         err,
-        "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS001 (source-table-not-active), ZS003 (table-policy-missing)? (`zetl rules` lists every rule)\n"
+        "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS012 (table-too-large), ZS001 (source-table-not-active)? (`zetl rules` lists every rule)\n"
     );
     let (_, err) = zetl(&["explain", "pitr-disable"], 2);
     assert!(err.contains("did you mean ZS002 (pitr-disabled)"), "{err}");

@@ -87,16 +87,15 @@ fn fix_section(variant: Option<&str>, t: &FixTemplate) -> String {
 /// "unknown rule X" with the closest IDs and slugs, so a typo costs one more try.
 pub fn unknown_rule_message(catalog: &Catalog, query: &str) -> String {
     let close = suggestions(catalog, query);
-    let mut msg = format!("unknown rule {query:?}");
+    let query = format!("{query:?}");
     if close.is_empty() {
-        msg.push_str("; `zetl rules` lists every rule");
+        sentence("explain.unknown_rule", &[("query", &query)])
     } else {
-        msg.push_str(&format!(
-            "; did you mean {}? (`zetl rules` lists every rule)",
-            close.join(", ")
-        ));
+        sentence(
+            "explain.unknown_rule_suggest",
+            &[("query", &query), ("suggestions", &close.join(", "))],
+        )
     }
-    msg
 }
 
 /// Up to three rules whose ID or slug is within a small edit distance of the query, or whose

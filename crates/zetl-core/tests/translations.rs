@@ -144,7 +144,7 @@ fn japanese_texts_are_japanese() {
     for (j, e) in ja.rules().iter().zip(en.rules()) {
         assert_ne!(j.title, e.title, "{}: title is not translated", e.id);
         assert!(
-            j.title.chars().any(|c| !c.is_ascii()),
+            !j.title.is_ascii(),
             "{}: {:?} has no Japanese",
             e.id,
             j.title
