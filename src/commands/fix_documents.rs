@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::commands::CliError;
 use crate::fix::change::Target;
+use crate::policy_edit::command::shell_word;
 use crate::policy_edit::FixAction;
 use crate::report::{Replaced, Report};
 use crate::snapshot::Snapshot;
@@ -75,34 +76,4 @@ pub fn write_fix_documents(report: &mut Report, dir: &Path) -> Result<(), CliErr
         }
     }
     Ok(())
-}
-
-/// A word the shell passes as is: quoted only when it has to be.
-fn shell_word(word: &str) -> String {
-    let safe = word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-:+=@,%".contains(c));
-    if safe {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_with_spaces_are_quoted_for_the_shell() {
-        assert_eq!(
-            shell_word("file://fixes/table-policy.json"),
-            "file://fixes/table-policy.json"
-        );
-        assert_eq!(
-            shell_word("file://my fixes/a.json"),
-            "'file://my fixes/a.json'"
-        );
-        assert_eq!(shell_word("file://it's/a.json"), r"'file://it'\''s/a.json'");
-    }
 }
