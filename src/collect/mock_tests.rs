@@ -168,6 +168,7 @@ async fn describe_integrations_maps_status_errors_and_config() {
     assert_eq!(
         got,
         Fact::Known(BTreeMap::from([(INTEGRATION_ARN.to_string(), expected)]))
+        ingestion_logs: None,
     );
     assert_eq!(guard.seen(), vec!["Glue/DescribeIntegrations".to_string()]);
 }
