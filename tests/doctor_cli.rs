@@ -108,7 +108,7 @@ fn only_and_skip_select_rules_and_families() {
     let demo = fixture("demo/cross-account.json");
     let (report, code) = json_report(&["--from", &demo, "--only", "ZT,ZC"]);
     assert_eq!(code, 0);
-    assert_eq!(report["checks"].as_array().unwrap().len(), 44);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 45);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
     let (report, _) = json_report(&["--from", &demo, "--skip", "ZS005,ZI"]);
     let rules = finding_rules(&report);

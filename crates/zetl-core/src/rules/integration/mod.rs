@@ -2,6 +2,9 @@
 //! explain them, see `errors`), timing, and preflight information when none exists yet.
 
 pub mod errors;
+mod ingestion;
+
+pub use ingestion::zi009_ingestion_failed;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
