@@ -110,6 +110,9 @@ read_actions! {
     // The AWS/Glue/ZeroETL LastSyncTimestamp metric (rule ZI006), read in the target account
     CW_LIST_METRICS = "cloudwatch:ListMetrics" / "ListMetrics": Target,
     CW_GET_METRIC_DATA = "cloudwatch:GetMetricData" / "GetMetricData": Target,
+    // The integration's own log stream (rule ZI009), read in both accounts: source processing
+    // logs in the source account, target processing logs in the target account
+    LOGS_GET_LOG_EVENTS = "logs:GetLogEvents" / "GetLogEvents": Both,
     // ZP004 probes, made with the console principal's own credentials
     RSS_LIST_NAMESPACES = "redshift-serverless:ListNamespaces" / "ListNamespaces": Probe,
     RSS_LIST_WORKGROUPS = "redshift-serverless:ListWorkgroups" / "ListWorkgroups": Probe,
@@ -242,6 +245,7 @@ mod tests {
         assert!(tgt.contains(&"s3:GetEncryptionConfiguration"));
         assert!(src.contains(&"iam:GetRole") && tgt.contains(&"iam:GetRole"));
         assert!(tgt.contains(&"cloudwatch:GetMetricData") && tgt.contains(&"glue:GetCatalog"));
+        assert!(src.contains(&"logs:GetLogEvents") && tgt.contains(&"logs:GetLogEvents"));
     }
 
     /// AssumeRole gets the account's credentials: the guard lets it through, no read-only

@@ -49,6 +49,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZI006", Severity::Info),
     ("ZI007", Severity::Info),
     ("ZI008", Severity::Warning),
+    ("ZI009", Severity::Error),
     ("ZC001", Severity::Warning),
     ("ZC002", Severity::Warning),
     ("ZC003", Severity::Info),
@@ -96,7 +97,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 45);
+    assert_eq!(ids.len(), 46);
 }
 
 #[test]
@@ -235,7 +236,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 45);
+    assert_eq!(list.len(), 46);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -268,7 +269,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n45 rules."), "{text}");
+    assert!(text.contains("\n46 rules."), "{text}");
 }
 
 #[test]

@@ -12,6 +12,8 @@
 mod doctor_variants;
 #[path = "moto/fix_variants.rs"]
 mod fix_variants;
+#[path = "moto/logs.rs"]
+mod ingestion_logs;
 #[path = "moto/server.rs"]
 mod server;
 

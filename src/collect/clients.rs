@@ -16,6 +16,8 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub lakeformation: aws_sdk_lakeformation::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The integration's CloudWatch Logs stream (rule ZI009).
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Only for the ZP004 probes.
     pub redshift_serverless: aws_sdk_redshiftserverless::Client,
 }
@@ -67,6 +69,11 @@ impl Clients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
             redshift_serverless: aws_sdk_redshiftserverless::Client::from_conf(
                 aws_sdk_redshiftserverless::config::Builder::from(conf)
                     .interceptor(guard.clone())
@@ -102,6 +109,7 @@ impl Clients {
             kms: aws_sdk_kms,
             lakeformation: aws_sdk_lakeformation,
             cloudwatch: aws_sdk_cloudwatch,
+            logs: aws_sdk_cloudwatchlogs,
             redshift_serverless: aws_sdk_redshiftserverless
         )
     }

@@ -211,6 +211,7 @@ macro_rules! shared_fields {
                 .map(str::to_string),
             continuous_sync: config.and_then(|c| c.continuous_sync()),
             last_sync: None,
+            ingestion_logs: None,
         }
     }};
 }

@@ -20,6 +20,7 @@ use super::guard::ReadOnlyGuard;
 use super::*;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
+mod logs_reads;
 mod new_reads;
 
 const SRC: &str = "111111111111";
@@ -38,6 +39,7 @@ struct Mocks {
     lakeformation: Vec<Rule>,
     s3: Vec<Rule>,
     cloudwatch: Vec<Rule>,
+    logs: Vec<Rule>,
     redshift_serverless: Vec<Rule>,
     iam: Vec<Rule>,
 }
@@ -66,6 +68,8 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &none),
         lakeformation: mock_client!(aws_sdk_lakeformation, RuleMode::MatchAny, &m.lakeformation),
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, &m.cloudwatch, |c| c
+            .interceptor(guard.clone())),
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &m.logs, |c| c
             .interceptor(guard.clone())),
         redshift_serverless: mock_client!(
             aws_sdk_redshiftserverless,
@@ -164,6 +168,7 @@ async fn describe_integrations_maps_status_errors_and_config() {
         refresh_interval: Some("15".to_string()),
         continuous_sync: Some(true),
         last_sync: None,
+        ingestion_logs: None,
     };
     assert_eq!(
         got,
@@ -573,6 +578,16 @@ fn target_denied_everything() -> Mocks {
         sts: vec![identity(TGT)],
         dynamodb: Vec::new(),
         cloudwatch: Vec::new(),
+        logs: vec![
+            mock!(aws_sdk_cloudwatchlogs::Client::get_log_events).then_error(|| {
+                aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsError::generic(
+                    aws_sdk_cloudwatchlogs::error::ErrorMetadata::builder()
+                        .code("AccessDeniedException")
+                        .message("not authorized to perform: logs:GetLogEvents")
+                        .build(),
+                )
+            }),
+        ],
         redshift_serverless: Vec::new(),
         iam: Vec::new(),
         glue: vec![

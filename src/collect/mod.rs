@@ -15,6 +15,7 @@ pub mod guard;
 pub mod iam;
 pub mod kms;
 pub mod lakeformation;
+pub mod logs;
 pub mod plan;
 pub mod probe;
 pub mod s3;
@@ -238,14 +239,24 @@ pub async fn collect_from(
             .iter()
             .map(|arn| collect_principal(arn, &source, &target)),
     );
-    // ZI006's metric needs the integrations' ARNs: it is read as soon as both lists are in,
-    // alongside the other reads, not after them.
+    // ZI006's metric and ZI009's logs need the integrations' ARNs: they are read as soon as
+    // both lists are in, alongside the other reads, not after them.
     let integration_side = async {
         let (mut source_side, mut target_side) = futures::join!(
             glue::source_integrations(&source, &table_arn, setup.integration.as_deref()),
             glue::target_integrations(&target, &database_arn),
         );
-        last_sync(&target, &mut source_side, &mut target_side, now).await;
+        let wanted = logs::wanted(
+            &source_side,
+            &target_side,
+            &table_arn,
+            setup.integration.as_deref(),
+        );
+        let ((), logged) = futures::join!(
+            last_sync(&target, &mut source_side, &mut target_side, now),
+            logs::read(&source, &target, wanted, now),
+        );
+        logs::attach(&mut source_side, &mut target_side, logged);
         (source_side, target_side)
     };
     let probe_side = probes(

@@ -83,13 +83,14 @@ fn target_mocks(m: Mocks) -> Mocks {
     Mocks {
         sts: vec![identity(TGT)],
         glue: m.glue.into_iter().chain(base.glue).collect(),
+        logs: m.logs.into_iter().chain(base.logs).collect(),
         lakeformation: base.lakeformation,
         iam: vec![denied_role, denied_inline, denied_attached],
         ..m
     }
 }
 
-fn target_with(m: Mocks) -> Reach {
+pub(super) fn target_with(m: Mocks) -> Reach {
     reach_with(target_mocks(m))
 }
 

@@ -56,6 +56,7 @@ registry! {
     "ZI006" => integration::zi006_replication_timing,
     "ZI007" => integration::zi007_no_integration_yet,
     "ZI008" => integration::zi008_table_properties_missing,
+    "ZI009" => integration::zi009_ingestion_failed,
     "ZC001" => collection::zc001_fact_not_readable,
     "ZC002" => collection::zc002_principal_by_unique_id,
     "ZC003" => collection::zc003_arn_matches_nothing,
