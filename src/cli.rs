@@ -14,6 +14,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show the AWS SDK's full errors (also when RUST_LOG is set); otherwise each error is one
+    /// sentence with the next step.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
