@@ -11,6 +11,8 @@ pub mod exit;
 pub mod explain;
 pub mod fix;
 pub mod generate;
+#[cfg(feature = "live")]
+pub mod progress;
 pub mod rules;
 pub mod simulate;
 

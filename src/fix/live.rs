@@ -100,13 +100,25 @@ pub async fn apply(
     target: &Writer,
     original: &Snapshot,
 ) -> Vec<Applied> {
+    apply_reporting(changes, source, target, original, &|_, _| {}).await
+}
+
+/// `apply`, calling `on_write(i, change)` just before the `i`-th change's write is sent (after
+/// its re-read found the document unchanged), so the command can log each write as it happens.
+pub async fn apply_reporting(
+    changes: &[Change],
+    source: &Writer,
+    target: &Writer,
+    original: &Snapshot,
+    on_write: &dyn Fn(usize, &Change),
+) -> Vec<Applied> {
     let mut out = Vec::new();
-    for change in changes {
+    for (i, change) in changes.iter().enumerate() {
         let writer = match change.account {
             super::Account::Source => source,
             super::Account::Target => target,
         };
-        let result = apply_one(writer, change, original).await;
+        let result = apply_one(writer, change, original, || on_write(i, change)).await;
         let stop = matches!(result, Applied::Conflict(_));
         out.push(result);
         if stop {
@@ -116,7 +128,12 @@ pub async fn apply(
     out
 }
 
-async fn apply_one(w: &Writer, change: &Change, original: &Snapshot) -> Applied {
+async fn apply_one(
+    w: &Writer,
+    change: &Change,
+    original: &Snapshot,
+    writing: impl FnOnce(),
+) -> Applied {
     let now = match read(w, &change.target).await {
         Ok(now) => now,
         Err(f) => return failed(&f, read_action(&change.target), change.account),
@@ -127,6 +144,7 @@ async fn apply_one(w: &Writer, change: &Change, original: &Snapshot) -> Applied 
             change.target.describe()
         ));
     }
+    writing();
     let result = write(w, change, original, now.token).await;
     match result {
         Ok(()) => Applied::Done,
