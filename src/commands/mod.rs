@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use crate::cli::Command;
 
 pub mod collect;
+pub mod completions;
 pub mod doctor;
 pub mod exit;
 pub mod explain;
 pub mod fix;
 pub mod generate;
+pub mod man;
 #[cfg(feature = "live")]
 pub mod progress;
 pub mod rules;
@@ -26,6 +28,8 @@ pub fn run(command: Command) -> Result<Exit, CliError> {
         Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
         Command::Policy(crate::cli::PolicyCommand::Generate(args)) => generate::run(*args),
         Command::Fix(args) => fix::run(*args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     }
 }
 
