@@ -19,6 +19,10 @@ pub struct Cli {
     /// unless --lang is given.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<crate::lang::Lang>,
+    /// Show the AWS SDK's full errors (also when RUST_LOG is set); otherwise each error is one
+    /// sentence with the next step.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,6 +38,24 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Plan (and with --apply, apply) the changes that repair fixable findings.
     Fix(Box<FixArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: zetl(1), or a subcommand's (zetl man doctor).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand (`doctor`, `policy simulate`, ...): print its page, zetl-doctor(1), ...
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which two accounts, which resources, and how to reach them. Shared by doctor, fix and

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod debug;
 pub mod fix;
 pub mod permissions;
 pub mod setup;

@@ -273,6 +273,64 @@ fn live_with_an_unreachable_endpoint_exits_3_and_writes_no_snapshot() {
     assert!(!saved.exists());
 }
 
+/// `zetl doctor` (live) on a machine with no AWS configuration at all: an empty HOME, no
+/// AWS_* variable but the one that keeps the chain off instance metadata, an endpoint on a
+/// closed loopback port.
+fn doctor_without_credentials(extra: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Command::cargo_bin("zetl")
+        .unwrap()
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path())
+        .args([
+            "doctor",
+            "--source-table",
+            "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+            "--target-database",
+            "arn:aws:glue:us-east-1:222222222222:database/lake",
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn no_credentials_at_all_is_a_short_error_with_the_next_step() {
+    let out = doctor_without_credentials(&[]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.lines().count() <= 6, "{stderr}");
+    for debug in ["DispatchFailure", "ConnectorError", "Some(", "source:"] {
+        assert!(!stderr.contains(debug), "{debug} in {stderr}");
+    }
+    for next in [
+        "--source-profile",
+        "--target-profile",
+        "AWS_PROFILE",
+        "aws sso login",
+    ] {
+        assert!(stderr.contains(next), "no {next} in {stderr}");
+    }
+    assert!(
+        stderr.starts_with("zetl: could not read either account\n"),
+        "{stderr}"
+    );
+    // With --debug the SDK's error follows each line.
+    let debug = String::from_utf8(doctor_without_credentials(&["--debug"]).stderr).unwrap();
+    assert!(debug.contains("AWS SDK: "), "{debug}");
+    assert!(!debug.contains("--debug to see"), "{debug}");
+}
+
 #[test]
 fn zc001_names_the_missing_action_and_an_existing_policy_file_that_grants_it() {
     let (report, _) = json_report(&["--from", &fixture("rules/ZC001/fail.json")]);

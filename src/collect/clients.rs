@@ -2,7 +2,9 @@
 
 use aws_config::SdkConfig;
 
+use super::actions::Side;
 use super::guard::ReadOnlyGuard;
+use super::progress::Reporter;
 use crate::snapshot::Unknown;
 
 /// One client per service, all built from the same account configuration.
@@ -119,7 +121,8 @@ impl Clients {
 #[derive(Debug, Clone)]
 pub struct Account {
     pub clients: Clients,
-    /// 12-digit account id.
+    pub side: Side,
+    /// 12-digit account id (empty until known).
     pub id: String,
     pub region: String,
     /// `aws`, `aws-cn`, `aws-us-gov`: for the ARNs the collector builds.
@@ -127,6 +130,8 @@ pub struct Account {
     /// Set when the account could not be reached at all: every call then records this
     /// instead of being sent.
     pub down: Option<Unknown>,
+    /// Told about every call.
+    pub progress: Reporter,
 }
 
 impl Account {

@@ -20,6 +20,7 @@ use super::guard::ReadOnlyGuard;
 use super::*;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
+mod errors;
 mod logs_reads;
 mod new_reads;
 
@@ -56,6 +57,7 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
     let none: Vec<Rule> = Vec::new();
     Clients {
         sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &m.sts, |c| c
+            .retry_config(fast_retry())
             .interceptor(guard.clone())),
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, &m.dynamodb, |c| c
             .retry_config(fast_retry())
@@ -83,10 +85,16 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
 fn account(id: &str, m: &Mocks, guard: &ReadOnlyGuard) -> Account {
     Account {
         clients: clients(m, guard),
+        side: if id == TGT {
+            Side::Target
+        } else {
+            Side::Source
+        },
         id: id.to_string(),
         region: "us-east-1".to_string(),
         partition: "aws".to_string(),
         down: None,
+        progress: Reporter::silent(),
     }
 }
 
@@ -561,6 +569,9 @@ fn reach_with(m: Mocks) -> Reach {
         clients: clients(&m, &ReadOnlyGuard::new()),
         region: Some("us-east-1".to_string()),
         role: None,
+        profile: None,
+        endpoint: None,
+        progress: Reporter::silent(),
     }
 }
 
@@ -660,9 +671,11 @@ async fn no_credentials_for_both_accounts_is_a_collect_error() {
     assert_eq!(err.exit_code(), 3);
     assert_eq!(
         err.to_string(),
-        "could not read either account (source: InvalidClientTokenId: The security token included in the request is invalid.; target: InvalidClientTokenId: The security token included in the request is invalid.)"
+        "could not read either account
+  source account 111111111111: AWS rejected the credentials (InvalidClientTokenId): they are invalid or expired. Renew them, or pass --source-profile with working ones.
+  target account 222222222222: AWS rejected the credentials (InvalidClientTokenId): they are invalid or expired. Renew them, or pass --target-profile with working ones.
+  Run with --debug to see the AWS SDK's errors."
     );
-    assert!(!err.to_string().contains('\n'));
 }
 
 #[tokio::test]
@@ -728,6 +741,9 @@ fn reach_assuming(role_account: &str, m: Mocks, guard: &ReadOnlyGuard) -> Reach 
             arn: format!("arn:aws:iam::{role_account}:role/zetl-read"),
             external_id: Some("ext-1".to_string()),
         }),
+        profile: None,
+        endpoint: None,
+        progress: Reporter::silent(),
     }
 }
 

@@ -7,12 +7,16 @@ use crate::cli::Command;
 use crate::lang::Lang;
 
 pub mod collect;
+pub mod completions;
 pub mod doctor;
 pub mod exit;
 pub mod explain;
 pub mod fix;
 pub mod fix_documents;
 pub mod generate;
+pub mod man;
+#[cfg(feature = "live")]
+pub mod progress;
 pub mod rules;
 pub mod simulate;
 
@@ -28,6 +32,8 @@ pub fn run(command: Command, lang: Option<Lang>) -> Result<Exit, CliError> {
         Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
         Command::Policy(crate::cli::PolicyCommand::Generate(args)) => generate::run(*args),
         Command::Fix(args) => fix::run(*args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     }
 }
 

@@ -91,6 +91,12 @@ fn doctor(endpoint: &str, setup: &Value, saved: &Path) -> Run {
             saved,
         ],
     );
+    // Not a terminal: no progress, so stderr holds only errors, and there are none.
+    assert!(
+        live.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&live.stderr)
+    );
     let live = outcome(&live);
     let mut replay = Command::cargo_bin("zetl").expect("the zetl binary");
     isolate(&mut replay).args([

@@ -410,8 +410,7 @@ async fn an_s3_tables_target_is_collected_and_bucket_rules_are_skipped() {
     let guard = ReadOnlyGuard::new();
     let target = Reach {
         clients: clients(&target_mocks(s3_tables_target()), &guard),
-        region: Some("us-east-1".to_string()),
-        role: None,
+        ..reach_with(Mocks::default())
     };
     let snapshot = collect_from(&setup, &plan, reach(no_credentials()), target, now())
         .await
