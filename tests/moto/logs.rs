@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use zetl::collect::accounts::{base_config_from, AccountOptions};
+use zetl::collect::actions::Side;
 use zetl::collect::clients::{Account, Clients};
+use zetl::collect::progress::Reporter;
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::collect::logs;
 use zetl::snapshot::{Fact, IngestionLogs};
@@ -55,6 +57,8 @@ fn an_ingestion_failure_logged_in_moto_is_read() {
             region: "us-east-1".to_string(),
             partition: "aws".to_string(),
             down: None,
+            side: Side::Target,
+            progress: Reporter::silent(),
         }
     });
     let arn = format!("arn:aws:glue:us-east-1:123456789012:integration:{INTEGRATION_ID}");
