@@ -77,6 +77,7 @@ fn what(action: Action) -> String {
         ("s3", _) => sentence("progress.bucket", &[]),
         ("lakeformation", _) => sentence("progress.lake_formation", &[]),
         ("cloudwatch", _) => sentence("progress.metrics", &[]),
+        ("logs", _) => sentence("progress.logs", &[]),
         // redshift-serverless: the ZP004 probes.
         _ => sentence("progress.probe", &[]),
     }
