@@ -97,16 +97,8 @@ pub async fn collect_guarded(
         plan.database.arn.as_ref().map(|a| a.region.as_str()),
     );
     let (src_conf, tgt_conf) = futures::join!(base_config(&src_opts), base_config(&tgt_opts));
-    let reach = |conf: &aws_config::SdkConfig, opts: &AccountOptions| Reach {
-        clients: Clients::from_config(conf, opts.s3_path_style(), guard),
-        region: conf.region().map(|r| r.to_string()),
-        role: opts.role_arn.clone().map(|arn| RoleToAssume {
-            arn,
-            external_id: opts.external_id.clone(),
-        }),
-    };
-    let source = reach(&src_conf, &src_opts);
-    let target = reach(&tgt_conf, &tgt_opts);
+    let source = Reach::new(&src_conf, &src_opts, guard);
+    let target = Reach::new(&tgt_conf, &tgt_opts, guard);
     collect_from(setup, &plan, source, target, now).await
 }
 
@@ -118,6 +110,24 @@ pub struct Reach {
     pub region: Option<String>,
     /// `--<side>-role-arn`: assumed first; its credentials then sign every read.
     pub role: Option<RoleToAssume>,
+}
+
+impl Reach {
+    /// One side's clients from its configuration, with the role to assume when one is given.
+    pub fn new(
+        conf: &aws_config::SdkConfig,
+        opts: &AccountOptions,
+        guard: &ReadOnlyGuard,
+    ) -> Reach {
+        Reach {
+            clients: Clients::from_config(conf, opts.s3_path_style(), guard),
+            region: conf.region().map(|r| r.to_string()),
+            role: opts.role_arn.clone().map(|arn| RoleToAssume {
+                arn,
+                external_id: opts.external_id.clone(),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -345,7 +355,7 @@ async fn last_sync(
 
 /// Settles who the doctor is in one side's account (the AssumeRole answer when a role is
 /// given, else GetCallerIdentity: one round either way), its id, region and partition.
-async fn resolve(
+pub async fn resolve(
     side: Side,
     named: &plan::Named,
     reach: Reach,
