@@ -14,3 +14,4 @@ pub mod config;
 pub mod fix;
 pub mod permissions;
 pub mod setup;
+pub mod watch;
