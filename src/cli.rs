@@ -29,6 +29,8 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Plan (and with --apply, apply) the changes that repair fixable findings.
     Fix(Box<FixArgs>),
+    /// Follow integrations until their initial load is done; diagnose one that needs attention.
+    Watch(Box<crate::commands::watch::WatchArgs>),
 }
 
 /// Which two accounts, which resources, and how to reach them. Shared by doctor, fix and

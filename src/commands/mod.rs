@@ -13,6 +13,7 @@ pub mod fix;
 pub mod generate;
 pub mod rules;
 pub mod simulate;
+pub mod watch;
 
 pub use exit::{CliError, Exit};
 
@@ -24,6 +25,7 @@ pub fn run(command: Command) -> Result<Exit, CliError> {
         Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
         Command::Policy(crate::cli::PolicyCommand::Generate(args)) => generate::run(*args),
         Command::Fix(args) => fix::run(*args),
+        Command::Watch(args) => watch::run(*args),
     }
 }
 
