@@ -2,7 +2,6 @@
 //! one that needs attention. The flags and what they become are here; the watch itself is
 //! `crate::watch`.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::Args;
@@ -164,6 +163,8 @@ pub fn exit(verdict: Verdict) -> Result<Exit, CliError> {
 
 #[cfg(feature = "live")]
 fn watch(request: Request, no_color: bool) -> Result<Exit, CliError> {
+    use std::io::IsTerminal;
+
     use crate::watch::live::{Doctor, Live, Pair};
     use crate::watch::run::{run, RunOptions, MAX_INTERVAL};
     use crate::watch::{Clock, Machine, SystemClock};
