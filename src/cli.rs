@@ -42,6 +42,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout: zetl(1), or a subcommand's (zetl man doctor).
     Man(ManArgs),
+    /// Follow integrations until their initial load is done; diagnose one that needs attention.
+    Watch(Box<crate::commands::watch::WatchArgs>),
 }
 
 #[derive(Debug, Args)]

@@ -15,3 +15,4 @@ pub mod debug;
 pub mod fix;
 pub mod permissions;
 pub mod setup;
+pub mod watch;

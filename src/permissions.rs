@@ -70,6 +70,9 @@ read_actions! {
     DDB_DESCRIBE_TABLE = "dynamodb:DescribeTable" / "DescribeTable": Source,
     DDB_DESCRIBE_CONTINUOUS_BACKUPS = "dynamodb:DescribeContinuousBackups" / "DescribeContinuousBackups": Source,
     DDB_GET_RESOURCE_POLICY = "dynamodb:GetResourcePolicy" / "GetResourcePolicy": Source,
+    // The source table's exports (`zetl watch`: the initial load's progress)
+    DDB_LIST_EXPORTS = "dynamodb:ListExports" / "ListExports": Source,
+    DDB_DESCRIBE_EXPORT = "dynamodb:DescribeExport" / "DescribeExport": Source,
     // Keys (the table key in the source account, bucket and integration keys in the target)
     KMS_DESCRIBE_KEY = "kms:DescribeKey" / "DescribeKey": Both,
     KMS_LIST_ALIASES = "kms:ListAliases" / "ListAliases": Both,
@@ -246,6 +249,8 @@ mod tests {
         assert!(src.contains(&"iam:GetRole") && tgt.contains(&"iam:GetRole"));
         assert!(tgt.contains(&"cloudwatch:GetMetricData") && tgt.contains(&"glue:GetCatalog"));
         assert!(src.contains(&"logs:GetLogEvents") && tgt.contains(&"logs:GetLogEvents"));
+        assert!(src.contains(&"dynamodb:ListExports") && src.contains(&"dynamodb:DescribeExport"));
+        assert!(!tgt.contains(&"dynamodb:ListExports"));
     }
 
     /// AssumeRole gets the account's credentials: the guard lets it through, no read-only

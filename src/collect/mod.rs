@@ -124,23 +124,8 @@ pub async fn collect_with(
         plan.database.arn.as_ref().map(|a| a.region.as_str()),
     );
     let (src_conf, tgt_conf) = futures::join!(base_config(&src_opts), base_config(&tgt_opts));
-    let reach = |conf: &aws_config::SdkConfig, opts: &AccountOptions| Reach {
-        clients: Clients::from_config(conf, opts.s3_path_style(), guard),
-        region: conf.region().map(|r| r.to_string()),
-        role: opts.role_arn.clone().map(|arn| RoleToAssume {
-            arn,
-            external_id: opts.external_id.clone(),
-        }),
-        profile: opts.profile.clone().or_else(|| env_value("AWS_PROFILE")),
-        endpoint: opts
-            .endpoint_url
-            .clone()
-            .or_else(|| env_value("AWS_ENDPOINT_URL_STS"))
-            .or_else(|| env_value("AWS_ENDPOINT_URL")),
-        progress: progress.clone(),
-    };
-    let source = reach(&src_conf, &src_opts);
-    let target = reach(&tgt_conf, &tgt_opts);
+    let source = Reach::new(&src_conf, &src_opts, guard, &progress);
+    let target = Reach::new(&tgt_conf, &tgt_opts, guard, &progress);
     collect_from(setup, &plan, source, target, now).await
 }
 
@@ -162,6 +147,32 @@ pub struct Reach {
 
 fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl Reach {
+    /// One side's clients from its configuration, with the role to assume when one is given.
+    pub fn new(
+        conf: &aws_config::SdkConfig,
+        opts: &AccountOptions,
+        guard: &ReadOnlyGuard,
+        progress: &Reporter,
+    ) -> Reach {
+        Reach {
+            clients: Clients::from_config(conf, opts.s3_path_style(), guard),
+            region: conf.region().map(|r| r.to_string()),
+            role: opts.role_arn.clone().map(|arn| RoleToAssume {
+                arn,
+                external_id: opts.external_id.clone(),
+            }),
+            profile: opts.profile.clone().or_else(|| env_value("AWS_PROFILE")),
+            endpoint: opts
+                .endpoint_url
+                .clone()
+                .or_else(|| env_value("AWS_ENDPOINT_URL_STS"))
+                .or_else(|| env_value("AWS_ENDPOINT_URL")),
+            progress: progress.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,7 +410,7 @@ async fn last_sync(
 /// given, else GetCallerIdentity: one round either way), its id, region and partition. An
 /// account that cannot be reached is `down` (its facts unknown, with one line saying why
 /// and what to do) when its resource ARN names it; otherwise nothing can go on.
-async fn resolve(
+pub async fn resolve(
     side: Side,
     named: &plan::Named,
     reach: Reach,

@@ -19,6 +19,7 @@ pub mod man;
 pub mod progress;
 pub mod rules;
 pub mod simulate;
+pub mod watch;
 
 pub use exit::{CliError, Exit};
 
@@ -34,6 +35,7 @@ pub fn run(command: Command, lang: Option<Lang>) -> Result<Exit, CliError> {
         Command::Fix(args) => fix::run(*args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Watch(args) => watch::run(*args),
     }
 }
 

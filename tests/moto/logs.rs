@@ -9,9 +9,9 @@ use std::process::Command;
 use zetl::collect::accounts::{base_config_from, AccountOptions};
 use zetl::collect::actions::Side;
 use zetl::collect::clients::{Account, Clients};
-use zetl::collect::progress::Reporter;
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::collect::logs;
+use zetl::collect::progress::Reporter;
 use zetl::snapshot::{Fact, IngestionLogs};
 
 use super::server::{isolate, start_moto};
