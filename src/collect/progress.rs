@@ -64,6 +64,9 @@ fn what(action: Action) -> String {
         (_, "dynamodb:DescribeTable") => sentence("progress.table", &[]),
         (_, "dynamodb:DescribeContinuousBackups") => sentence("progress.backups", &[]),
         (_, "dynamodb:GetResourcePolicy") => sentence("progress.table_policy", &[]),
+        (_, "dynamodb:ListExports" | "dynamodb:DescribeExport") => {
+            sentence("progress.exports", &[])
+        }
         (_, "glue:DescribeIntegrations" | "glue:DescribeInboundIntegrations") => {
             sentence("progress.integrations", &[])
         }
