@@ -118,6 +118,13 @@ pub struct SetupArgs {
     /// A zetl.toml holding the same settings (flags override it); default ./zetl.toml if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Also check every existing integration between the two accounts (DescribeIntegrations
+    /// in the source account, DescribeInboundIntegrations in the target), each as a pair.
+    #[arg(long)]
+    pub all: bool,
+    /// AWS requests in flight at most per account while collecting (default 8).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
 }
 
 pub use crate::report::{FailOn, Format};

@@ -18,6 +18,22 @@
 //! [severity]
 //! ZT012 = "error"
 //! ```
+//!
+//! Many integrations at once: one `[[pair]]` table per source table; the top-level
+//! `target_database` and `target_role` are the defaults of every pair.
+//!
+//! ```toml
+//! target_database = "arn:aws:glue:us-east-1:222222222222:database/lake"
+//! target_role = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole"
+//! concurrency = 8
+//!
+//! [[pair]]
+//! source_table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders"
+//!
+//! [[pair]]
+//! source_table = "arn:aws:dynamodb:us-east-1:111111111111:table/customers"
+//! integration = "arn:aws:glue:us-east-1:111111111111:integration:0f6b1d5e-..."
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +62,14 @@ pub struct Config {
     pub source_region: Option<String>,
     pub target_region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// `[[pair]]`: one source table -> target database each (the top-level `target_database`
+    /// and `target_role` are their defaults).
+    #[serde(default)]
+    pub pair: Vec<PairEntry>,
+    /// Also check every existing integration between the two accounts (`--all`).
+    pub all: Option<bool>,
+    /// AWS requests in flight at most per account while collecting (`--concurrency`).
+    pub concurrency: Option<usize>,
     /// human | json | sarif | markdown
     pub format: Option<Format>,
     /// error | warning | never
@@ -70,6 +94,17 @@ pub struct SuppressEntry {
     pub reason: String,
     /// Only findings about this ARN.
     pub resource: Option<String>,
+}
+
+/// One `[[pair]]` table: a source table and, unless the top-level values apply, its target.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairEntry {
+    pub source_table: Option<String>,
+    pub target_database: Option<String>,
+    pub target_role: Option<String>,
+    /// This pair's existing integration (else found from table -> database).
+    pub integration: Option<String>,
 }
 
 /// A config file that could not be used: which file and what is wrong (with the key).
@@ -147,6 +182,33 @@ pub fn parse(text: &str) -> Result<Config, String> {
             }
         }
     }
+    if !config.pair.is_empty() {
+        // Per-pair values at the top level would apply to every pair: say where they go.
+        for (key, set) in [
+            ("source_table", config.source_table.is_some()),
+            ("integration", config.integration.is_some()),
+        ] {
+            if set {
+                return Err(format!(
+                    "{key}: with [[pair]] tables, {key} belongs in its [[pair]] (the top-level \
+                     value would name it for every pair)"
+                ));
+            }
+        }
+    }
+    for (i, p) in config.pair.iter().enumerate() {
+        if p.source_table
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+        {
+            return Err(format!(
+                "pair[{i}].source_table: every [[pair]] needs a source table"
+            ));
+        }
+    }
+    if config.concurrency == Some(0) {
+        return Err("concurrency: must be at least 1".to_string());
+    }
     for key in config.severity.keys() {
         if !is_rule_id(key) {
             return Err(format!("severity.{key}: not a rule ID (like \"ZT012\")"));
@@ -216,5 +278,43 @@ ZT012 = "error"
         assert!(e.contains("fatal"), "{e}");
         let e = parse("[[suppress]]\nrule = \"nope\"\nreason = \"x\"\n").unwrap_err();
         assert!(e.starts_with("suppress[0].rule"), "{e}");
+    }
+
+    #[test]
+    fn pairs_parse_with_top_level_defaults() {
+        let c = parse(
+            r#"
+target_database = "arn:aws:glue:us-east-1:222222222222:database/lake"
+target_role = "ZeroEtlTargetRole"
+all = true
+concurrency = 4
+[[pair]]
+source_table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders"
+[[pair]]
+source_table = "customers"
+target_role = "OtherRole"
+integration = "arn:aws:glue:us-east-1:111111111111:integration:abc"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.pair.len(), 2);
+        assert_eq!(c.pair[1].source_table.as_deref(), Some("customers"));
+        assert_eq!(c.pair[1].target_role.as_deref(), Some("OtherRole"));
+        assert_eq!(c.pair[0].target_database, None);
+        assert_eq!((c.all, c.concurrency), (Some(true), Some(4)));
+    }
+
+    #[test]
+    fn pair_errors_name_the_key() {
+        let e = parse("[[pair]]\ntarget_database = \"lake\"\n").unwrap_err();
+        assert!(e.starts_with("pair[0].source_table"), "{e}");
+        let e = parse("[[pair]]\nsource_table = \"a\"\ncolour = 1\n").unwrap_err();
+        assert!(e.contains("colour"), "{e}");
+        let e = parse("source_table = \"a\"\n[[pair]]\nsource_table = \"b\"\n").unwrap_err();
+        assert!(e.starts_with("source_table: with [[pair]] tables"), "{e}");
+        let e = parse("integration = \"arn:x\"\n[[pair]]\nsource_table = \"b\"\n").unwrap_err();
+        assert!(e.starts_with("integration:"), "{e}");
+        let e = parse("concurrency = 0").unwrap_err();
+        assert!(e.starts_with("concurrency"), "{e}");
     }
 }

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod debug;
 pub mod fix;
+pub mod pairs;
 pub mod permissions;
 pub mod setup;
 pub mod watch;

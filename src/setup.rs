@@ -39,4 +39,46 @@ pub struct Setup {
     pub target_region: Option<String>,
     /// Send every AWS call there (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work).
     pub endpoint_url: Option<String>,
+    /// The `[[pair]]`s of zetl.toml, with the top-level values and the flags applied. Empty:
+    /// the one pair of the fields above (`source_table`, `target_database`, ...), if any.
+    pub pairs: Vec<SetupPair>,
+    /// `--all`: also every existing integration between the two accounts.
+    pub all: bool,
+    /// `--concurrency`: AWS requests in flight at most per account while collecting.
+    pub concurrency: Option<usize>,
+}
+
+/// One source table -> target database pair of the setup, as given (ARNs or names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetupPair {
+    pub source_table: String,
+    /// Absent only when nothing gave one (then collection says it is required).
+    pub target_database: Option<String>,
+    pub target_role: Option<String>,
+    pub integration: Option<String>,
+}
+
+impl Setup {
+    /// Every pair the setup names, in order, each once: the `[[pair]]`s, else the one pair of
+    /// the single fields (none when no table is given).
+    pub fn pair_list(&self) -> Vec<SetupPair> {
+        let mut out: Vec<SetupPair> = Vec::new();
+        if self.pairs.is_empty() {
+            if let Some(table) = &self.source_table {
+                out.push(SetupPair {
+                    source_table: table.clone(),
+                    target_database: self.target_database.clone(),
+                    target_role: self.target_role.clone(),
+                    integration: self.integration.clone(),
+                });
+            }
+            return out;
+        }
+        for p in &self.pairs {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
+    }
 }

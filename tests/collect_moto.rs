@@ -14,6 +14,8 @@ mod doctor_variants;
 mod fix_variants;
 #[path = "moto/logs.rs"]
 mod ingestion_logs;
+#[path = "moto/pairs_variants.rs"]
+mod pairs_variants;
 #[path = "moto/server.rs"]
 mod server;
 

@@ -18,7 +18,11 @@ fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
 fn the_ci_gate_zetl_toml_loads_with_its_suppression_and_override() {
     let text = readme();
     let blocks = fenced_blocks(&text, "toml");
-    assert_eq!(blocks.len(), 1, "README should show one zetl.toml");
+    assert_eq!(
+        blocks.len(),
+        2,
+        "README should show the CI gate's zetl.toml and the many-pairs one"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zetl.toml");
     std::fs::write(&path, blocks[0]).unwrap();
@@ -33,6 +37,28 @@ fn the_ci_gate_zetl_toml_loads_with_its_suppression_and_override() {
         config.severity.get("ZS010"),
         Some(&zetl::report::Severity::Error)
     );
+}
+
+#[test]
+fn the_many_pairs_zetl_toml_gives_one_pair_per_table_with_the_shared_defaults() {
+    let text = readme();
+    let block = fenced_blocks(&text, "toml")[1];
+    let config = zetl::config::parse(block).unwrap();
+    let setup = zetl::commands::doctor::merge_setup(&Default::default(), &config);
+    let pairs = setup.pair_list();
+    assert_eq!(pairs.len(), 2);
+    for p in &pairs {
+        assert_eq!(
+            p.target_database.as_deref(),
+            Some("arn:aws:glue:us-east-1:222222222222:database/lake")
+        );
+        assert!(p.target_role.is_some());
+    }
+    // The scenario the README runs exists.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(text.contains("--config fixtures/scenarios/twelve-tables.toml"));
+    assert!(root.join("fixtures/scenarios/twelve-tables.toml").is_file());
+    assert!(root.join("fixtures/scenarios/twelve-tables.json").is_file());
 }
 
 #[test]

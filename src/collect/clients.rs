@@ -4,6 +4,7 @@ use aws_config::SdkConfig;
 
 use super::actions::Side;
 use super::guard::ReadOnlyGuard;
+use super::limit::Limit;
 use super::progress::Reporter;
 use crate::snapshot::Unknown;
 
@@ -22,6 +23,8 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Only for the ZP004 probes.
     pub redshift_serverless: aws_sdk_redshiftserverless::Client,
+    /// The account's requests in flight at most (shared by every client of the account).
+    pub limit: Limit,
 }
 
 impl Clients {
@@ -81,7 +84,14 @@ impl Clients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            limit: Limit::unlimited(),
         }
+    }
+
+    /// The same clients, at most `n` calls in flight at once between them.
+    pub fn limited(mut self, n: usize) -> Clients {
+        self.limit = Limit::new(n);
+        self
     }
 }
 
@@ -99,6 +109,7 @@ impl Clients {
                             .credentials_provider(credentials.clone())
                             .build(),
                     ),)*
+                    limit: self.limit.clone(),
                 }
             };
         }

@@ -39,8 +39,28 @@ pub async fn last_sync(
     integration_arn: &str,
     now: DateTime<Utc>,
 ) -> Fact<Option<DateTime<Utc>>> {
+    last_syncs(account, &[integration_arn.to_string()], now)
+        .await
+        .pop()
+        .unwrap_or(Fact::Known(None))
+}
+
+/// The newest sync time of each integration, in order, however many there are: the metric's
+/// dimension sets are listed once (ListMetrics names no integration) and the datapoints of
+/// every integration's sets are read together (one GetMetricData per 500 sets).
+pub async fn last_syncs(
+    account: &Account,
+    integration_arns: &[String],
+    now: DateTime<Utc>,
+) -> Vec<Fact<Option<DateTime<Utc>>>> {
+    let n = integration_arns.len();
+    if n == 0 {
+        return Vec::new();
+    }
     let cw = &account.clients.cloudwatch;
-    let mut metrics: Vec<Metric> = Vec::new();
+    let all_unknown = |u: crate::snapshot::Unknown| vec![Fact::Unknown(u); n];
+    // Each dimension set with the index of the integration it belongs to.
+    let mut metrics: Vec<(usize, Metric)> = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = call(account, CW_LIST_METRICS, || {
@@ -53,71 +73,77 @@ pub async fn last_sync(
         .await;
         let out = match page {
             Ok(out) => out,
-            Err(e) => return Fact::Unknown(e.unknown),
+            Err(e) => return all_unknown(e.unknown),
         };
-        metrics.extend(
-            out.metrics()
+        metrics.extend(out.metrics().iter().filter_map(|m| {
+            integration_arns
                 .iter()
-                .filter(|m| is_for(m, integration_arn))
-                .cloned(),
-        );
+                .position(|arn| is_for(m, arn))
+                .map(|i| (i, m.clone()))
+        }));
         match out.next_token().filter(|t| !t.is_empty()) {
             Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
             _ => break,
         }
     }
-    metrics.truncate(MAX_QUERIES);
-    if metrics.is_empty() {
-        return Fact::Known(None);
-    }
-    let queries: Vec<MetricDataQuery> = metrics
-        .into_iter()
-        .enumerate()
-        .map(|(i, metric)| {
-            MetricDataQuery::builder()
-                .id(format!("m{i}"))
-                .metric_stat(
-                    MetricStat::builder()
-                        .metric(metric)
-                        .period(PERIOD_SECONDS)
-                        .stat("Maximum")
-                        .build(),
-                )
-                .return_data(true)
-                .build()
-        })
-        .collect();
+    let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; n];
     let start = sdk_time(now - Duration::days(WINDOW_DAYS));
     let end = sdk_time(now);
-    let mut newest: Option<DateTime<Utc>> = None;
-    let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let page = call(account, CW_GET_METRIC_DATA, || {
-            cw.get_metric_data()
-                .set_metric_data_queries(Some(queries.clone()))
-                .start_time(start)
-                .end_time(end)
-                .scan_by(ScanBy::TimestampDescending)
-                .set_next_token(token.clone())
-                .send()
-        })
-        .await;
-        let out = match page {
-            Ok(out) => out,
-            Err(e) => return Fact::Unknown(e.unknown),
-        };
-        for result in out.metric_data_results() {
-            for (value, at) in result.values().iter().zip(result.timestamps()) {
-                let t = sync_time(*value, now).or_else(|| to_chrono(at));
-                newest = newest.max(t);
+    for chunk in metrics.chunks(MAX_QUERIES) {
+        let queries: Vec<MetricDataQuery> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (_, metric))| {
+                MetricDataQuery::builder()
+                    .id(format!("m{i}"))
+                    .metric_stat(
+                        MetricStat::builder()
+                            .metric(metric.clone())
+                            .period(PERIOD_SECONDS)
+                            .stat("Maximum")
+                            .build(),
+                    )
+                    .return_data(true)
+                    .build()
+            })
+            .collect();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page = call(account, CW_GET_METRIC_DATA, || {
+                cw.get_metric_data()
+                    .set_metric_data_queries(Some(queries.clone()))
+                    .start_time(start)
+                    .end_time(end)
+                    .scan_by(ScanBy::TimestampDescending)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await;
+            let out = match page {
+                Ok(out) => out,
+                Err(e) => return all_unknown(e.unknown),
+            };
+            for result in out.metric_data_results() {
+                // The query id says whose dimension set it is; a single set needs no id.
+                let owner = result
+                    .id()
+                    .and_then(|id| id.strip_prefix('m')?.parse::<usize>().ok())
+                    .and_then(|q| chunk.get(q))
+                    .or((chunk.len() == 1).then(|| &chunk[0]))
+                    .map(|(owner, _)| *owner);
+                let Some(owner) = owner else { continue };
+                for (value, at) in result.values().iter().zip(result.timestamps()) {
+                    let t = sync_time(*value, now).or_else(|| to_chrono(at));
+                    newest[owner] = newest[owner].max(t);
+                }
+            }
+            match out.next_token().filter(|t| !t.is_empty()) {
+                Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+                _ => break,
             }
         }
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
-            _ => break,
-        }
     }
-    Fact::Known(newest)
+    newest.into_iter().map(Fact::Known).collect()
 }
 
 fn is_for(metric: &Metric, integration_arn: &str) -> bool {

@@ -94,18 +94,30 @@ pub async fn source_integrations(
     source_arn: &str,
     named: Option<&str>,
 ) -> Fact<BTreeMap<String, Integration>> {
+    list_source_integrations(account, Some(source_arn), named.as_slice()).await
+}
+
+/// DescribeIntegrations in the source account: those whose source is `source_arn`, or every
+/// integration of the account when `None` (the caller keeps what concerns it), plus the
+/// ones named that the listing did not hold (if they are visible from here).
+pub async fn list_source_integrations(
+    account: &Account,
+    source_arn: Option<&str>,
+    named: &[&str],
+) -> Fact<BTreeMap<String, Integration>> {
     let glue = &account.clients.glue;
     let mut all = BTreeMap::new();
     let mut marker: Option<String> = None;
+    let filter = source_arn.map(|arn| {
+        vec![IntegrationFilter::builder()
+            .name("SourceArn")
+            .values(arn)
+            .build()]
+    });
     for _ in 0..MAX_PAGES {
         let page = call(account, GLUE_DESCRIBE_INTEGRATIONS, || {
             glue.describe_integrations()
-                .filters(
-                    IntegrationFilter::builder()
-                        .name("SourceArn")
-                        .values(source_arn)
-                        .build(),
-                )
+                .set_filters(filter.clone())
                 .set_marker(marker.clone())
                 .send()
         })
@@ -123,8 +135,17 @@ pub async fn source_integrations(
             None => break,
         }
     }
-    if let Some(arn) = named.filter(|a| !all.contains_key(*a)) {
-        match named_integration(account, arn).await {
+    let mut missing: Vec<&str> = named
+        .iter()
+        .copied()
+        .filter(|a| !all.contains_key(*a))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    let read =
+        futures::future::join_all(missing.iter().map(|arn| named_integration(account, arn))).await;
+    for got in read {
+        match got {
             Fact::Known(found) => {
                 if let Some(i) = found {
                     all.insert(i.integration_arn.clone(), i);
@@ -164,13 +185,22 @@ pub async fn target_integrations(
     account: &Account,
     target_arn: &str,
 ) -> Fact<BTreeMap<String, Integration>> {
+    list_target_integrations(account, Some(target_arn)).await
+}
+
+/// DescribeInboundIntegrations in the target account: into `target_arn`, or every inbound
+/// integration of the account when `None` (the caller keeps what concerns it).
+pub async fn list_target_integrations(
+    account: &Account,
+    target_arn: Option<&str>,
+) -> Fact<BTreeMap<String, Integration>> {
     let glue = &account.clients.glue;
     let mut all = BTreeMap::new();
     let mut marker: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = call(account, GLUE_DESCRIBE_INBOUND_INTEGRATIONS, || {
             glue.describe_inbound_integrations()
-                .target_arn(target_arn)
+                .set_target_arn(target_arn.map(str::to_string))
                 .set_marker(marker.clone())
                 .send()
         })

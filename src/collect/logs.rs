@@ -155,26 +155,22 @@ async fn read_stream(account: &Account, group: &str, stream: &str, now: DateTime
     Read::Events(events)
 }
 
-/// Which integrations' logs to read in which account: in each side's list, the integrations
-/// of the pair's table (or the one named): the doctor's candidates for the pair.
-pub fn wanted(
+/// Which integrations' logs to read in which account: every integration of each side's list
+/// (the collector keeps those lists to the integrations of the pairs).
+pub fn every(
     source_side: &Fact<BTreeMap<String, Integration>>,
     target_side: &Fact<BTreeMap<String, Integration>>,
-    table_arn: &str,
-    named: Option<&str>,
 ) -> Vec<(bool, String)> {
     let mut out = Vec::new();
     for (source, side) in [(true, source_side), (false, target_side)] {
-        for (arn, i) in side.known().into_iter().flatten() {
-            if i.source_arn == table_arn || Some(arn.as_str()) == named {
-                out.push((source, arn.clone()));
-            }
+        for arn in side.known().into_iter().flat_map(|m| m.keys()) {
+            out.push((source, arn.clone()));
         }
     }
     out
 }
 
-/// Reads what `wanted` lists (`true`: in the source account). One account that holds both
+/// Reads what `every` lists (`true`: in the source account). One account that holds both
 /// sides (same account and region) is read once per integration.
 pub async fn read(
     source: &Account,

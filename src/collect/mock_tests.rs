@@ -79,6 +79,7 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
             &m.redshift_serverless,
             |c| c.interceptor(guard.clone())
         ),
+        limit: super::limit::Limit::unlimited(),
     }
 }
 

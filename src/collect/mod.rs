@@ -17,10 +17,12 @@ pub mod guard;
 pub mod iam;
 pub mod kms;
 pub mod lakeformation;
+pub mod limit;
 pub mod logs;
 pub mod plan;
 pub mod probe;
 pub mod progress;
+pub mod read;
 pub mod s3;
 pub mod sts;
 
@@ -33,10 +35,7 @@ use chrono::{DateTime, Utc};
 
 use crate::rules::messages::sentence;
 use crate::setup::Setup;
-use crate::snapshot::{
-    Account as AccountFacts, Accounts, Fact, Pair, Setup as SnapshotSetup, Snapshot, Unknown,
-    UnknownReason,
-};
+use crate::snapshot::{Fact, Snapshot, Unknown, UnknownReason};
 use accounts::{base_config, AccountOptions};
 use actions::Side;
 use advice::Context;
@@ -124,8 +123,11 @@ pub async fn collect_with(
         plan.database.arn.as_ref().map(|a| a.region.as_str()),
     );
     let (src_conf, tgt_conf) = futures::join!(base_config(&src_opts), base_config(&tgt_opts));
-    let source = Reach::new(&src_conf, &src_opts, guard, &progress);
-    let target = Reach::new(&tgt_conf, &tgt_opts, guard, &progress);
+    let concurrency = setup.concurrency.unwrap_or(limit::DEFAULT_CONCURRENCY);
+    let mut source = Reach::new(&src_conf, &src_opts, guard, &progress);
+    let mut target = Reach::new(&tgt_conf, &tgt_opts, guard, &progress);
+    source.clients = source.clients.limited(concurrency);
+    target.clients = target.clients.limited(concurrency);
     collect_from(setup, &plan, source, target, now).await
 }
 
@@ -208,154 +210,15 @@ pub async fn collect_from(
         )));
     }
 
-    let table_arn = format!(
-        "arn:{}:dynamodb:{}:{}:table/{}",
-        source.partition, source.region, source.id, plan.table.name
-    );
-    // An S3 Tables target is named by its catalog ARN everywhere (integration TargetArn,
-    // resource and table properties), as offline snapshots key it.
-    let database_arn = format!(
-        "arn:{}:glue:{}:{}:{}/{}",
-        target.partition,
-        target.region,
-        target.id,
-        if plan.s3_tables {
-            "catalog"
-        } else {
-            "database"
-        },
-        plan.database.name
-    );
-    let target_role = setup.target_role.as_ref().map(|r| {
-        if r.starts_with("arn:") {
-            r.clone()
-        } else {
-            format!("arn:{}:iam::{}:role/{}", target.partition, target.id, r)
-        }
-    });
-
-    let mut snapshot = Snapshot::empty(
-        now,
-        Accounts {
-            source: AccountFacts {
-                id: source.id.clone(),
-                region: source.region.clone(),
-                caller_arn: source_caller,
-            },
-            target: AccountFacts {
-                id: target.id.clone(),
-                region: target.region.clone(),
-                caller_arn: target_caller,
-            },
-        },
-        SnapshotSetup {
-            pairs: vec![Pair {
-                source_table: table_arn.clone(),
-                target_database: database_arn.clone(),
-                target_role: target_role.clone(),
-                integration: setup.integration.clone(),
-            }],
-            source_principal: setup.source_principal.clone(),
-            console_principal: setup.console_principal.clone(),
-            target_principal: setup.target_principal.clone(),
-        },
-    );
-    snapshot.tool_version = Some(env!("CARGO_PKG_VERSION").to_string());
-
-    let principals: Vec<String> = {
-        let mut v: Vec<String> = [
-            target_role.clone(),
-            setup.source_principal.clone(),
-            setup.console_principal.clone(),
-            setup.target_principal.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        v.dedup();
-        v.sort();
-        v.dedup();
-        v
-    };
-
-    let source_side = collect_source(&source, &plan.table.name, &table_arn);
-    let target_side = collect_target(
+    read::pairs(
+        setup,
+        plan,
+        &source,
         &target,
-        &plan.database.name,
-        &database_arn,
-        &plan.table.name,
-        plan.s3_tables,
-    );
-    let principal_side = futures::future::join_all(
-        principals
-            .iter()
-            .map(|arn| collect_principal(arn, &source, &target)),
-    );
-    // ZI006's metric and ZI009's logs need the integrations' ARNs: they are read as soon as
-    // both lists are in, alongside the other reads, not after them.
-    let integration_side = async {
-        let (mut source_side, mut target_side) = futures::join!(
-            glue::source_integrations(&source, &table_arn, setup.integration.as_deref()),
-            glue::target_integrations(&target, &database_arn),
-        );
-        let wanted = logs::wanted(
-            &source_side,
-            &target_side,
-            &table_arn,
-            setup.integration.as_deref(),
-        );
-        let ((), logged) = futures::join!(
-            last_sync(&target, &mut source_side, &mut target_side, now),
-            logs::read(&source, &target, wanted, now),
-        );
-        logs::attach(&mut source_side, &mut target_side, logged);
-        (source_side, target_side)
-    };
-    let probe_side = probes(
-        setup.console_principal.as_deref(),
-        [
-            (&source, snapshot.accounts.source.caller_arn.as_deref()),
-            (&target, snapshot.accounts.target.caller_arn.as_deref()),
-        ],
-    );
-    let (src, tgt, principal_facts, probes, (source_integrations, target_integrations)) = futures::join!(
-        source_side,
-        target_side,
-        principal_side,
-        probe_side,
-        integration_side
-    );
-    snapshot.probes = probes;
-
-    snapshot.tables.insert(table_arn.clone(), src.table);
-    snapshot.integrations.source = source_integrations;
-    snapshot.integrations.target = target_integrations;
-    snapshot
-        .catalog_policies
-        .insert(target.catalog_arn(), tgt.catalog_policy);
-    snapshot
-        .databases
-        .insert(database_arn.clone(), tgt.database);
-    if let Some((name, bucket)) = tgt.bucket {
-        snapshot.buckets.insert(name, bucket);
-    }
-    snapshot
-        .resource_properties
-        .insert(database_arn.clone(), tgt.resource_property);
-    snapshot.table_properties.insert(
-        database_arn,
-        BTreeMap::from([(plan.table.name.clone(), tgt.table_properties)]),
-    );
-    snapshot
-        .lake_formation
-        .insert(target.id.clone(), tgt.lake_formation);
-    for (arn, key) in src.keys.into_iter().chain(tgt.keys) {
-        snapshot.kms_keys.insert(arn, key);
-    }
-    for (arn, fact) in principals.into_iter().zip(principal_facts) {
-        snapshot.principals.insert(arn, fact);
-    }
-    Ok(snapshot)
+        [source_caller, target_caller],
+        now,
+    )
+    .await
 }
 
 /// ZP004: when the credentials in use for an account are the console principal, probe
@@ -378,6 +241,23 @@ async fn probes(
     }
 }
 
+/// What needs the integrations' ARNs, read as soon as both lists are in and alongside the
+/// other reads: ZI006's metric and ZI009's log streams.
+async fn integration_facts(
+    source: &Account,
+    target: &Account,
+    source_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    target_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    now: DateTime<Utc>,
+) {
+    let wanted = logs::every(source_side, target_side);
+    let ((), logged) = futures::join!(
+        last_sync(target, source_side, target_side, now),
+        logs::read(source, target, wanted, now),
+    );
+    logs::attach(source_side, target_side, logged);
+}
+
 /// ZI006: the LastSyncTimestamp metric (target account) of every integration found, on
 /// both sides' copies. Nothing is read when there is no integration.
 async fn last_sync(
@@ -393,8 +273,7 @@ async fn last_sync(
         .collect();
     arns.sort();
     arns.dedup();
-    let reads =
-        futures::future::join_all(arns.iter().map(|a| cloudwatch::last_sync(target, a, now))).await;
+    let reads = cloudwatch::last_syncs(target, &arns, now).await;
     for (arn, fact) in arns.iter().zip(reads) {
         for side in [&mut *source_side, &mut *target_side] {
             if let Fact::Known(map) = side {
@@ -527,8 +406,13 @@ struct SourceFacts {
     keys: Vec<(String, crate::snapshot::KmsKey)>,
 }
 
-async fn collect_source(account: &Account, table_name: &str, table_arn: &str) -> SourceFacts {
-    // The table's key is read as soon as DescribeTable named it.
+async fn collect_source(
+    account: &Account,
+    table_name: &str,
+    table_arn: &str,
+    keys: &read::Once<(String, crate::snapshot::KmsKey)>,
+) -> SourceFacts {
+    // The table's key is read as soon as DescribeTable named it (once, if tables share it).
     let (table, key) = dynamodb::source_table_then(account, table_name, table_arn, |d| {
         let key_arn = d
             .known()
@@ -537,7 +421,7 @@ async fn collect_source(account: &Account, table_name: &str, table_arn: &str) ->
             .and_then(|s| s.kms_master_key_arn.clone());
         async move {
             match key_arn {
-                Some(arn) => Some(kms::key(account, &arn).await),
+                Some(arn) => Some(keys.get(&arn, || kms::key(account, &arn)).await),
                 None => None,
             }
         }
@@ -549,26 +433,27 @@ async fn collect_source(account: &Account, table_name: &str, table_arn: &str) ->
     }
 }
 
-struct TargetFacts {
-    catalog_policy: Fact<Option<crate::snapshot::CatalogPolicy>>,
+/// What one target database (or S3 Tables catalog) holds: the database, its bucket, its
+/// integration resource property, and their keys.
+struct DatabaseFacts {
     database: Fact<Option<crate::snapshot::Database>>,
     bucket: Option<(String, crate::snapshot::Bucket)>,
     resource_property: Fact<Option<crate::snapshot::ResourceProperty>>,
-    table_properties: Fact<Option<crate::snapshot::TableProperties>>,
-    lake_formation: Fact<crate::snapshot::LakeFormation>,
     keys: Vec<(String, crate::snapshot::KmsKey)>,
 }
 
-async fn collect_target(
+async fn collect_database(
     account: &Account,
     database_name: &str,
     database_arn: &str,
-    table_name: &str,
     s3_tables: bool,
-) -> TargetFacts {
+    buckets: &read::Once<crate::snapshot::Bucket>,
+    keys: &read::Once<(String, crate::snapshot::KmsKey)>,
+) -> DatabaseFacts {
     // The bucket depends on the database's location, the bucket key on the bucket. An S3
     // Tables target has no general-purpose bucket: its catalog stands for the database and
-    // the bucket facts stay out of the snapshot (the rules skip them, as offline).
+    // the bucket facts stay out of the snapshot (the rules skip them, as offline). Databases
+    // that share a bucket or a key read it once.
     let database_then_bucket = async {
         if s3_tables {
             return (
@@ -584,7 +469,10 @@ async fn collect_target(
             .and_then(|d| d.location_uri.as_deref())
             .and_then(s3::bucket_of);
         let bucket = match bucket_name {
-            Some(name) => Some((name.clone(), s3::bucket(account, &name).await)),
+            Some(name) => Some((
+                name.clone(),
+                buckets.get(&name, || s3::bucket(account, &name)).await,
+            )),
             None => None,
         };
         let key_ref = bucket
@@ -593,7 +481,7 @@ async fn collect_target(
             .filter(|e| e.sse_algorithm.starts_with("aws:kms"))
             .and_then(|e| e.kms_master_key_id);
         let key = match key_ref {
-            Some(k) => Some(kms::key(account, &k).await),
+            Some(k) => Some(keys.get(&k, || kms::key(account, &k)).await),
             None => None,
         };
         (database, bucket, key)
@@ -605,31 +493,17 @@ async fn collect_target(
             .and_then(|p| p.as_ref())
             .and_then(|p| p.kms_arn.clone());
         let key = match key_ref {
-            Some(k) => Some(kms::key(account, &k).await),
+            Some(k) => Some(keys.get(&k, || kms::key(account, &k)).await),
             None => None,
         };
         (property, key)
     };
-    let (
-        catalog_policy,
-        (database, bucket, bucket_key),
-        (resource_property, property_key),
-        table_properties,
-        lake_formation,
-    ) = futures::join!(
-        glue::catalog_policy(account),
-        database_then_bucket,
-        property_then_key,
-        glue::table_properties(account, database_arn, table_name),
-        lakeformation::lake_formation(account),
-    );
-    TargetFacts {
-        catalog_policy,
+    let ((database, bucket, bucket_key), (resource_property, property_key)) =
+        futures::join!(database_then_bucket, property_then_key);
+    DatabaseFacts {
         database,
         bucket,
         resource_property,
-        table_properties,
-        lake_formation,
         keys: bucket_key.into_iter().chain(property_key).collect(),
     }
 }

@@ -12,7 +12,7 @@ use crate::lang::Lang;
 use crate::report::{color_enabled, FailOn, Format, RenderOptions, Report, Severity, Status};
 use crate::rules::runner::{Settings, Suppression};
 use crate::rules::Catalog;
-use crate::setup::Setup;
+use crate::setup::{Setup, SetupPair};
 use crate::snapshot::{self, Pair, Snapshot};
 
 /// Everything the doctor decided from flags + zetl.toml.
@@ -194,10 +194,52 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
     })
 }
 
-/// Flags over zetl.toml, field by field (shared with `zetl policy generate`).
+/// Flags over zetl.toml, field by field (shared with `zetl policy generate`). With `[[pair]]`
+/// tables each pair takes its own values, then the top-level ones; `--target-database`,
+/// `--target-role` and `--integration` replace that field of every pair, and
+/// `--source-table` makes the run about that one table (with its `[[pair]]`'s values when one
+/// names it).
 pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
     let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    let pair = |table: &str, entry: Option<&config::PairEntry>| {
+        let field = |flag: &Option<String>,
+                     own: fn(&config::PairEntry) -> &Option<String>,
+                     top: &Option<String>| {
+            flag.clone()
+                .or_else(|| entry.and_then(|e| own(e).clone()))
+                .or_else(|| top.clone())
+        };
+        SetupPair {
+            source_table: table.to_string(),
+            target_database: field(
+                &flags.target_database,
+                |e| &e.target_database,
+                &c.target_database,
+            ),
+            target_role: field(&flags.target_role, |e| &e.target_role, &c.target_role),
+            integration: field(&flags.integration, |e| &e.integration, &None),
+        }
+    };
+    let pairs: Vec<SetupPair> = match &flags.source_table {
+        _ if c.pair.is_empty() => Vec::new(),
+        Some(table) => {
+            let entry = c.pair.iter().find(|e| {
+                e.source_table
+                    .as_deref()
+                    .is_some_and(|t| table_name(t) == table_name(table))
+            });
+            vec![pair(table, entry)]
+        }
+        None => c
+            .pair
+            .iter()
+            .map(|e| pair(e.source_table.as_deref().unwrap_or_default(), Some(e)))
+            .collect(),
+    };
     Setup {
+        pairs,
+        all: flags.all || c.all.unwrap_or(false),
+        concurrency: flags.concurrency.map(usize::from).or(c.concurrency),
         source_table: or(&flags.source_table, &c.source_table),
         target_database: or(&flags.target_database, &c.target_database),
         target_role: or(&flags.target_role, &c.target_role),
@@ -216,6 +258,11 @@ pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
         target_region: or(&flags.target_region, &c.target_region),
         endpoint_url: or(&flags.endpoint_url, &c.endpoint_url),
     }
+}
+
+/// `orders` for `orders` and for `arn:aws:dynamodb:R:A:table/orders`.
+fn table_name(table: &str) -> &str {
+    table.rsplit_once(":table/").map_or(table, |(_, name)| name)
 }
 
 /// Setup values given by flags or zetl.toml replace the snapshot's: a table, database, role or
@@ -268,9 +315,7 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
         .map(|r| complete_role(r, snapshot, &target.id))
         .transpose()?;
     if let Some(i) = &setup.integration {
-        if !i.starts_with("arn:") || !i.contains(":glue:") || !i.contains(":integration:") {
-            return Err(format!("--integration {i:?} is not a Glue integration ARN (arn:aws:glue:R:ACCT:integration:ID)"));
-        }
+        check_integration(i)?;
     }
     for (flag, value) in [
         ("--source-principal", &setup.source_principal),
@@ -283,27 +328,82 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
             }
         }
     }
-    if snapshot.setup.pairs.is_empty() {
-        snapshot.setup.pairs.push(Pair {
-            source_table: String::new(),
-            target_database: String::new(),
-            target_role: None,
-            integration: None,
-        });
+    if !setup.pairs.is_empty() {
+        // `[[pair]]` tables: the setup's pairs replace the snapshot's; what a pair leaves out
+        // comes from the snapshot's pair for the same table.
+        let old = std::mem::take(&mut snapshot.setup.pairs);
+        let mut pairs: Vec<Pair> = Vec::new();
+        for p in setup.pair_list() {
+            let table = complete_arn(
+                &p.source_table,
+                "dynamodb",
+                &src_region,
+                &source.id,
+                "table/",
+                "--source-table",
+            )?;
+            let same = old.iter().find(|o| o.source_table == table);
+            let target_database = match &p.target_database {
+                Some(d) => complete_arn(
+                    d,
+                    "glue",
+                    &tgt_region,
+                    &target.id,
+                    "database/",
+                    "--target-database",
+                )?,
+                None => same
+                    .or(old.first())
+                    .map(|o| o.target_database.clone())
+                    .unwrap_or_default(),
+            };
+            let target_role = match &p.target_role {
+                Some(r) => Some(complete_role(r, snapshot, &target.id)?),
+                None => same.and_then(|o| o.target_role.clone()),
+            };
+            if let Some(i) = &p.integration {
+                check_integration(i)?;
+            }
+            let pair = Pair {
+                source_table: table,
+                target_database,
+                target_role,
+                integration: p
+                    .integration
+                    .clone()
+                    .or_else(|| same.and_then(|o| o.integration.clone())),
+            };
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+        snapshot.setup.pairs = pairs;
+    } else {
+        if snapshot.setup.pairs.is_empty() {
+            snapshot.setup.pairs.push(Pair {
+                source_table: String::new(),
+                target_database: String::new(),
+                target_role: None,
+                integration: None,
+            });
+        }
+        for pair in &mut snapshot.setup.pairs {
+            if let Some(t) = &table {
+                pair.source_table = t.clone();
+            }
+            if let Some(d) = &database {
+                pair.target_database = d.clone();
+            }
+            if let Some(r) = &role {
+                pair.target_role = Some(r.clone());
+            }
+            if let Some(i) = &setup.integration {
+                pair.integration = Some(i.clone());
+            }
+        }
     }
-    for pair in &mut snapshot.setup.pairs {
-        if let Some(t) = &table {
-            pair.source_table = t.clone();
-        }
-        if let Some(d) = &database {
-            pair.target_database = d.clone();
-        }
-        if let Some(r) = &role {
-            pair.target_role = Some(r.clone());
-        }
-        if let Some(i) = &setup.integration {
-            pair.integration = Some(i.clone());
-        }
+    if setup.all {
+        crate::pairs::add_integration_pairs(snapshot, role.as_deref());
     }
     let s = &mut snapshot.setup;
     s.source_principal = setup.source_principal.clone().or(s.source_principal.take());
@@ -312,6 +412,15 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
         .clone()
         .or(s.console_principal.take());
     s.target_principal = setup.target_principal.clone().or(s.target_principal.take());
+    Ok(())
+}
+
+fn check_integration(i: &str) -> Result<(), String> {
+    if !i.starts_with("arn:") || !i.contains(":glue:") || !i.contains(":integration:") {
+        return Err(format!(
+            "--integration {i:?} is not a Glue integration ARN (arn:aws:glue:R:ACCT:integration:ID)"
+        ));
+    }
     Ok(())
 }
 

@@ -109,33 +109,44 @@ fn require(missing: &[&str]) -> Result<(), CliError> {
     )))
 }
 
-/// What a merged snapshot still lacks after the flags were applied.
+/// What a merged snapshot still lacks (in any pair) after the flags were applied.
 fn missing_in_snapshot(snapshot: &Snapshot) -> Vec<&'static str> {
-    let Some(pair) = snapshot.setup.pairs.first() else {
+    let pairs = &snapshot.setup.pairs;
+    if pairs.is_empty() {
         return vec!["--source-table", "--target-database", "--target-role"];
-    };
+    }
     let mut missing = Vec::new();
-    if pair.source_table.is_empty() {
+    if pairs.iter().any(|p| p.source_table.is_empty()) {
         missing.push("--source-table");
     }
-    if pair.target_database.is_empty() {
+    if pairs.iter().any(|p| p.target_database.is_empty()) {
         missing.push("--target-database");
     }
-    if pair.target_role.is_none() {
+    if pairs.iter().any(|p| p.target_role.is_none()) {
         missing.push("--target-role");
     }
     missing
 }
 
 /// `--location` with a snapshot: fills in a database location the snapshot lacks; one that
-/// contradicts the snapshot is an error (the doctor would check another bucket).
+/// contradicts the snapshot is an error (the doctor would check another bucket), and so is
+/// one location for pairs into several databases.
 fn set_location(snapshot: &mut Snapshot, location: &str) -> Result<(), CliError> {
-    let Some(db) = snapshot
+    let mut databases: Vec<String> = snapshot
         .setup
         .pairs
-        .first()
+        .iter()
         .map(|p| p.target_database.clone())
-    else {
+        .collect();
+    databases.sort();
+    databases.dedup();
+    if databases.len() > 1 {
+        return Err(CliError::usage(format!(
+            "--location {location}: the pairs go into {} databases; a location names one",
+            databases.len()
+        )));
+    }
+    let Some(db) = databases.pop() else {
         return Ok(());
     };
     if let Some(Fact::Known(Some(d))) = snapshot.databases.get_mut(&db) {
@@ -157,16 +168,16 @@ fn set_location(snapshot: &mut Snapshot, location: &str) -> Result<(), CliError>
 
 /// The role's S3 statements need the bucket: refuse to print a role policy without them.
 fn check_location(snapshot: &Snapshot) -> Result<(), CliError> {
-    let Some(pair) = snapshot.setup.pairs.first() else {
-        return Ok(());
-    };
-    let values = pair_values(snapshot, pair);
-    if values.s3_tables_target || values.get("bucket").is_some() {
-        return Ok(());
+    for pair in &snapshot.setup.pairs {
+        let values = pair_values(snapshot, pair);
+        if values.s3_tables_target || values.get("bucket").is_some() {
+            continue;
+        }
+        return Err(CliError::usage(format!(
+            "the S3 location of {} is unknown (the database has no LocationUri in the snapshot): \
+             pass --location s3://bucket/prefix/",
+            pair.target_database
+        )));
     }
-    Err(CliError::usage(format!(
-        "the S3 location of {} is unknown (the database has no LocationUri in the snapshot): \
-         pass --location s3://bucket/prefix/",
-        pair.target_database
-    )))
+    Ok(())
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::policy_edit::{decode_policy, FixAction, PolicyCommand};
+use crate::policy_edit::limits::size_of;
+use crate::policy_edit::{decode_policy, FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
 use crate::rules::values::split_arn;
 use crate::snapshot::{
@@ -74,7 +75,7 @@ impl Target {
                 },
                 json!({"TargetProcessingProperties": {"RoleArn": role_arn}}),
             )),
-            FixAction::Policy(command) => {
+            FixAction::Policy(command) | FixAction::MergeStatements { command, .. } => {
                 let policy = policy?.clone();
                 let target = match command {
                     PolicyCommand::DynamoDbPutResourcePolicy { table_arn, .. } => {
@@ -133,6 +134,50 @@ impl Target {
                 }
             }
         }
+    }
+
+    /// The size limit a policy target is held to (`None`: not a policy).
+    pub fn policy_kind(&self) -> Option<PolicyKind> {
+        Some(match self {
+            Target::TablePolicy { .. } => PolicyKind::DynamoDbTable,
+            Target::CatalogPolicy { .. } => PolicyKind::GlueCatalog,
+            Target::TrustPolicy { .. } => PolicyKind::IamTrust,
+            Target::InlinePolicy {
+                principal_kind: PrincipalKind::Role,
+                ..
+            } => PolicyKind::IamRoleInline,
+            Target::InlinePolicy {
+                principal_kind: PrincipalKind::User,
+                ..
+            } => PolicyKind::IamUserInline,
+            Target::PointInTimeRecovery { .. } | Target::ResourceProperty { .. } => return None,
+        })
+    }
+
+    /// What the principal's other inline policies take of the quota they share with this
+    /// one (0 for every other target).
+    pub fn siblings_size(&self, snapshot: &Snapshot) -> usize {
+        let Target::InlinePolicy {
+            principal_arn,
+            policy_name,
+            ..
+        } = self
+        else {
+            return 0;
+        };
+        let Some(kind) = self.policy_kind() else {
+            return 0;
+        };
+        principal(snapshot, principal_arn)
+            .and_then(|p| p.inline_policies.known())
+            .map(|list| {
+                list.iter()
+                    .filter(|p| &p.name != policy_name)
+                    .filter_map(|p| decode_policy(&p.document).ok())
+                    .map(|m| size_of(&Value::Object(m), kind))
+                    .sum()
+            })
+            .unwrap_or(0)
     }
 
     /// The IAM action the write needs (printed in the plan and when it is denied).

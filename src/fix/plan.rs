@@ -5,12 +5,17 @@
 //! (ZS003 and ZS004 both fix the table policy) therefore cannot both be taken from one run.
 //! The planner takes one fix per document, writes it into its copy of the snapshot, and runs
 //! the doctor again, until no applicable finding changes anything: the result merges every
-//! fix, and the last run is what the doctor will say once the plan is applied.
+//! fix, and the last run is what the doctor will say once the plan is applied. A fix that
+//! says which statements it merges (`FixAction::MergeStatements`) is merged into the document
+//! as the round left it, in the same round: the catalog-policy fixes of twenty pairs become
+//! one change (one write) in one round, the twentieth table joining the `aws:SourceArn` list
+//! of the statement that grants the other nineteen.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::change::{Change, Target};
+use crate::policy_edit::{check_size, merge_statement, FixAction};
 use crate::report::{Report, Severity};
 use crate::rules::runner::Settings;
 use crate::rules::Catalog;
@@ -55,16 +60,26 @@ pub fn plan(snapshot: &Snapshot, rules: &Catalog, settings: &Settings, select: &
             let Some((target, after)) = Target::of(action, fix.policy.as_ref(), &current) else {
                 continue;
             };
-            // One fix per document per round: the others were computed from the old content.
-            if touched.contains(&target) {
-                continue;
-            }
-            let after = super::change::decoded(&after);
+            // One fix per document per round: the others were computed from the old content,
+            // unless they name the statements they merge, which go into the current content.
+            let after = if touched.contains(&target) {
+                let FixAction::MergeStatements { statements, .. } = action else {
+                    continue;
+                };
+                match merged_into(&target, &current, statements) {
+                    Some(doc) => doc,
+                    None => continue,
+                }
+            } else {
+                super::change::decoded(&after)
+            };
             if target.read(&current).as_ref() == Some(&after) || !target.write(&mut current, &after)
             {
                 continue;
             }
-            touched.push(target.clone());
+            if !touched.contains(&target) {
+                touched.push(target.clone());
+            }
             record(
                 &mut changes,
                 snapshot,
@@ -88,6 +103,20 @@ pub fn plan(snapshot: &Snapshot, rules: &Catalog, settings: &Settings, select: &
         after: report,
         planned: current,
     }
+}
+
+/// `statements` merged into what `target` holds in `snapshot` now; `None` when that is not a
+/// policy, cannot be merged into or would exceed its size limit (the next round's doctor run
+/// then reports it with the reason).
+fn merged_into(target: &Target, snapshot: &Snapshot, statements: &[Value]) -> Option<Value> {
+    let kind = target.policy_kind()?;
+    let mut doc = target.read(snapshot);
+    for s in statements {
+        doc = Some(merge_statement(doc.as_ref(), s, kind).ok()?.0);
+    }
+    let doc = doc?;
+    check_size(&doc, kind, target.siblings_size(snapshot)).ok()?;
+    Some(doc)
 }
 
 fn record(

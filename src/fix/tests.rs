@@ -231,3 +231,115 @@ fn a_role_given_without_its_path_is_still_found() {
         .iter()
         .any(|c| c.rule == "ZT010" && c.status == Status::Pass));
 }
+
+/// The twelve-table scenario with its zetl.toml's pairs applied, as `zetl fix` sees it.
+fn twelve_tables() -> Snapshot {
+    let mut snap = fixture("scenarios/twelve-tables.json");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("fixtures/scenarios/twelve-tables.toml"))
+        .expect("the scenario's zetl.toml");
+    let config = crate::config::parse(&text).expect("a valid zetl.toml");
+    let setup = crate::commands::doctor::merge_setup(&Default::default(), &config);
+    assert_eq!(setup.pair_list().len(), 12);
+    crate::commands::doctor::apply_setup_overrides(&mut snap, &setup).expect("overrides");
+    snap
+}
+
+const CATALOG: &str = "arn:aws:glue:us-east-1:222222222222:catalog";
+
+/// The `aws:SourceArn` list of the catalog policy's Glue statement.
+fn authorized_tables(policy: &serde_json::Value) -> Vec<String> {
+    let glue = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["Action"] == "glue:AuthorizeInboundIntegration"
+                || s["Action"][0] == "glue:AuthorizeInboundIntegration"
+        })
+        .expect("a Glue statement");
+    match &glue["Condition"]["StringEquals"]["aws:SourceArn"] {
+        serde_json::Value::String(s) => vec![s.clone()],
+        v => v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect(),
+    }
+}
+
+#[test]
+fn the_table_missing_from_a_shared_catalog_policy_joins_its_source_arn_list() {
+    let snap = twelve_tables();
+    let p = plan(&snap, specs(), &all(), &all());
+    assert_eq!(p.changes.len(), 1, "{:?}", p.changes);
+    let change = &p.changes[0];
+    assert_eq!(change.rules, ["ZT006"]);
+    assert!(
+        matches!(&change.target, Target::CatalogPolicy { catalog_arn, .. } if catalog_arn == CATALOG)
+    );
+    // The same two statements; the Glue one now names all twelve tables.
+    let before = change.before.as_ref().unwrap();
+    assert_eq!(before["Statement"].as_array().unwrap().len(), 2);
+    assert_eq!(change.after["Statement"].as_array().unwrap().len(), 2);
+    let tables = authorized_tables(&change.after);
+    assert_eq!(tables.len(), 12);
+    assert_eq!(
+        tables.last().unwrap(),
+        "arn:aws:dynamodb:us-east-1:111111111111:table/suppliers"
+    );
+    assert_eq!(
+        p.remaining().count(),
+        0,
+        "{:?}",
+        p.remaining().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn twelve_pairs_changing_one_catalog_policy_make_one_write() {
+    // No Glue statement at all: each of the twelve pairs fails ZT006 with its own fix.
+    let mut snap = twelve_tables();
+    let Some(crate::snapshot::Fact::Known(Some(policy))) = snap.catalog_policies.get_mut(CATALOG)
+    else {
+        panic!("the scenario's catalog policy")
+    };
+    policy.policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(1);
+    let before = crate::rules::run(&snap, specs(), &all());
+    let failing: Vec<&str> = before
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ZT006")
+        .filter_map(|f| f.pair.as_deref())
+        .collect();
+    assert_eq!(failing.len(), 12, "{failing:?}");
+
+    let p = plan(&snap, specs(), &all(), &all());
+    assert_eq!(
+        p.changes.len(),
+        1,
+        "one catalog-policy write: {:?}",
+        p.changes
+    );
+    assert_eq!(p.changes[0].rules, ["ZT006"]);
+    assert_eq!(p.changes[0].action, "glue:PutResourcePolicy");
+    // One statement for Glue listing every table, after the creator's.
+    let after = &p.changes[0].after;
+    assert_eq!(after["Statement"].as_array().unwrap().len(), 2, "{after}");
+    assert_eq!(authorized_tables(after).len(), 12);
+    assert!(
+        p.after
+            .checks
+            .iter()
+            .filter(|c| c.rule == "ZT006")
+            .all(|c| c.status == Status::Pass),
+        "ZT006 after the plan"
+    );
+    assert_eq!(p.remaining().count(), 0);
+    // Planning the planned snapshot again changes nothing.
+    assert!(plan(&p.planned, specs(), &all(), &all()).is_empty());
+}

@@ -109,6 +109,7 @@ fn account(id: &str, m: &Mocks, guard: &ReadOnlyGuard) -> Account {
             cloudwatch: lenient_client!(aws_sdk_cloudwatch, &m.cloudwatch, guard),
             redshift_serverless: lenient_client!(aws_sdk_redshiftserverless, &none, guard),
             logs: lenient_client!(aws_sdk_cloudwatchlogs, &none, guard),
+            limit: crate::collect::limit::Limit::unlimited(),
         },
         side: if id.starts_with('2') {
             crate::collect::actions::Side::Target

@@ -18,6 +18,13 @@ CloudWatch / logs in a managed policy), new tables handed to IAM_ALLOWED_PRINCIP
 account is reached through sts:AssumeRole into `arn:aws:iam::ACCOUNT:role/zetl-read`, as the
 doctor does.
 
+Variants `tables-N` and `tables-N-missing-last` (N a number) are the `integrated` setup with
+N source tables (`orders`, `table001`, ... sharing one KMS key) into the one database, as a
+team landing many tables in one lake has them: one catalog policy whose two statements list
+every table in their `aws:SourceArn` conditions (`-missing-last`: the Glue statement lacks the
+last table), one target role, one creator. The output lists `source_tables` and
+`integration_arns` (one per table).
+
 Variant `integrated` is the healthy setup as it is once an integration runs, as far as moto
 can hold it: the source account's `zetl-read` role (the doctor's own) is also the console
 principal, allowed to read Redshift Serverless. moto has no Glue integration API, no Redshift
@@ -27,6 +34,7 @@ benchmark) answers with that integration and its LastSyncTimestamp metric.
 """
 
 import json
+import re
 import sys
 
 import boto3
@@ -83,6 +91,16 @@ class Account:
 
 def doc(statements):
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+MANY = re.compile(r"^tables-(\d+)(-missing-last)?$")
+
+
+def table_names(variant):
+    """The source tables of a variant: `orders`, then `table001`, ... for `tables-N`."""
+    many = MANY.match(variant)
+    count = int(many.group(1)) if many else 1
+    return ["orders"] + [f"table{i:03d}" for i in range(1, count)]
 
 
 def table_policy(variant, src, tgt, table_arn):
@@ -147,9 +165,13 @@ def creator_policy(variant, tgt):
 
 
 def catalog_policy(variant, src, tgt, table_arn, creator_arn):
+    """`table_arn`: one ARN, or the list of every table's (the `tables-N` variants)."""
     if variant == "catalog-policy-missing":
         return None
     targets = [f"arn:aws:glue:{REGION}:{tgt}:catalog", f"arn:aws:glue:{REGION}:{tgt}:database/lake"]
+    authorized = table_arn
+    if isinstance(table_arn, list) and variant.endswith("-missing-last"):
+        authorized = table_arn[:-1]
     statements = []
     if variant != "catalog-policy-without-create-inbound":
         statements.append(
@@ -170,7 +192,7 @@ def catalog_policy(variant, src, tgt, table_arn, creator_arn):
                 "Principal": {"Service": ["glue.amazonaws.com"]},
                 "Action": "glue:AuthorizeInboundIntegration",
                 "Resource": targets,
-                "Condition": {"StringEquals": {"aws:SourceArn": table_arn}},
+                "Condition": {"StringEquals": {"aws:SourceArn": authorized}},
             }
         )
     return doc(statements)
@@ -200,8 +222,8 @@ def key_policy(src):
 
 
 def build_source(endpoint, variant, src, tgt):
+    """Returns the table ARN (the list of them for `tables-N`) and the creator's ARN."""
     s = Account(endpoint, src)
-    table_arn = f"arn:aws:dynamodb:{REGION}:{src}:table/orders"
     creator_arn = f"arn:aws:iam::{src}:role/zetl-creator"
 
     if variant == "aws-managed-key":
@@ -212,20 +234,26 @@ def build_source(endpoint, variant, src, tgt):
         key = s.client("kms").create_key(Description="orders table key", Policy=key_policy(src))
         sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key["KeyMetadata"]["Arn"]}
     ddb = s.client("dynamodb")
-    ddb.create_table(
-        TableName="orders",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        SSESpecification=sse,
-    )
-    ddb.update_continuous_backups(
-        TableName="orders",
-        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": variant != "pitr-off"},
-    )
-    policy = table_policy(variant, src, tgt, table_arn)
-    if policy is not None:
-        ddb.put_resource_policy(ResourceArn=table_arn, Policy=policy)
+    table_arns = []
+    for name in table_names(variant):
+        table_arn = f"arn:aws:dynamodb:{REGION}:{src}:table/{name}"
+        table_arns.append(table_arn)
+        ddb.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            SSESpecification=sse,
+        )
+        ddb.update_continuous_backups(
+            TableName=name,
+            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": variant != "pitr-off"},
+        )
+        policy = table_policy(variant, src, tgt, table_arn)
+        if policy is not None:
+            ddb.put_resource_policy(ResourceArn=table_arn, Policy=policy)
+    if MANY.match(variant):
+        table_arn = table_arns
 
     iam = s.client("iam")
     iam.create_role(
@@ -361,8 +389,11 @@ def build_target_role(iam, variant, tgt, bucket):
     iam.attach_role_policy(RoleName="zetl-target-role", PolicyArn=managed)
 
 
-def integration_arn(src):
-    return f"arn:aws:glue:{REGION}:{src}:integration:0f1e2d3c-4b5a-6978-8a9b-{src}"
+def integration_arn(src, index=0):
+    """The integration of the source's `index`-th table (what the benchmark's proxy answers)."""
+    if index == 0:
+        return f"arn:aws:glue:{REGION}:{src}:integration:0f1e2d3c-4b5a-6978-8a9b-{src}"
+    return f"arn:aws:glue:{REGION}:{src}:integration:0f1e2d3c-4b5a-{index:04d}-8a9b-{src}"
 
 
 def build_integrated(endpoint, src):
@@ -395,17 +426,24 @@ def build_integrated(endpoint, src):
 
 
 def build(endpoint, variant, src, tgt):
-    if variant not in VARIANTS:
-        raise SystemExit(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+    if variant not in VARIANTS and not MANY.match(variant):
+        raise SystemExit(
+            f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}, tables-N, "
+            "tables-N-missing-last"
+        )
     table_arn, creator_arn = build_source(endpoint, variant, src, tgt)
     bucket = build_target(endpoint, variant, src, tgt, table_arn, creator_arn)
     extra = {}
-    if variant == "integrated":
+    if variant == "integrated" or MANY.match(variant):
         build_integrated(endpoint, src)
         extra = {
             "integration_arn": integration_arn(src),
             "console_principal": f"arn:aws:iam::{src}:role/zetl-read",
         }
+    if MANY.match(variant):
+        extra["source_tables"] = table_arn
+        extra["integration_arns"] = [integration_arn(src, i) for i in range(len(table_arn))]
+        table_arn = table_arn[0]
     return {
         **extra,
         "source_table": table_arn,

@@ -10,7 +10,7 @@ use crate::permissions::{readonly_policy, Side as DoctorSide};
 use crate::policy_edit::command::{
     kept_target_properties, name_from_arn, shell_word, shorthand_value, CommandTarget,
 };
-use crate::policy_edit::{check_size, PolicyKind};
+use crate::policy_edit::{check_size, merge_statement, PolicyKind};
 use crate::rules::engine::generate::{generate, standalone_identity_policy, Generated};
 use crate::rules::engine::requirement::{PolicySource, PrincipalRole};
 use crate::rules::pair::{PairFacts, Profiles};
@@ -90,10 +90,14 @@ pub struct AccountInfo {
 pub struct PolicySet {
     pub source: AccountInfo,
     pub target: AccountInfo,
+    /// The first pair's (the JSON `pair`).
     pub source_table: String,
     pub target_database: String,
+    /// Every pair, `(source table, target database)`, the first one included.
+    pub pairs: Vec<(String, String)>,
     pub documents: Vec<Document>,
-    pub resource_property: Option<ResourceProperty>,
+    /// One per target database, the first pair's first.
+    pub resource_properties: Vec<ResourceProperty>,
 }
 
 /// Why no set is printed: a document over its size limit, or one that could not be read so
@@ -101,23 +105,33 @@ pub struct PolicySet {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refused(pub Vec<String>);
 
-/// Builds every document for the snapshot's first pair. All or nothing: when one document
-/// cannot be built the whole set is refused (a partial set would look complete).
+/// Builds every document for every pair of the snapshot. Pairs that share a document (one
+/// catalog policy, one target role for many tables) share it in the set: each pair's grants
+/// are merged into what the pairs before it produced, so a catalog policy names every table
+/// in one `aws:SourceArn` list. All or nothing: when one document cannot be built the whole
+/// set is refused (a partial set would look complete).
 pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refused> {
     let snapshot = &prepared.snapshot;
-    let Some(pair) = snapshot.setup.pairs.first() else {
+    let Some(first) = snapshot.setup.pairs.first() else {
         return Err(Refused(vec![
             "the snapshot names no source -> target pair".into()
         ]));
     };
-    let mut scope = PairFacts::new(snapshot, pair);
-    scope.profiles = profiles.clone();
-    let mut refused = unreadable(&scope);
+    let mut refused = Vec::new();
+    for pair in &snapshot.setup.pairs {
+        for r in unreadable(&PairFacts::new(snapshot, pair)) {
+            if !refused.contains(&r) {
+                refused.push(r);
+            }
+        }
+    }
     if !refused.is_empty() {
         return Err(Refused(refused));
     }
     let catalog = crate::rules::catalog()
         .map_err(|e| Refused(vec![format!("the rule catalog is invalid: {e}")]))?;
+    let mut scope = PairFacts::new(snapshot, first);
+    scope.profiles = profiles.clone();
     let src_account = scope.values.source_account.clone();
     let tgt_account = scope.values.target_account.clone();
     let source = AccountInfo {
@@ -130,25 +144,78 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
         region: scope.values.get("target_region").unwrap_or_default().into(),
         profile: profiles.target.clone(),
     };
-    let mut documents = Vec::new();
-    for g in generate(&scope, catalog) {
-        match g {
-            Ok(g) => documents.push(from_generated(g, prepared, &source, &target)),
-            Err(e) => refused.push(e),
+    // Each pair generates into the snapshot as the pairs before it left it.
+    let mut work = snapshot.clone();
+    let mut documents: Vec<Document> = Vec::new();
+    let mut resource_properties: Vec<ResourceProperty> = Vec::new();
+    let mut console: Option<Value> = None;
+    for pair in &snapshot.setup.pairs {
+        let mut scope = PairFacts::new(&work, pair);
+        scope.profiles = profiles.clone();
+        let mut generated = Vec::new();
+        for g in generate(&scope, catalog) {
+            match g {
+                Ok(g) => generated.push(from_generated(g, prepared, &source, &target)),
+                Err(e) if !refused.contains(&e) => refused.push(e),
+                Err(_) => {}
+            }
+        }
+        if snapshot.setup.console_principal.is_none() {
+            // Nobody to attach the console's read-only statement to: a managed policy to attach.
+            match standalone_identity_policy(&scope, catalog, PrincipalRole::ConsolePrincipal) {
+                Ok(Some(policy)) => console = Some(merged_documents(console, policy)),
+                Ok(None) => {}
+                Err(e) => refused.push(format!("console read-only policy: {e}")),
+            }
+        }
+        if let Some(rp) = resource_property(&scope, &target) {
+            if !resource_properties
+                .iter()
+                .any(|r| r.resource_arn == rp.resource_arn)
+            {
+                resource_properties.push(rp);
+            }
+        }
+        drop(scope);
+        for d in generated {
+            write_back(&mut work, &d);
+            match documents.iter_mut().find(|e| {
+                (e.kind, &e.resource, &e.policy_name) == (d.kind, &d.resource, &d.policy_name)
+            }) {
+                // A later pair's version holds the earlier ones' grants too.
+                Some(existing) => {
+                    let changed = existing.changed || d.changed;
+                    *existing = Document { changed, ..d };
+                }
+                None => documents.push(d),
+            }
         }
     }
-    if snapshot.setup.console_principal.is_none() {
-        // Nobody to attach the console's read-only statement to: a managed policy to attach.
-        match standalone_identity_policy(&scope, catalog, PrincipalRole::ConsolePrincipal) {
-            Ok(Some(policy)) => documents.push(managed(
-                "zetl-zero-etl-console",
-                policy,
-                Side::Source,
-                &source,
-            )),
-            Ok(None) => {}
-            Err(e) => refused.push(format!("console read-only policy: {e}")),
+    // The table policies together, first, as for one pair (the sort is stable).
+    documents.sort_by_key(|d| d.kind != Kind::DynamodbTablePolicy);
+    // Several tables: each table policy gets a name and file of its own.
+    let tables = documents
+        .iter()
+        .filter(|d| d.kind == Kind::DynamodbTablePolicy)
+        .count();
+    for d in documents.iter_mut().filter(|_| tables > 1) {
+        if d.kind == Kind::DynamodbTablePolicy {
+            let table = name_from_arn(&d.resource).to_string();
+            let file = format!("table-policy-{table}.json");
+            d.command = d
+                .command
+                .replace(&format!("file://{}", d.file), &format!("file://{file}"));
+            d.name = format!("table policy of {table}");
+            d.file = file;
         }
+    }
+    if let Some(policy) = console {
+        documents.push(managed(
+            "zetl-zero-etl-console",
+            policy,
+            Side::Source,
+            &source,
+        ));
     }
     documents.push(managed(
         "zetl-source-readonly",
@@ -173,13 +240,54 @@ pub fn build(prepared: &Prepared, profiles: &Profiles) -> Result<PolicySet, Refu
         return Err(Refused(refused));
     }
     Ok(PolicySet {
-        resource_property: resource_property(&scope, &target),
+        resource_properties,
         source,
         target,
-        source_table: pair.source_table.clone(),
-        target_database: pair.target_database.clone(),
+        source_table: first.source_table.clone(),
+        target_database: first.target_database.clone(),
+        pairs: snapshot
+            .setup
+            .pairs
+            .iter()
+            .map(|p| (p.source_table.clone(), p.target_database.clone()))
+            .collect(),
         documents,
     })
+}
+
+/// `more`'s statements merged into `base` (the same document generated for another pair).
+fn merged_documents(base: Option<Value>, more: Value) -> Value {
+    let Some(mut doc) = base else {
+        return more;
+    };
+    for s in more["Statement"].as_array().cloned().unwrap_or_default() {
+        if let Ok((merged, _)) = merge_statement(Some(&doc), &s, PolicyKind::IamManaged) {
+            doc = merged;
+        }
+    }
+    doc
+}
+
+/// One generated document written into the snapshot, as the account would hold it.
+fn write_back(snapshot: &mut crate::snapshot::Snapshot, d: &Document) {
+    let one = PolicySet {
+        source: AccountInfo {
+            id: String::new(),
+            region: String::new(),
+            profile: None,
+        },
+        target: AccountInfo {
+            id: String::new(),
+            region: String::new(),
+            profile: None,
+        },
+        source_table: String::new(),
+        target_database: String::new(),
+        pairs: Vec::new(),
+        documents: vec![d.clone()],
+        resource_properties: Vec::new(),
+    };
+    super::feed_back::apply_to(snapshot, &one);
 }
 
 /// Documents the merge would rewrite but that could not be read: merging into "nothing"

@@ -62,7 +62,7 @@ pub fn apply_to(snapshot: &mut Snapshot, set: &PolicySet) {
             Kind::IamManagedPolicy => {}
         }
     }
-    if let Some(rp) = &set.resource_property {
+    for rp in &set.resource_properties {
         snapshot.resource_properties.insert(
             rp.resource_arn.clone(),
             Fact::Known(Some(crate::snapshot::ResourceProperty {

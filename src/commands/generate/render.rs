@@ -8,14 +8,25 @@ use super::documents::PolicySet;
 pub const SCHEMA: &str = "zetl.policies/v1";
 
 pub fn json(set: &PolicySet) -> String {
-    let v: Value = json!({
+    let mut v: Value = json!({
         "schema": SCHEMA,
         "tool": {"name": "zetl", "version": env!("CARGO_PKG_VERSION")},
         "accounts": {"source": set.source, "target": set.target},
         "pair": {"source_table": set.source_table, "target_database": set.target_database},
         "documents": set.documents,
-        "resource_property": set.resource_property,
+        "resource_property": set.resource_properties.first(),
     });
+    // Several pairs: every pair, and every database's resource property.
+    if set.pairs.len() > 1 {
+        v["pairs"] = json!(set
+            .pairs
+            .iter()
+            .map(|(t, d)| json!({"source_table": t, "target_database": d}))
+            .collect::<Vec<_>>());
+    }
+    if set.resource_properties.len() > 1 {
+        v["resource_properties"] = json!(set.resource_properties);
+    }
     // Serialising plain JSON values cannot fail.
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
@@ -28,10 +39,9 @@ pub fn cli(set: &PolicySet) -> String {
     let mut out = String::new();
     out.push_str("#!/bin/sh\n");
     out.push_str("# Policies for the zero-ETL integration\n");
-    out.push_str(&format!(
-        "#   {} -> {}\n",
-        set.source_table, set.target_database
-    ));
+    for (table, database) in &set.pairs {
+        out.push_str(&format!("#   {table} -> {database}\n"));
+    }
     out.push_str(&format!(
         "# source account {} ({}), target account {} ({}).\n",
         set.source.id, set.source.region, set.target.id, set.target.region
@@ -62,7 +72,7 @@ pub fn cli(set: &PolicySet) -> String {
         out.push_str(&d.command);
         out.push('\n');
     }
-    if let Some(rp) = &set.resource_property {
+    for rp in &set.resource_properties {
         out.push_str(&format!(
             "\n# Configure target: the integration resource property of {} names the role.\n",
             rp.resource_arn

@@ -27,22 +27,23 @@ pub struct Prepared {
 /// Why the documents cannot be generated from what was given (exit 2).
 pub type SetupError = String;
 
-/// Every setup field that is required and absent, named as its flag.
+/// Every setup field that is required and absent (in any pair), named as its flag.
 pub fn missing_fields(setup: &Setup) -> Vec<&'static str> {
+    let pairs = setup.pair_list();
     let mut missing = Vec::new();
-    if setup.source_table.is_none() {
+    if pairs.is_empty() {
         missing.push("--source-table");
     }
-    if setup.target_database.is_none() {
+    if pairs.is_empty() || pairs.iter().any(|p| p.target_database.is_none()) {
         missing.push("--target-database");
     }
-    if setup.target_role.is_none() {
+    if pairs.is_empty() || pairs.iter().any(|p| p.target_role.is_none()) {
         missing.push("--target-role");
     }
     missing
 }
 
-/// A snapshot in which nothing exists yet but the table and the database (with `location`):
+/// A snapshot in which nothing exists yet but the tables and the database (with `location`):
 /// no policies anywhere, no integration. Accounts and regions come from the ARNs (a name is
 /// completed with the account of another ARN of the same side and the region flags).
 pub fn blank_snapshot(
@@ -50,28 +51,34 @@ pub fn blank_snapshot(
     location: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Snapshot, SetupError> {
+    let pairs = setup.pair_list();
+    // The pair that names each side's account: the first one given as an ARN.
+    let arn_of = |field: fn(&crate::setup::SetupPair) -> Option<&str>| {
+        pairs
+            .iter()
+            .filter_map(field)
+            .find(|v| v.starts_with("arn:"))
+            .or_else(|| pairs.first().and_then(field))
+    };
+    let source_table = arn_of(|p| Some(p.source_table.as_str()));
+    let target_database = arn_of(|p| p.target_database.as_deref());
+    let target_role = arn_of(|p| p.target_role.as_deref());
     let source = account_of(
-        setup.source_table.as_deref(),
+        source_table,
         "dynamodb",
         &[setup.source_principal.as_deref()],
         setup.source_region.as_deref().or(setup.region.as_deref()),
         "--source-table",
     )?;
     let target = account_of(
-        setup.target_database.as_deref(),
+        target_database,
         "glue",
-        &[
-            setup.target_role.as_deref(),
-            setup.target_principal.as_deref(),
-        ],
+        &[target_role, setup.target_principal.as_deref()],
         setup.target_region.as_deref().or(setup.region.as_deref()),
         "--target-database",
     )?;
     // An S3 Tables target has no general-purpose bucket location.
-    let s3_tables = setup
-        .target_database
-        .as_deref()
-        .is_some_and(|d| d.contains(":catalog/s3tablescatalog"));
+    let s3_tables = target_database.is_some_and(|d| d.contains(":catalog/s3tablescatalog"));
     if location.is_none() && !s3_tables {
         return Err(
             "--location is required without --merge-with: the target database's S3 \
@@ -81,59 +88,73 @@ pub fn blank_snapshot(
     }
     let mut snapshot = Snapshot::empty(now, Accounts { source, target }, Default::default());
     super::super::doctor::apply_setup_overrides(&mut snapshot, setup)?;
-    let pair = snapshot.setup.pairs[0].clone();
-    let table_name = pair.source_table.rsplit('/').next().unwrap_or_default();
-    snapshot.tables.insert(
-        pair.source_table.clone(),
-        SourceTable {
-            description: Fact::Known(Some(TableDescription {
-                table_name: table_name.into(),
-                table_arn: pair.source_table.clone(),
-                table_status: "ACTIVE".into(),
-                sse_description: None,
-                table_size_bytes: None,
-                item_count: None,
-            })),
-            continuous_backups: Fact::Known(PitrStatus::Enabled),
-            resource_policy: Fact::Known(None),
-        },
-    );
-    let target_id = snapshot.accounts.target.id.clone();
-    let catalog = format!(
-        "arn:aws:glue:{}:{target_id}:catalog",
-        region_of(&pair.target_database).unwrap_or(&snapshot.accounts.target.region)
-    );
-    snapshot.catalog_policies.insert(catalog, Fact::Known(None));
-    let db_name = pair
-        .target_database
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if let Some(location) = location {
-        snapshot.databases.insert(
-            pair.target_database.clone(),
-            Fact::Known(Some(Database {
-                name: db_name,
-                catalog_id: target_id,
-                location_uri: Some(location.to_string()),
-                create_table_default_permissions: Vec::new(),
-            })),
-        );
+    let databases: BTreeSet<String> = snapshot
+        .setup
+        .pairs
+        .iter()
+        .map(|p| p.target_database.clone())
+        .collect();
+    if databases.len() > 1 && location.is_some() {
+        return Err(format!(
+            "--location names one location, but the pairs go into {} databases: merge with \
+             what exists instead (--merge-with FILE|live), which knows each database's location",
+            databases.len()
+        ));
     }
-    if let Some((bucket, _)) = location.and_then(parse_s3_uri) {
-        snapshot.buckets.insert(
-            bucket,
-            Bucket {
-                region: Fact::Known(Some(snapshot.accounts.target.region.clone())),
-                policy: Fact::Known(None),
-                encryption: Fact::Known(None),
+    for pair in snapshot.setup.pairs.clone() {
+        let table_name = pair.source_table.rsplit('/').next().unwrap_or_default();
+        snapshot.tables.insert(
+            pair.source_table.clone(),
+            SourceTable {
+                description: Fact::Known(Some(TableDescription {
+                    table_name: table_name.into(),
+                    table_arn: pair.source_table.clone(),
+                    table_status: "ACTIVE".into(),
+                    sse_description: None,
+                    table_size_bytes: None,
+                    item_count: None,
+                })),
+                continuous_backups: Fact::Known(PitrStatus::Enabled),
+                resource_policy: Fact::Known(None),
             },
         );
+        let target_id = snapshot.accounts.target.id.clone();
+        let catalog = format!(
+            "arn:aws:glue:{}:{target_id}:catalog",
+            region_of(&pair.target_database).unwrap_or(&snapshot.accounts.target.region)
+        );
+        snapshot.catalog_policies.insert(catalog, Fact::Known(None));
+        let db_name = pair
+            .target_database
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(location) = location {
+            snapshot.databases.insert(
+                pair.target_database.clone(),
+                Fact::Known(Some(Database {
+                    name: db_name,
+                    catalog_id: target_id,
+                    location_uri: Some(location.to_string()),
+                    create_table_default_permissions: Vec::new(),
+                })),
+            );
+        }
+        if let Some((bucket, _)) = location.and_then(parse_s3_uri) {
+            snapshot.buckets.insert(
+                bucket,
+                Bucket {
+                    region: Fact::Known(Some(snapshot.accounts.target.region.clone())),
+                    policy: Fact::Known(None),
+                    encryption: Fact::Known(None),
+                },
+            );
+        }
+        snapshot
+            .resource_properties
+            .insert(pair.target_database, Fact::Known(None));
     }
-    snapshot
-        .resource_properties
-        .insert(pair.target_database, Fact::Known(None));
     Ok(snapshot)
 }
 

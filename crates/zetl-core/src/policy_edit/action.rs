@@ -2,6 +2,8 @@
 //! commands; the fix planner needs to know *which* document or setting a finding's fix
 //! replaces, so every automatically applicable fix carries one of these.
 
+use serde_json::Value;
+
 use super::command::PolicyCommand;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +11,13 @@ pub enum FixAction {
     /// The finding's `fix.policy` is the complete new content of the document this command
     /// writes (existing statements already merged in).
     Policy(PolicyCommand),
+    /// As `Policy`, where the new content is the document with `statements` merged in (see
+    /// `merge_statement`): a planner that already changed the document for another finding
+    /// (another pair's, say) can merge these into its changed copy, in the same write.
+    MergeStatements {
+        command: PolicyCommand,
+        statements: Vec<Value>,
+    },
     /// `UpdateContinuousBackups` with point-in-time recovery enabled.
     EnablePitr { table_arn: String },
     /// Create (or update) the database's integration resource property so the integration

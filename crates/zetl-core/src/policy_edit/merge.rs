@@ -2,7 +2,11 @@
 //! order and Sid; the merge is idempotent (merging the same statement twice changes nothing).
 //! An existing statement is extended only when the result is exactly equivalent to having
 //! both statements: same Effect, Principal and Condition, no Not* elements, and either the
-//! same actions (resources are unioned) or the same resources (actions are unioned).
+//! same actions (resources are unioned) or the same resources (actions are unioned); or the
+//! same Effect, Principal, actions and resources with Conditions that differ only in the
+//! values of one key under an operator that ORs its values (`StringEquals`, `ArnLike`, ...,
+//! not a negated or `ForAllValues:` one), whose values are then unioned: the twenty-first
+//! table joins the `aws:SourceArn` list of the statement that names the other twenty.
 
 use serde_json::{json, Map, Value};
 
@@ -24,6 +28,13 @@ pub enum MergeOutcome {
         index: usize,
         added_actions: Vec<String>,
         added_resources: Vec<String>,
+    },
+    /// The existing statement at `index` gained these values of one condition key.
+    ExtendedCondition {
+        index: usize,
+        operator: String,
+        key: String,
+        added_values: Vec<String>,
     },
 }
 
@@ -49,8 +60,21 @@ pub fn merge_statement(
         ));
     }
 
-    let outcome = match list.iter().position(|s| extendable(s, statement)) {
-        Some(index) => {
+    let widen = list.iter().enumerate().find_map(|(index, s)| {
+        condition_extendable(s, statement)
+            .map(|(operator, key, added)| (index, operator, key, added))
+    });
+    let outcome = match (widen, list.iter().position(|s| extendable(s, statement))) {
+        (Some((index, operator, key, added_values)), _) => {
+            add_condition_values(&mut list[index], &operator, &key, &added_values);
+            MergeOutcome::ExtendedCondition {
+                index,
+                operator,
+                key,
+                added_values,
+            }
+        }
+        (None, Some(index)) => {
             let (added_actions, added_resources) = extend(&mut list[index], statement);
             MergeOutcome::Extended {
                 index,
@@ -58,7 +82,7 @@ pub fn merge_statement(
                 added_resources,
             }
         }
-        None => {
+        (None, None) => {
             let mut new = statement.clone();
             let sid = unique_sid(&list, new.get("Sid").and_then(Value::as_str));
             if let (Some(obj), Some(sid)) = (new.as_object_mut(), sid.as_ref()) {
@@ -188,23 +212,142 @@ fn has_not_elements(s: &Value) -> bool {
 }
 
 fn same_envelope(a: &Value, b: &Value) -> bool {
+    same_effect_and_principal(a, b)
+        && normalised(a.get("Condition")) == normalised(b.get("Condition"))
+}
+
+fn same_effect_and_principal(a: &Value, b: &Value) -> bool {
     !has_not_elements(a)
         && !has_not_elements(b)
         && a.get("Effect") == b.get("Effect")
         && normalised(a.get("Principal")) == normalised(b.get("Principal"))
-        && normalised(a.get("Condition")) == normalised(b.get("Condition"))
+}
+
+/// How a new statement's Condition differs from an existing one's.
+#[derive(Debug, PartialEq)]
+enum ConditionDiff {
+    Same,
+    /// Only by values of one key under an operator that ORs its values: these are new.
+    MoreValues {
+        operator: String,
+        key: String,
+        added: Vec<String>,
+    },
+    Other,
+}
+
+/// An operator whose values are alternatives, so a statement with the union of two value
+/// lists allows exactly what the two statements allow: not a negated operator (its values
+/// are all excluded) nor `ForAllValues:` (every request value must be in the list).
+fn ors_its_values(operator: &str) -> bool {
+    let base = operator
+        .strip_prefix("ForAnyValue:")
+        .unwrap_or(operator)
+        .trim_end_matches("IfExists");
+    !operator.starts_with("ForAllValues:")
+        && !base.contains("Not")
+        && !matches!(base, "Null" | "Bool" | "BinaryEquals")
+}
+
+fn condition_diff(existing: Option<&Value>, new: Option<&Value>) -> ConditionDiff {
+    let (e, n) = (normalised(existing), normalised(new));
+    if e == n {
+        return ConditionDiff::Same;
+    }
+    let (Some(e), Some(n)) = (e.as_object(), n.as_object()) else {
+        return ConditionDiff::Other;
+    };
+    if !e.keys().eq(n.keys()) {
+        return ConditionDiff::Other;
+    }
+    let mut diff = ConditionDiff::Same;
+    for (operator, eb) in e {
+        let nb = &n[operator];
+        if eb == nb {
+            continue;
+        }
+        let (Some(eb), Some(nb)) = (eb.as_object(), nb.as_object()) else {
+            return ConditionDiff::Other;
+        };
+        if !eb.keys().eq(nb.keys()) {
+            return ConditionDiff::Other;
+        }
+        for (key, ev) in eb {
+            let nv = &nb[key];
+            if ev == nv {
+                continue;
+            }
+            if diff != ConditionDiff::Same || !ors_its_values(operator) {
+                return ConditionDiff::Other;
+            }
+            let have = set_of(Some(ev));
+            diff = ConditionDiff::MoreValues {
+                operator: operator.clone(),
+                key: key.clone(),
+                added: set_of(Some(nv))
+                    .into_iter()
+                    .filter(|v| !have.contains(v))
+                    .collect(),
+            };
+        }
+    }
+    diff
 }
 
 /// The existing statement already grants everything the new one does, under the same
-/// principal and conditions (Sid ignored): literal containment, no wildcard reasoning.
+/// principal and conditions (Sid ignored; a condition list that already holds the new
+/// values counts as the same): literal containment, no wildcard reasoning.
 fn same_grant(existing: &Value, new: &Value) -> bool {
     let (ea, er) = (
         set_of(existing.get("Action")),
         set_of(existing.get("Resource")),
     );
-    same_envelope(existing, new)
+    let conditions = match condition_diff(existing.get("Condition"), new.get("Condition")) {
+        ConditionDiff::Same => true,
+        ConditionDiff::MoreValues { added, .. } => added.is_empty(),
+        ConditionDiff::Other => false,
+    };
+    same_effect_and_principal(existing, new)
+        && conditions
         && set_of(new.get("Action")).iter().all(|a| ea.contains(a))
         && set_of(new.get("Resource")).iter().all(|r| er.contains(r))
+}
+
+/// Same Effect, Principal, actions and resources, and Conditions that differ only in new
+/// values of one key whose values are alternatives: (operator, key, the new values).
+fn condition_extendable(existing: &Value, new: &Value) -> Option<(String, String, Vec<String>)> {
+    if !same_effect_and_principal(existing, new)
+        || set_of(existing.get("Action")) != set_of(new.get("Action"))
+        || set_of(existing.get("Resource")) != set_of(new.get("Resource"))
+    {
+        return None;
+    }
+    match condition_diff(existing.get("Condition"), new.get("Condition")) {
+        ConditionDiff::MoreValues {
+            operator,
+            key,
+            added,
+        } if !added.is_empty() => Some((operator, key, added)),
+        _ => None,
+    }
+}
+
+/// Appends `values` to the statement's `Condition[operator][key]`, keeping its entries first.
+fn add_condition_values(statement: &mut Value, operator: &str, key: &str, values: &[String]) {
+    let Some(slot) = statement
+        .get_mut("Condition")
+        .and_then(|c| c.get_mut(operator))
+        .and_then(|o| o.get_mut(key))
+    else {
+        return;
+    };
+    let mut current = set_of_in_order(Some(slot));
+    for v in values {
+        if !current.contains(v) {
+            current.push(v.clone());
+        }
+    }
+    *slot = json!(current);
 }
 
 fn extendable(existing: &Value, new: &Value) -> bool {
@@ -352,6 +495,88 @@ mod tests {
         assert_eq!(o2, MergeOutcome::AlreadyPresent { index: 0 });
     }
 
+    fn authorize(table: &str) -> Value {
+        json!({"Sid": "AllowGlueAuthorizeInboundIntegration", "Effect": "Allow",
+               "Principal": {"Service": "glue.amazonaws.com"},
+               "Action": ["glue:AuthorizeInboundIntegration"],
+               "Resource": ["arn:aws:glue:us-east-1:222222222222:catalog",
+                            "arn:aws:glue:us-east-1:222222222222:database/lake"],
+               "Condition": {"StringEquals": {
+                   "aws:SourceArn": format!("arn:aws:dynamodb:us-east-1:111111111111:table/{table}")}}})
+    }
+
+    #[test]
+    fn another_source_arn_joins_the_list_of_the_same_grant() {
+        let mut mine = authorize("orders");
+        mine["Sid"] = json!("Mine");
+        mine["Principal"] = json!({"Service": ["glue.amazonaws.com"]});
+        let existing = json!({"Version": "2012-10-17", "Statement": [mine]});
+        let (doc, outcome) = merge_statement(
+            Some(&existing),
+            &authorize("items"),
+            PolicyKind::GlueCatalog,
+        )
+        .unwrap();
+        let list = doc["Statement"].as_array().unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["Sid"], json!("Mine"));
+        assert_eq!(
+            list[0]["Condition"]["StringEquals"]["aws:SourceArn"],
+            json!([
+                "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+                "arn:aws:dynamodb:us-east-1:111111111111:table/items"
+            ])
+        );
+        assert_eq!(
+            outcome,
+            MergeOutcome::ExtendedCondition {
+                index: 0,
+                operator: "StringEquals".into(),
+                key: "aws:SourceArn".into(),
+                added_values: vec!["arn:aws:dynamodb:us-east-1:111111111111:table/items".into()]
+            }
+        );
+        // Either table again: already granted.
+        for t in ["orders", "items"] {
+            let (again, o) =
+                merge_statement(Some(&doc), &authorize(t), PolicyKind::GlueCatalog).unwrap();
+            assert_eq!(again, doc);
+            assert_eq!(o, MergeOutcome::AlreadyPresent { index: 0 });
+        }
+    }
+
+    #[test]
+    fn values_of_negated_or_for_all_operators_and_two_keys_are_never_unioned() {
+        for operator in [
+            "StringNotEquals",
+            "ForAllValues:StringEquals",
+            "ArnNotLikeIfExists",
+        ] {
+            let cond = |t: &str| json!({operator: {"aws:SourceArn": t}});
+            let mut mine = authorize("orders");
+            mine["Condition"] = cond("a");
+            let mut new = authorize("orders");
+            new["Condition"] = cond("b");
+            let existing = json!({"Statement": [mine.clone()]});
+            let (doc, _) = merge_statement(Some(&existing), &new, PolicyKind::GlueCatalog).unwrap();
+            assert_eq!(doc["Statement"].as_array().unwrap().len(), 2, "{operator}");
+            assert_eq!(doc["Statement"][0], mine, "{operator}");
+        }
+        // Two keys differ: no single list can say it.
+        let mut mine = authorize("orders");
+        mine["Condition"]["StringEquals"]["aws:SourceAccount"] = json!("111111111111");
+        let mut new = authorize("items");
+        new["Condition"]["StringEquals"]["aws:SourceAccount"] = json!("333333333333");
+        let existing = json!({"Statement": [mine]});
+        let (doc, _) = merge_statement(Some(&existing), &new, PolicyKind::GlueCatalog).unwrap();
+        assert_eq!(doc["Statement"].as_array().unwrap().len(), 2);
+        // Other resources: a statement of its own.
+        let mut new = authorize("items");
+        new["Resource"] = json!("*");
+        let (doc, _) = merge_statement(Some(&existing), &new, PolicyKind::GlueCatalog).unwrap();
+        assert_eq!(doc["Statement"].as_array().unwrap().len(), 2);
+    }
+
     #[test]
     fn different_condition_is_not_extended() {
         let mut mine = glue_stmt("Mine", json!("dynamodb:DescribeTable"));
@@ -471,7 +696,8 @@ mod properties {
                         prop_assert!(existing.iter().all(|s| s["Sid"].as_str() != Some(sid)));
                     }
                 }
-                MergeOutcome::Extended { index, .. } => {
+                MergeOutcome::Extended { index, .. }
+                | MergeOutcome::ExtendedCondition { index, .. } => {
                     prop_assert_eq!(merged.len(), existing.len());
                     for (i, s) in existing.iter().enumerate() {
                         if i != index {

@@ -266,7 +266,10 @@ pub fn problem_for(
                 evidence["fix_changes"] = json!(fix.changes);
                 problem.fix_policy = Some(fix.policy);
                 problem.extra_commands.push(fix.command);
-                problem.apply = Some(FixAction::Policy(fix.apply));
+                problem.apply = Some(FixAction::MergeStatements {
+                    command: fix.apply,
+                    statements: fix.statements,
+                });
             }
             Ok(None) => {}
             Err(e) => {

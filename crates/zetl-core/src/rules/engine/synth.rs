@@ -28,6 +28,9 @@ pub struct PlannedFix {
     #[serde(skip)]
     pub apply: PolicyCommand,
     pub changes: Vec<MergeOutcome>,
+    /// The statements merged into the existing document to give `policy`.
+    #[serde(skip)]
+    pub statements: Vec<Value>,
 }
 
 /// The document a requirement's fix goes into.
@@ -265,6 +268,7 @@ pub fn plan(
         command: cmd.render(if on_source { &src } else { &tgt }),
         apply: cmd,
         changes,
+        statements: statements.to_vec(),
     })
 }
 

@@ -86,7 +86,10 @@ pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
                 Ok(Some(fix)) => {
                     p.fix_policy = Some(fix.policy);
                     p.extra_commands.push(fix.command);
-                    p.apply = Some(FixAction::Policy(fix.apply));
+                    p.apply = Some(FixAction::MergeStatements {
+                        command: fix.apply,
+                        statements: fix.statements,
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => {
@@ -223,7 +226,10 @@ pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
             p.evidence["fix_changes"] = json!(fix.changes);
             p.fix_policy = Some(fix.policy);
             p.extra_commands.push(fix.command);
-            p.apply = Some(FixAction::Policy(fix.apply));
+            p.apply = Some(FixAction::MergeStatements {
+                command: fix.apply,
+                statements: fix.statements,
+            });
         }
         Ok(None) => {}
         Err(e) => {

@@ -109,7 +109,10 @@ pub fn zt004_catalog_policy_missing(ctx: &Ctx) -> Outcome {
                 Ok(fix) => {
                     p.fix_policy = Some(fix.policy);
                     p.extra_commands.push(fix.command);
-                    p.apply = Some(FixAction::Policy(fix.apply));
+                    p.apply = Some(FixAction::MergeStatements {
+                        command: fix.apply,
+                        statements: fix.statements,
+                    });
                 }
                 Err(e) => {
                     p.params.insert("fix_error".into(), e.to_string());
