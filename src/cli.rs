@@ -14,6 +14,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of the texts (rule titles, messages, fixes, explanations). Default: the
+    /// locale (LC_ALL, LC_MESSAGES, LANG; ja* is Japanese); JSON and SARIF stay English
+    /// unless --lang is given.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
+    /// Show the AWS SDK's full errors (also when RUST_LOG is set); otherwise each error is one
+    /// sentence with the next step.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,6 +38,26 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Plan (and with --apply, apply) the changes that repair fixable findings.
     Fix(Box<FixArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: zetl(1), or a subcommand's (zetl man doctor).
+    Man(ManArgs),
+    /// Follow integrations until their initial load is done; diagnose one that needs attention.
+    Watch(Box<crate::commands::watch::WatchArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand (`doctor`, `policy simulate`, ...): print its page, zetl-doctor(1), ...
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which two accounts, which resources, and how to reach them. Shared by doctor, fix and
@@ -140,6 +169,10 @@ pub struct DoctorArgs {
     /// Only the summary line and failing checks.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write the complete documents the fix commands read into DIR (the commands then read
+    /// file://DIR/...), so they run as printed.
+    #[arg(long, value_name = "DIR")]
+    pub fix_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -4,14 +4,16 @@
 //! (policy engine, snapshot, rules, policy editing, reports) is the `zetl-core` crate; this
 //! crate adds the CLI, live collection and `zetl fix`'s guarded writes.
 
-pub use zetl_core::{policy, policy_edit, report, rules, snapshot};
+pub use zetl_core::{lang, policy, policy_edit, report, rules, snapshot};
 
 pub mod cli;
 #[cfg(feature = "live")]
 pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod debug;
 pub mod fix;
 pub mod pairs;
 pub mod permissions;
 pub mod setup;
+pub mod watch;

@@ -4,7 +4,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = zetl::cli::Cli::parse();
-    match zetl::commands::run(cli.command) {
+    zetl::debug::set(zetl::debug::requested(cli.debug));
+    match zetl::commands::run(cli.command, cli.lang) {
         Ok(exit) => exit.into(),
         Err(err) => {
             eprintln!("zetl: {err}");

@@ -106,6 +106,7 @@ mod tests {
             refresh_interval: None,
             continuous_sync: None,
             last_sync: None,
+            ingestion_logs: None,
         }
     }
 

@@ -70,6 +70,9 @@ read_actions! {
     DDB_DESCRIBE_TABLE = "dynamodb:DescribeTable" / "DescribeTable": Source,
     DDB_DESCRIBE_CONTINUOUS_BACKUPS = "dynamodb:DescribeContinuousBackups" / "DescribeContinuousBackups": Source,
     DDB_GET_RESOURCE_POLICY = "dynamodb:GetResourcePolicy" / "GetResourcePolicy": Source,
+    // The source table's exports (`zetl watch`: the initial load's progress)
+    DDB_LIST_EXPORTS = "dynamodb:ListExports" / "ListExports": Source,
+    DDB_DESCRIBE_EXPORT = "dynamodb:DescribeExport" / "DescribeExport": Source,
     // Keys (the table key in the source account, bucket and integration keys in the target)
     KMS_DESCRIBE_KEY = "kms:DescribeKey" / "DescribeKey": Both,
     KMS_LIST_ALIASES = "kms:ListAliases" / "ListAliases": Both,
@@ -110,6 +113,9 @@ read_actions! {
     // The AWS/Glue/ZeroETL LastSyncTimestamp metric (rule ZI006), read in the target account
     CW_LIST_METRICS = "cloudwatch:ListMetrics" / "ListMetrics": Target,
     CW_GET_METRIC_DATA = "cloudwatch:GetMetricData" / "GetMetricData": Target,
+    // The integration's own log stream (rule ZI009), read in both accounts: source processing
+    // logs in the source account, target processing logs in the target account
+    LOGS_GET_LOG_EVENTS = "logs:GetLogEvents" / "GetLogEvents": Both,
     // ZP004 probes, made with the console principal's own credentials
     RSS_LIST_NAMESPACES = "redshift-serverless:ListNamespaces" / "ListNamespaces": Probe,
     RSS_LIST_WORKGROUPS = "redshift-serverless:ListWorkgroups" / "ListWorkgroups": Probe,
@@ -242,6 +248,9 @@ mod tests {
         assert!(tgt.contains(&"s3:GetEncryptionConfiguration"));
         assert!(src.contains(&"iam:GetRole") && tgt.contains(&"iam:GetRole"));
         assert!(tgt.contains(&"cloudwatch:GetMetricData") && tgt.contains(&"glue:GetCatalog"));
+        assert!(src.contains(&"logs:GetLogEvents") && tgt.contains(&"logs:GetLogEvents"));
+        assert!(src.contains(&"dynamodb:ListExports") && src.contains(&"dynamodb:DescribeExport"));
+        assert!(!tgt.contains(&"dynamodb:ListExports"));
     }
 
     /// AssumeRole gets the account's credentials: the guard lets it through, no read-only

@@ -18,6 +18,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZS009", Severity::Error),
     ("ZS010", Severity::Warning),
     ("ZS011", Severity::Info),
+    ("ZS012", Severity::Error),
     ("ZT001", Severity::Error),
     ("ZT002", Severity::Error),
     ("ZT003", Severity::Error),
@@ -48,6 +49,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZI006", Severity::Info),
     ("ZI007", Severity::Info),
     ("ZI008", Severity::Warning),
+    ("ZI009", Severity::Error),
     ("ZC001", Severity::Warning),
     ("ZC002", Severity::Warning),
     ("ZC003", Severity::Info),
@@ -95,7 +97,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 44);
+    assert_eq!(ids.len(), 46);
 }
 
 #[test]
@@ -205,9 +207,11 @@ fn every_rule_has_a_passed_text() {
 /// On the healthy snapshot every pass line of the human report is `ID <passed>`.
 #[test]
 fn human_pass_lines_show_the_passed_texts() {
+    // -v: every check on its own line (by default a green area is one line).
     let text = zetl_ok(&[
         "doctor",
         "--no-color",
+        "-v",
         "--from",
         concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -232,7 +236,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 44);
+    assert_eq!(list.len(), 46);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -265,7 +269,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n44 rules."), "{text}");
+    assert!(text.contains("\n46 rules."), "{text}");
 }
 
 #[test]
@@ -296,7 +300,7 @@ fn zetl_explain_unknown_rule_exits_2_with_suggestions() {
     assert!(out.is_empty());
     assert_eq!(
         err,
-        "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS001 (source-table-not-active), ZS003 (table-policy-missing)? (`zetl rules` lists every rule)\n"
+        "zetl: unknown rule \"ZS02\"; did you mean ZS002 (pitr-disabled), ZS012 (table-too-large), ZS001 (source-table-not-active)? (`zetl rules` lists every rule)\n"
     );
     let (_, err) = zetl(&["explain", "pitr-disable"], 2);
     assert!(err.contains("did you mean ZS002 (pitr-disabled)"), "{err}");

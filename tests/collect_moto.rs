@@ -12,6 +12,8 @@
 mod doctor_variants;
 #[path = "moto/fix_variants.rs"]
 mod fix_variants;
+#[path = "moto/logs.rs"]
+mod ingestion_logs;
 #[path = "moto/pairs_variants.rs"]
 mod pairs_variants;
 #[path = "moto/server.rs"]
@@ -283,13 +285,18 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
         Fact::Known(Some("us-east-1".to_string()))
     );
 
-    // A closed loopback port for both accounts: nothing collectable, exit 3, one line.
+    // A closed loopback port for both accounts: nothing collectable, exit 3, one line per
+    // account naming the endpoint and why, no SDK text.
     let err = collect_blocking(&setup_args(Some("http://127.0.0.1:9")), now).unwrap_err();
     assert_eq!(err.exit_code(), 3);
     let msg = err.to_string();
-    assert!(
-        msg.starts_with("could not read either account (source: "),
-        "{msg}"
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines.len(), 4, "{msg}");
+    assert_eq!(lines[0], "could not read either account");
+    assert_eq!(
+        lines[1],
+        "  source account 111111111111: cannot connect to http://127.0.0.1:9 (connection refused). Check --endpoint-url, AWS_ENDPOINT_URL and the network, then run zetl again."
     );
-    assert!(!msg.contains('\n'));
+    assert!(lines[2].starts_with("  target account 222222222222: cannot connect"));
+    assert!(!msg.contains("DispatchFailure"), "{msg}");
 }

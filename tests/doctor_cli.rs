@@ -108,7 +108,7 @@ fn only_and_skip_select_rules_and_families() {
     let demo = fixture("demo/cross-account.json");
     let (report, code) = json_report(&["--from", &demo, "--only", "ZT,ZC"]);
     assert_eq!(code, 0);
-    assert_eq!(report["checks"].as_array().unwrap().len(), 44);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 46);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
     let (report, _) = json_report(&["--from", &demo, "--skip", "ZS005,ZI"]);
     let rules = finding_rules(&report);
@@ -273,6 +273,64 @@ fn live_with_an_unreachable_endpoint_exits_3_and_writes_no_snapshot() {
     assert!(!saved.exists());
 }
 
+/// `zetl doctor` (live) on a machine with no AWS configuration at all: an empty HOME, no
+/// AWS_* variable but the one that keeps the chain off instance metadata, an endpoint on a
+/// closed loopback port.
+fn doctor_without_credentials(extra: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Command::cargo_bin("zetl")
+        .unwrap()
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path())
+        .args([
+            "doctor",
+            "--source-table",
+            "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+            "--target-database",
+            "arn:aws:glue:us-east-1:222222222222:database/lake",
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn no_credentials_at_all_is_a_short_error_with_the_next_step() {
+    let out = doctor_without_credentials(&[]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.lines().count() <= 6, "{stderr}");
+    for debug in ["DispatchFailure", "ConnectorError", "Some(", "source:"] {
+        assert!(!stderr.contains(debug), "{debug} in {stderr}");
+    }
+    for next in [
+        "--source-profile",
+        "--target-profile",
+        "AWS_PROFILE",
+        "aws sso login",
+    ] {
+        assert!(stderr.contains(next), "no {next} in {stderr}");
+    }
+    assert!(
+        stderr.starts_with("zetl: could not read either account\n"),
+        "{stderr}"
+    );
+    // With --debug the SDK's error follows each line.
+    let debug = String::from_utf8(doctor_without_credentials(&["--debug"]).stderr).unwrap();
+    assert!(debug.contains("AWS SDK: "), "{debug}");
+    assert!(!debug.contains("--debug to see"), "{debug}");
+}
+
 #[test]
 fn zc001_names_the_missing_action_and_an_existing_policy_file_that_grants_it() {
     let (report, _) = json_report(&["--from", &fixture("rules/ZC001/fail.json")]);
@@ -302,4 +360,167 @@ fn default_human_format_shows_the_failing_rule_and_its_fix_without_colour() {
                 .and(predicate::str::contains("update-continuous-backups"))
                 .and(predicate::str::contains("\u{1b}[").not()),
         );
+}
+
+fn demo_human(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = doctor(&["--from", &fixture("demo/cross-account.json"), "--no-color"]);
+    cmd.args(args);
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A line that is a JSON dump's structure rather than words (a diff's `-`/`+` prefix aside).
+fn is_raw_json(line: &str) -> bool {
+    let t = line.trim();
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("+ "))
+        .unwrap_or(t);
+    matches!(t, "{" | "}" | "[" | "]" | "}," | "]," | "{}" | "[]")
+        || t.ends_with(": {")
+        || t.ends_with(": [")
+}
+
+#[test]
+fn the_demo_report_fits_two_screens_and_names_its_failures_in_words() {
+    let text = demo_human(&[], &[]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= 60, "{} lines:\n{text}", lines.len());
+    for rule in ["ZS002", "ZS005", "ZI001"] {
+        assert!(
+            text.contains(&format!("[✗] {rule} ")),
+            "{rule} missing:\n{text}"
+        );
+    }
+    let raw: Vec<&&str> = lines.iter().filter(|l| is_raw_json(l)).collect();
+    assert!(raw.is_empty(), "raw JSON lines {raw:?} in\n{text}");
+    // The table policy change as the statements it changes, and ZI001 pointing to ZS005's
+    // commands instead of repeating them.
+    assert!(text.contains("        - \"aws:SourceAccount\": \"222222222222\"\n        + \"aws:SourceAccount\": \"111111111111\"\n"));
+    assert_eq!(
+        text.matches("$ aws dynamodb put-resource-policy").count(),
+        1
+    );
+    assert!(text.contains("(the same commands as the fix of ZS005)"));
+}
+
+#[test]
+fn verbose_shows_every_check_and_the_complete_policy() {
+    let text = demo_human(&["-v"], &[]);
+    assert!(text.contains("  [✓] ZT001 The target Glue database exists\n"));
+    assert!(text.contains("Complete policy to apply:"));
+    assert!(text.contains("\"Version\": \"2012-10-17\""));
+}
+
+#[test]
+fn quiet_shows_only_failures_and_the_summary() {
+    let text = demo_human(&["-q"], &[]);
+    assert!(!text.contains("[✓]") && !text.contains("[-]"), "{text}");
+    assert!(text.contains("[✗] ZS002"));
+    assert!(text
+        .ends_with("3 errors, 0 warnings, 1 info, 0 unknown, 2 skipped, 40 passed (46 checks)\n"));
+}
+
+fn is_japanese(line: &str) -> bool {
+    line.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn a_japanese_locale_gives_japanese_check_lines_and_lang_en_gives_english_back() {
+    let ja = demo_human(&[], &[("LANG", "ja_JP.UTF-8")]);
+    let check_lines: Vec<&str> = ja
+        .lines()
+        .filter(|l| {
+            l.contains("[✓]") || l.contains("[✗]") || l.contains("[i]") || l.contains("[-]")
+        })
+        .collect();
+    assert!(check_lines.len() > 10, "{ja}");
+    for line in &check_lines {
+        assert!(is_japanese(line), "not Japanese: {line}");
+    }
+    assert!(ja.contains("エラー 3 件"), "{ja}");
+    // LC_ALL outranks LANG, --lang outranks both.
+    let en = demo_human(&[], &[("LANG", "ja_JP.UTF-8"), ("LC_ALL", "C")]);
+    assert!(en.contains("[✗] ZS002 Point-in-time recovery is disabled on table orders"));
+    let en = demo_human(&["--lang", "en"], &[("LANG", "ja_JP.UTF-8")]);
+    assert!(!en.lines().any(is_japanese), "{en}");
+    let ja = demo_human(&["--lang", "ja"], &[]);
+    assert!(ja.contains("ポイントインタイムリカバリ"));
+}
+
+#[test]
+fn json_stays_english_under_a_japanese_locale_unless_lang_is_given() {
+    let out = doctor(&[
+        "--from",
+        &fixture("demo/cross-account.json"),
+        "--format",
+        "json",
+    ])
+    .env("LANG", "ja_JP.UTF-8")
+    .output()
+    .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.lines().any(is_japanese));
+    let out = doctor(&[
+        "--from",
+        &fixture("demo/cross-account.json"),
+        "--format",
+        "json",
+        "--lang",
+        "ja",
+    ])
+    .output()
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = v["findings"][0]["message"].as_str().unwrap();
+    assert!(is_japanese(message), "{message}");
+    // Field names never change.
+    assert!(v["summary"]["findings"]["error"].is_number());
+}
+
+#[test]
+fn explain_in_japanese() {
+    let out = Command::cargo_bin("zetl")
+        .unwrap()
+        .args(["explain", "ZS005", "--lang", "ja"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(text.starts_with("ZS005 table-policy-wrong-source-condition: "));
+    assert!(text.lines().next().is_some_and(is_japanese), "{text}");
+    assert!(text.contains("AWS ドキュメント:"));
+}
+
+#[test]
+fn fix_dir_writes_the_documents_the_printed_commands_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixes = dir.path().join("fixes");
+    let text = demo_human(&["--fix-dir", fixes.to_str().unwrap()], &[]);
+    let policy = fixes.join("table-policy.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&policy).unwrap()).unwrap();
+    assert_eq!(
+        doc["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111111111111"
+    );
+    assert!(
+        text.contains(&format!("--policy file://{}", policy.display())),
+        "{text}"
+    );
+    // No hint about documents that were not written.
+    assert!(!text.contains("--fix-dir DIR"));
 }

@@ -7,16 +7,19 @@ use std::future::Future;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use super::actions::Action;
+use super::actions::{Action, Side};
+use super::advice::{self, Context};
+use super::cause::{service_message, Cause};
 use super::clients::Account;
 use crate::snapshot::{Unknown, UnknownReason};
 
 /// A failed call: the service's error code (so callers can turn e.g. NoSuchEntity into a
-/// known "absent") and the unknown fact to record otherwise.
+/// known "absent"), the unknown fact to record otherwise, and what caused it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallError {
     pub code: Option<String>,
     pub unknown: Unknown,
+    pub cause: Cause,
 }
 
 impl CallError {
@@ -26,7 +29,8 @@ impl CallError {
     }
 }
 
-/// Calls `f` (an SDK request's `send()`), unless the account is down.
+/// Calls `f` (an SDK request's `send()`), unless the account is down; tells the account's
+/// progress reporter what is being read.
 pub async fn call<T, E, Fut, F>(account: &Account, action: Action, f: F) -> Result<T, CallError>
 where
     F: FnOnce() -> Fut,
@@ -37,102 +41,64 @@ where
         return Err(CallError {
             code: None,
             unknown: down.clone(),
+            cause: Cause::Other(down.message.clone().unwrap_or_default()),
         });
     }
     let _permit = account.clients.limit.acquire(&action).await;
-    f().await.map_err(|e| classify(action, &e))
+    account.progress.reading(account.side, &account.id, action);
+    f().await
+        .map_err(|e| classify(account.side, action, &e, crate::debug::enabled()))
 }
 
-/// Error codes that mean the caller's credentials lack the permission.
-pub const ACCESS_DENIED: &[&str] = &[
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "UnauthorizedException",
-    "AuthorizationError",
-];
-const THROTTLED: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "SlowDown",
-    "ProvisionedThroughputExceededException",
-    "PriorRequestNotComplete",
-];
-const BAD_CREDENTIALS: &[&str] = &[
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "InvalidSignatureException",
-    "IncompleteSignature",
-];
-
-/// Maps an SDK error to an unknown fact naming `action`.
-pub fn classify<E>(action: Action, err: &SdkError<E, HttpResponse>) -> CallError
+/// Maps an SDK error to an unknown fact naming `action`. Its message is the service's own
+/// (`Code: message`), or for a call that never got an answer one sentence with the next step;
+/// with `debug` the SDK's whole error chain instead.
+pub fn classify<E>(
+    side: Side,
+    action: Action,
+    err: &SdkError<E, HttpResponse>,
+    debug: bool,
+) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let unknown = |reason, message: String| Unknown {
-        reason,
-        action: Some(action.iam.to_string()),
-        message: Some(message),
-    };
-    match err {
+    let cause = Cause::of(err);
+    let (code, message) = match err {
         SdkError::ServiceError(se) => {
             let e = se.err();
-            let code = e.code().map(str::to_string);
             let status = se.raw().status().as_u16();
-            let message = e
-                .message()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("HTTP {status} {}", code.as_deref().unwrap_or("")))
-                .trim()
-                .to_string();
-            let c = code.as_deref().unwrap_or("");
-            let reason = if ACCESS_DENIED.contains(&c) || status == 403 && code.is_none() {
-                UnknownReason::AccessDenied
-            } else if THROTTLED.contains(&c) || status == 429 {
-                UnknownReason::Throttled
-            } else if BAD_CREDENTIALS.contains(&c) {
-                UnknownReason::NoCredentials
-            } else if status >= 500 {
-                UnknownReason::EndpointError
-            } else {
-                UnknownReason::Other
-            };
-            let message = match &code {
-                Some(c) if !message.contains(c.as_str()) => format!("{c}: {message}"),
-                _ => message,
-            };
-            CallError {
-                code,
-                unknown: unknown(reason, message),
-            }
+            (
+                e.code().map(str::to_string),
+                service_message(e.code(), e.message(), status),
+            )
         }
-        other => {
-            let text = DisplayErrorContext(other).to_string();
-            let reason = if text.to_ascii_lowercase().contains("credentials") {
-                UnknownReason::NoCredentials
-            } else {
-                match other {
-                    SdkError::TimeoutError(_)
-                    | SdkError::DispatchFailure(_)
-                    | SdkError::ResponseError(_) => UnknownReason::EndpointError,
-                    _ => UnknownReason::Other,
-                }
-            };
-            CallError {
-                code: None,
-                unknown: unknown(reason, text),
-            }
-        }
+        _ if debug => (None, DisplayErrorContext(err).to_string()),
+        _ => (None, advice::problem(&cause, &Context::side(side))),
+    };
+    let reason = match &cause {
+        Cause::NoCredentials
+        | Cause::SsoLogin
+        | Cause::InvalidConfig(_)
+        | Cause::CredentialsRejected(_) => UnknownReason::NoCredentials,
+        Cause::AccessDenied { .. } => UnknownReason::AccessDenied,
+        Cause::Throttled(_) => UnknownReason::Throttled,
+        Cause::Unreachable(_) | Cause::ServerError(_) => UnknownReason::EndpointError,
+        Cause::Service(_) => UnknownReason::Other,
+        Cause::Other(_) => match err {
+            SdkError::TimeoutError(_)
+            | SdkError::DispatchFailure(_)
+            | SdkError::ResponseError(_) => UnknownReason::EndpointError,
+            _ => UnknownReason::Other,
+        },
+    };
+    CallError {
+        code,
+        unknown: Unknown {
+            reason,
+            action: Some(action.iam.to_string()),
+            message: Some(message),
+        },
+        cause,
     }
 }
 

@@ -2,8 +2,10 @@
 
 use aws_config::SdkConfig;
 
+use super::actions::Side;
 use super::guard::ReadOnlyGuard;
 use super::limit::Limit;
+use super::progress::Reporter;
 use crate::snapshot::Unknown;
 
 /// One client per service, all built from the same account configuration.
@@ -17,6 +19,8 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub lakeformation: aws_sdk_lakeformation::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The integration's CloudWatch Logs stream (rule ZI009).
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Only for the ZP004 probes.
     pub redshift_serverless: aws_sdk_redshiftserverless::Client,
     /// The account's requests in flight at most (shared by every client of the account).
@@ -70,6 +74,11 @@ impl Clients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::config::Builder::from(conf)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
             redshift_serverless: aws_sdk_redshiftserverless::Client::from_conf(
                 aws_sdk_redshiftserverless::config::Builder::from(conf)
                     .interceptor(guard.clone())
@@ -113,6 +122,7 @@ impl Clients {
             kms: aws_sdk_kms,
             lakeformation: aws_sdk_lakeformation,
             cloudwatch: aws_sdk_cloudwatch,
+            logs: aws_sdk_cloudwatchlogs,
             redshift_serverless: aws_sdk_redshiftserverless
         )
     }
@@ -122,7 +132,8 @@ impl Clients {
 #[derive(Debug, Clone)]
 pub struct Account {
     pub clients: Clients,
-    /// 12-digit account id.
+    pub side: Side,
+    /// 12-digit account id (empty until known).
     pub id: String,
     pub region: String,
     /// `aws`, `aws-cn`, `aws-us-gov`: for the ARNs the collector builds.
@@ -130,6 +141,8 @@ pub struct Account {
     /// Set when the account could not be reached at all: every call then records this
     /// instead of being sent.
     pub down: Option<Unknown>,
+    /// Told about every call.
+    pub progress: Reporter,
 }
 
 impl Account {

@@ -142,26 +142,42 @@ pub async fn list_source_integrations(
         .collect();
     missing.sort();
     missing.dedup();
-    let read = futures::future::join_all(missing.iter().map(|arn| {
-        call(account, GLUE_DESCRIBE_INTEGRATIONS, move || {
-            glue.describe_integrations()
-                .integration_identifier(*arn)
-                .send()
-        })
-    }))
-    .await;
+    let read =
+        futures::future::join_all(missing.iter().map(|arn| named_integration(account, arn))).await;
     for got in read {
         match got {
-            Ok(out) => {
-                for i in out.integrations() {
-                    all.insert(i.integration_arn().to_string(), integration(i));
+            Fact::Known(found) => {
+                if let Some(i) = found {
+                    all.insert(i.integration_arn.clone(), i);
                 }
             }
-            Err(e) if e.is(NOT_FOUND) => {}
-            Err(e) => return Fact::Unknown(e.unknown),
+            Fact::Unknown(u) => return Fact::Unknown(u),
         }
     }
     Fact::Known(all)
+}
+
+/// DescribeIntegrations in the source account for one integration ARN. `Known(None)`: not
+/// found (or not visible from this account).
+pub async fn named_integration(account: &Account, arn: &str) -> Fact<Option<Integration>> {
+    let glue = &account.clients.glue;
+    match call(account, GLUE_DESCRIBE_INTEGRATIONS, || {
+        glue.describe_integrations()
+            .integration_identifier(arn)
+            .send()
+    })
+    .await
+    {
+        Ok(out) => Fact::Known(
+            out.integrations()
+                .iter()
+                .find(|i| i.integration_arn() == arn)
+                .or(out.integrations().first())
+                .map(integration),
+        ),
+        Err(e) if e.is(NOT_FOUND) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
 }
 
 /// DescribeInboundIntegrations in the target account, filtered by the target ARN.
@@ -241,6 +257,7 @@ macro_rules! shared_fields {
                 .map(str::to_string),
             continuous_sync: config.and_then(|c| c.continuous_sync()),
             last_sync: None,
+            ingestion_logs: None,
         }
     }};
 }

@@ -372,10 +372,12 @@ mod tests {
             .interceptor(guard.clone()));
         Account {
             clients,
+            side: crate::permissions::Side::Source,
             id: "111111111111".into(),
             region: "us-east-1".into(),
             partition: "aws".into(),
             down: None,
+            progress: crate::collect::progress::Reporter::silent(),
         }
     }
 

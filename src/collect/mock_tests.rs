@@ -20,6 +20,8 @@ use super::guard::ReadOnlyGuard;
 use super::*;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
+mod errors;
+mod logs_reads;
 mod new_reads;
 
 const SRC: &str = "111111111111";
@@ -38,6 +40,7 @@ struct Mocks {
     lakeformation: Vec<Rule>,
     s3: Vec<Rule>,
     cloudwatch: Vec<Rule>,
+    logs: Vec<Rule>,
     redshift_serverless: Vec<Rule>,
     iam: Vec<Rule>,
 }
@@ -54,6 +57,7 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
     let none: Vec<Rule> = Vec::new();
     Clients {
         sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &m.sts, |c| c
+            .retry_config(fast_retry())
             .interceptor(guard.clone())),
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, &m.dynamodb, |c| c
             .retry_config(fast_retry())
@@ -66,6 +70,8 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &none),
         lakeformation: mock_client!(aws_sdk_lakeformation, RuleMode::MatchAny, &m.lakeformation),
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, &m.cloudwatch, |c| c
+            .interceptor(guard.clone())),
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &m.logs, |c| c
             .interceptor(guard.clone())),
         redshift_serverless: mock_client!(
             aws_sdk_redshiftserverless,
@@ -80,10 +86,16 @@ fn clients(m: &Mocks, guard: &ReadOnlyGuard) -> Clients {
 fn account(id: &str, m: &Mocks, guard: &ReadOnlyGuard) -> Account {
     Account {
         clients: clients(m, guard),
+        side: if id == TGT {
+            Side::Target
+        } else {
+            Side::Source
+        },
         id: id.to_string(),
         region: "us-east-1".to_string(),
         partition: "aws".to_string(),
         down: None,
+        progress: Reporter::silent(),
     }
 }
 
@@ -165,6 +177,7 @@ async fn describe_integrations_maps_status_errors_and_config() {
         refresh_interval: Some("15".to_string()),
         continuous_sync: Some(true),
         last_sync: None,
+        ingestion_logs: None,
     };
     assert_eq!(
         got,
@@ -557,6 +570,9 @@ fn reach_with(m: Mocks) -> Reach {
         clients: clients(&m, &ReadOnlyGuard::new()),
         region: Some("us-east-1".to_string()),
         role: None,
+        profile: None,
+        endpoint: None,
+        progress: Reporter::silent(),
     }
 }
 
@@ -574,6 +590,16 @@ fn target_denied_everything() -> Mocks {
         sts: vec![identity(TGT)],
         dynamodb: Vec::new(),
         cloudwatch: Vec::new(),
+        logs: vec![
+            mock!(aws_sdk_cloudwatchlogs::Client::get_log_events).then_error(|| {
+                aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsError::generic(
+                    aws_sdk_cloudwatchlogs::error::ErrorMetadata::builder()
+                        .code("AccessDeniedException")
+                        .message("not authorized to perform: logs:GetLogEvents")
+                        .build(),
+                )
+            }),
+        ],
         redshift_serverless: Vec::new(),
         iam: Vec::new(),
         glue: vec![
@@ -646,9 +672,11 @@ async fn no_credentials_for_both_accounts_is_a_collect_error() {
     assert_eq!(err.exit_code(), 3);
     assert_eq!(
         err.to_string(),
-        "could not read either account (source: InvalidClientTokenId: The security token included in the request is invalid.; target: InvalidClientTokenId: The security token included in the request is invalid.)"
+        "could not read either account
+  source account 111111111111: AWS rejected the credentials (InvalidClientTokenId): they are invalid or expired. Renew them, or pass --source-profile with working ones.
+  target account 222222222222: AWS rejected the credentials (InvalidClientTokenId): they are invalid or expired. Renew them, or pass --target-profile with working ones.
+  Run with --debug to see the AWS SDK's errors."
     );
-    assert!(!err.to_string().contains('\n'));
 }
 
 #[tokio::test]
@@ -714,6 +742,9 @@ fn reach_assuming(role_account: &str, m: Mocks, guard: &ReadOnlyGuard) -> Reach 
             arn: format!("arn:aws:iam::{role_account}:role/zetl-read"),
             external_id: Some("ext-1".to_string()),
         }),
+        profile: None,
+        endpoint: None,
+        progress: Reporter::silent(),
     }
 }
 

@@ -6,7 +6,9 @@
 
 pub mod accounts;
 pub use crate::permissions as actions;
+pub mod advice;
 pub mod call;
+pub mod cause;
 pub mod clients;
 pub mod cloudwatch;
 pub mod dynamodb;
@@ -16,8 +18,10 @@ pub mod iam;
 pub mod kms;
 pub mod lakeformation;
 pub mod limit;
+pub mod logs;
 pub mod plan;
 pub mod probe;
+pub mod progress;
 pub mod read;
 pub mod s3;
 pub mod sts;
@@ -29,13 +33,17 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::rules::messages::sentence;
 use crate::setup::Setup;
 use crate::snapshot::{Fact, Snapshot, Unknown, UnknownReason};
 use accounts::{base_config, AccountOptions};
 use actions::Side;
+use advice::Context;
+use call::CallError;
 use clients::{Account, Clients};
 use guard::ReadOnlyGuard;
 use plan::Plan;
+use progress::Reporter;
 
 /// Why nothing could be collected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,9 +81,18 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 /// `collect` for synchronous callers: runs it on its own tokio runtime.
 pub fn collect_blocking(setup: &Setup, now: DateTime<Utc>) -> Result<Snapshot, CollectError> {
+    collect_blocking_with(setup, now, Reporter::silent())
+}
+
+/// `collect_blocking` telling `progress` what it reads.
+pub fn collect_blocking_with(
+    setup: &Setup,
+    now: DateTime<Utc>,
+    progress: Reporter,
+) -> Result<Snapshot, CollectError> {
     runtime()
         .map_err(CollectError::NoAccess)?
-        .block_on(collect(setup, now))
+        .block_on(collect_with(setup, now, &ReadOnlyGuard::new(), progress))
 }
 
 /// `collect` with a caller-supplied guard, so tests can see every operation that was sent.
@@ -83,6 +100,16 @@ pub async fn collect_guarded(
     setup: &Setup,
     now: DateTime<Utc>,
     guard: &ReadOnlyGuard,
+) -> Result<Snapshot, CollectError> {
+    collect_with(setup, now, guard, Reporter::silent()).await
+}
+
+/// `collect_guarded` telling `progress` what it reads.
+pub async fn collect_with(
+    setup: &Setup,
+    now: DateTime<Utc>,
+    guard: &ReadOnlyGuard,
+    progress: Reporter,
 ) -> Result<Snapshot, CollectError> {
     let plan = Plan::from_setup(setup)?;
     let src_opts = AccountOptions::for_side(
@@ -96,17 +123,11 @@ pub async fn collect_guarded(
         plan.database.arn.as_ref().map(|a| a.region.as_str()),
     );
     let (src_conf, tgt_conf) = futures::join!(base_config(&src_opts), base_config(&tgt_opts));
-    let reach = |conf: &aws_config::SdkConfig, opts: &AccountOptions| Reach {
-        clients: Clients::from_config(conf, opts.s3_path_style(), guard)
-            .limited(setup.concurrency.unwrap_or(limit::DEFAULT_CONCURRENCY)),
-        region: conf.region().map(|r| r.to_string()),
-        role: opts.role_arn.clone().map(|arn| RoleToAssume {
-            arn,
-            external_id: opts.external_id.clone(),
-        }),
-    };
-    let source = reach(&src_conf, &src_opts);
-    let target = reach(&tgt_conf, &tgt_opts);
+    let concurrency = setup.concurrency.unwrap_or(limit::DEFAULT_CONCURRENCY);
+    let mut source = Reach::new(&src_conf, &src_opts, guard, &progress);
+    let mut target = Reach::new(&tgt_conf, &tgt_opts, guard, &progress);
+    source.clients = source.clients.limited(concurrency);
+    target.clients = target.clients.limited(concurrency);
     collect_from(setup, &plan, source, target, now).await
 }
 
@@ -118,6 +139,42 @@ pub struct Reach {
     pub region: Option<String>,
     /// `--<side>-role-arn`: assumed first; its credentials then sign every read.
     pub role: Option<RoleToAssume>,
+    /// The profile in use, for advice when the credentials fail (flags, else AWS_PROFILE).
+    pub profile: Option<String>,
+    /// Where the calls go when not to AWS (flag or AWS_ENDPOINT_URL[_STS]), for advice.
+    pub endpoint: Option<String>,
+    /// Told about every call.
+    pub progress: Reporter,
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl Reach {
+    /// One side's clients from its configuration, with the role to assume when one is given.
+    pub fn new(
+        conf: &aws_config::SdkConfig,
+        opts: &AccountOptions,
+        guard: &ReadOnlyGuard,
+        progress: &Reporter,
+    ) -> Reach {
+        Reach {
+            clients: Clients::from_config(conf, opts.s3_path_style(), guard),
+            region: conf.region().map(|r| r.to_string()),
+            role: opts.role_arn.clone().map(|arn| RoleToAssume {
+                arn,
+                external_id: opts.external_id.clone(),
+            }),
+            profile: opts.profile.clone().or_else(|| env_value("AWS_PROFILE")),
+            endpoint: opts
+                .endpoint_url
+                .clone()
+                .or_else(|| env_value("AWS_ENDPOINT_URL_STS"))
+                .or_else(|| env_value("AWS_ENDPOINT_URL")),
+            progress: progress.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,24 +192,22 @@ pub async fn collect_from(
     target: Reach,
     now: DateTime<Utc>,
 ) -> Result<Snapshot, CollectError> {
+    let (source_table, target_database) = (
+        sentence("error.what_source_table", &[]),
+        sentence("error.what_target_database", &[]),
+    );
     let (source, target) = futures::join!(
-        resolve(Side::Source, &plan.table, source, "the source table"),
-        resolve(Side::Target, &plan.database, target, "the target database"),
+        resolve(Side::Source, &plan.table, source, &source_table),
+        resolve(Side::Target, &plan.database, target, &target_database),
     );
     let (source, source_caller) = source?;
     let (target, target_caller) = target?;
-    if source.down.is_some() && target.down.is_some() {
-        let msg = |a: &Account| {
-            a.down
-                .as_ref()
-                .and_then(|u| u.message.clone())
-                .unwrap_or_default()
-        };
-        return Err(CollectError::NoAccess(one_line(&format!(
-            "could not read either account (source: {}; target: {})",
-            msg(&source),
-            msg(&target)
-        ))));
+    if let (Some(s), Some(t)) = (&source.down, &target.down) {
+        let line = |u: &Unknown| u.message.clone().unwrap_or_default();
+        return Err(CollectError::NoAccess(run_error(
+            &sentence("error.either_account", &[]),
+            &[line(s), line(t)],
+        )));
     }
 
     read::pairs(
@@ -186,6 +241,23 @@ async fn probes(
     }
 }
 
+/// What needs the integrations' ARNs, read as soon as both lists are in and alongside the
+/// other reads: ZI006's metric and ZI009's log streams.
+async fn integration_facts(
+    source: &Account,
+    target: &Account,
+    source_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    target_side: &mut Fact<BTreeMap<String, crate::snapshot::Integration>>,
+    now: DateTime<Utc>,
+) {
+    let wanted = logs::every(source_side, target_side);
+    let ((), logged) = futures::join!(
+        last_sync(target, source_side, target_side, now),
+        logs::read(source, target, wanted, now),
+    );
+    logs::attach(source_side, target_side, logged);
+}
+
 /// ZI006: the LastSyncTimestamp metric (target account) of every integration found, on
 /// both sides' copies. Nothing is read when there is no integration.
 async fn last_sync(
@@ -214,23 +286,46 @@ async fn last_sync(
 }
 
 /// Settles who the doctor is in one side's account (the AssumeRole answer when a role is
-/// given, else GetCallerIdentity: one round either way), its id, region and partition.
-async fn resolve(
+/// given, else GetCallerIdentity: one round either way), its id, region and partition. An
+/// account that cannot be reached is `down` (its facts unknown, with one line saying why
+/// and what to do) when its resource ARN names it; otherwise nothing can go on.
+pub async fn resolve(
     side: Side,
     named: &plan::Named,
     reach: Reach,
     what: &str,
 ) -> Result<(Account, Option<String>), CollectError> {
+    let arn_account = named.arn.as_ref().map(|a| a.account.clone());
+    let ctx = Context {
+        side,
+        account: arn_account.as_deref(),
+        profile: reach.profile.as_deref(),
+        role: reach.role.as_ref().map(|r| r.arn.as_str()),
+        endpoint: reach.endpoint.as_deref(),
+    };
+    // Checked before any call: without a region the SDK cannot even name the endpoint.
+    let region = named
+        .arn
+        .as_ref()
+        .map(|a| a.region.clone())
+        .or(reach.region.clone())
+        .ok_or_else(|| {
+            let flag = format!("--{}-region", side.name());
+            let problem = sentence("error.no_region", &[("what", what), ("region_flag", &flag)]);
+            CollectError::Setup(on_account(&ctx, &problem))
+        })?;
     let mut account = Account {
         clients: reach.clients,
-        id: String::new(),
-        region: String::new(),
+        side,
+        id: arn_account.clone().unwrap_or_default(),
+        region,
         partition: named
             .arn
             .as_ref()
             .map(|a| a.partition.clone())
             .unwrap_or_else(|| "aws".to_string()),
         down: None,
+        progress: reach.progress,
     };
     let identity = match &reach.role {
         Some(role) => {
@@ -242,56 +337,68 @@ async fn resolve(
         }
         None => sts::caller_identity(&account).await,
     };
-    let arn_account = named.arn.as_ref().map(|a| a.account.clone());
-    let (id, caller) = match (&identity, arn_account) {
+    let (id, caller) = match (&identity, arn_account.clone()) {
         (Ok(who), Some(expected)) if who.account != expected => {
             return Err(CollectError::NoAccess(sts::account_mismatch(
-                side.name(),
-                &expected,
-                what,
-                who,
+                side, &expected, what, who,
             )));
         }
         (Ok(who), _) => (who.account.clone(), Some(who.arn.clone())),
         (Err(e), Some(expected)) => {
-            account.down = Some(down(e.unknown.clone()));
+            account.down = Some(down(e, &ctx));
             (expected, None)
         }
         (Err(e), None) => {
-            return Err(CollectError::NoAccess(one_line(&format!(
-                "cannot reach the {} account ({}), and {what} is not given as an ARN",
-                side.name(),
-                e.unknown.message.as_deref().unwrap_or("no detail")
-            ))));
+            let line = down(e, &ctx).message.unwrap_or_default();
+            let needs = sentence("error.needs_account", &[("what", what)]);
+            return Err(CollectError::NoAccess(run_error(&line, &[needs])));
         }
     };
-    let region = named
-        .arn
-        .as_ref()
-        .map(|a| a.region.clone())
-        .or(reach.region)
-        .ok_or_else(|| {
-            CollectError::Setup(format!(
-                "no region for the {0} account: give {what} as an ARN, or --{0}-region",
-                side.name()
-            ))
-        })?;
     account.id = id;
-    account.region = region;
     Ok((account, caller))
 }
 
-/// The fact every call of an unreachable account records.
-fn down(mut u: Unknown) -> Unknown {
-    if u.reason != UnknownReason::EndpointError {
-        u.reason = UnknownReason::NoCredentials;
+/// The fact every call of an unreachable account records: the line saying why and what to
+/// do (with `--debug`, followed by the SDK's error).
+fn down(e: &CallError, ctx: &Context) -> Unknown {
+    let line = advice::line(&e.cause, ctx);
+    let message = match &e.unknown.message {
+        Some(detail) if crate::debug::enabled() && *detail != line => {
+            sentence("error.debug_detail", &[("line", &line), ("detail", detail)])
+        }
+        _ => line,
+    };
+    let reason = match &e.unknown.reason {
+        r @ (UnknownReason::EndpointError | UnknownReason::Throttled) => r.clone(),
+        _ => UnknownReason::NoCredentials,
+    };
+    Unknown {
+        reason,
+        action: None,
+        message: Some(message),
     }
-    u.action = None;
-    u
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+fn on_account(ctx: &Context, problem: &str) -> String {
+    let account = advice::account_label(ctx.side, ctx.account);
+    sentence(
+        "error.on_account",
+        &[("account", &account), ("problem", problem)],
+    )
+}
+
+/// A run-level error: a headline, then indented lines, then how to see the SDK's errors.
+fn run_error(headline: &str, lines: &[String]) -> String {
+    let mut out = headline.to_string();
+    for line in lines {
+        out.push_str("\n  ");
+        out.push_str(line);
+    }
+    if !crate::debug::enabled() {
+        out.push_str("\n  ");
+        out.push_str(&sentence("error.debug_hint", &[]));
+    }
+    out
 }
 
 struct SourceFacts {

@@ -15,8 +15,8 @@ use tokio::sync::OnceCell;
 use super::clients::Account;
 use super::plan::Plan;
 use super::{
-    collect_database, collect_principal, collect_source, glue, lakeformation, last_sync, probes,
-    CollectError,
+    collect_database, collect_principal, collect_source, glue, integration_facts, lakeformation,
+    probes, CollectError,
 };
 use crate::setup::Setup;
 use crate::snapshot::{
@@ -141,16 +141,16 @@ pub async fn pairs(
             )));
         }
         let ((), read) = futures::join!(
-            last_sync(target, &mut s, &mut t, now),
+            integration_facts(source, target, &mut s, &mut t, now),
             read_all(&pairs, setup, source, target, &callers)
         );
         (pairs, read, (s, t))
     } else {
-        // ZI006's metric needs the integrations' ARNs: it is read as soon as both lists are
-        // in, alongside the other reads, not after them.
+        // ZI006's metric and ZI009's logs need the integrations' ARNs: they are read as soon
+        // as both lists are in, alongside the other reads, not after them.
         let integrations = async {
             let (mut s, mut t) = lists.await;
-            last_sync(target, &mut s, &mut t, now).await;
+            integration_facts(source, target, &mut s, &mut t, now).await;
             (s, t)
         };
         // The longest chains first: a call waiting for a slot of the account's limit is

@@ -7,9 +7,12 @@ use std::time::SystemTime;
 use aws_sdk_sts::config::Credentials;
 
 use super::accounts::SESSION_NAME;
-use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
+use super::actions::{Side, STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
+use super::advice;
 use super::call::{call, CallError};
+use super::cause::Cause;
 use super::clients::Account;
+use crate::rules::messages::sentence;
 use crate::snapshot::{Unknown, UnknownReason};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +49,17 @@ pub async fn assume_role(
             .send()
     })
     .await?;
-    let malformed = |what: &str| CallError {
-        code: None,
-        unknown: Unknown {
-            reason: UnknownReason::Other,
-            action: Some(STS_ASSUME_ROLE.iam.to_string()),
-            message: Some(format!("AssumeRole of {role_arn} returned {what}")),
-        },
+    let malformed = |what: &str| {
+        let message = format!("AssumeRole of {role_arn} returned {what}");
+        CallError {
+            code: None,
+            unknown: Unknown {
+                reason: UnknownReason::Other,
+                action: Some(STS_ASSUME_ROLE.iam.to_string()),
+                message: Some(message.clone()),
+            },
+            cause: Cause::Other(message),
+        }
     };
     // arn:P:sts::ACCOUNT:assumed-role/ROLE/SESSION
     let arn = out
@@ -85,11 +92,19 @@ pub async fn assume_role(
 }
 
 /// The one-line error when the credentials for `side` are for another account than the
-/// resource named for that side.
-pub fn account_mismatch(side: &str, expected: &str, what: &str, identity: &Identity) -> String {
-    format!(
-        "the {side} credentials are for account {} ({}), but {what} is in account {expected}; \
-         pass --{side}-profile or --{side}-role-arn for account {expected}",
-        identity.account, identity.arn
+/// resource named for that side (`what`).
+pub fn account_mismatch(side: Side, expected: &str, what: &str, identity: &Identity) -> String {
+    let flag = |kind: &str| format!("--{}-{kind}", side.name());
+    sentence(
+        "error.account_mismatch",
+        &[
+            ("side", &advice::side_name(side)),
+            ("actual", &identity.account),
+            ("arn", &identity.arn),
+            ("what", what),
+            ("expected", expected),
+            ("profile_flag", &flag("profile")),
+            ("role_flag", &flag("role-arn")),
+        ],
     )
 }

@@ -7,10 +7,16 @@ use crate::commands::CliError;
 use crate::setup::Setup;
 use crate::snapshot::Snapshot;
 
-/// Reads both accounts now. Setup errors map to exit 2, "nothing collectable" to exit 3.
+/// Reads both accounts now, with a spinner when stderr is a terminal. Setup errors map to
+/// exit 2, "nothing collectable" to exit 3.
 #[cfg(feature = "live")]
 pub fn live_snapshot(setup: &Setup) -> Result<Snapshot, CliError> {
-    crate::collect::collect_blocking(setup, chrono::Utc::now()).map_err(CliError::from)
+    let spinner = super::progress::Spinner::start();
+    let result =
+        crate::collect::collect_blocking_with(setup, chrono::Utc::now(), spinner.reporter());
+    // Cleared before the caller prints the report or the error.
+    drop(spinner);
+    result.map_err(CliError::from)
 }
 
 /// Without the `live` feature there is no AWS SDK in the binary: say how to get one.

@@ -1,11 +1,14 @@
 //! `zetl doctor`: evaluate a setup and print findings. With `--from` it replays a snapshot
 //! and makes no AWS call at all.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{DoctorArgs, SetupArgs};
+use crate::commands::fix_documents::{note_replaced_documents, write_fix_documents};
 use crate::commands::{CliError, Exit};
 use crate::config::{self, Config};
+use crate::lang::Lang;
 use crate::report::{color_enabled, FailOn, Format, RenderOptions, Report, Severity, Status};
 use crate::rules::runner::{Settings, Suppression};
 use crate::rules::Catalog;
@@ -23,15 +26,25 @@ pub struct Options {
     pub config_file: Option<PathBuf>,
 }
 
-pub fn run(args: DoctorArgs) -> Result<Exit, CliError> {
-    run_with_rules(args, crate::rules::catalog()?)
-}
-
-/// The doctor with a given rule list (the catalog in production).
-pub fn run_with_rules(args: DoctorArgs, catalog: &Catalog) -> Result<Exit, CliError> {
+/// `lang` is `--lang`: without it, the human and markdown reports follow the locale (already
+/// set) and JSON and SARIF stay English, so what machines and CI logs read does not change
+/// with a developer's locale.
+pub fn run(args: DoctorArgs, lang: Option<Lang>) -> Result<Exit, CliError> {
     let loaded =
         config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
     let options = options(&args, loaded)?;
+    if lang.is_none() && matches!(options.format, Format::Json | Format::Sarif) {
+        crate::lang::set(Lang::En);
+    }
+    run_with_rules(args, options, crate::rules::catalog()?)
+}
+
+/// The doctor with a given rule list (the catalog in production).
+pub fn run_with_rules(
+    args: DoctorArgs,
+    options: Options,
+    catalog: &Catalog,
+) -> Result<Exit, CliError> {
     let (mut snapshot, source_file) = match &args.from {
         Some(from) => {
             let snapshot = snapshot::load(from).map_err(|e| CliError::usage(e.to_string()))?;
@@ -58,6 +71,10 @@ pub fn run_with_rules(args: DoctorArgs, catalog: &Catalog) -> Result<Exit, CliEr
         .clone()
         .or(source_file)
         .map(|p| p.display().to_string());
+    note_replaced_documents(&mut report, &snapshot);
+    if let Some(dir) = &args.fix_dir {
+        write_fix_documents(&mut report, dir)?;
+    }
     let text = render(&report, catalog, &options, &args);
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| {
@@ -74,11 +91,17 @@ pub fn run_with_rules(args: DoctorArgs, catalog: &Catalog) -> Result<Exit, CliEr
 }
 
 fn render(report: &Report, catalog: &Catalog, options: &Options, args: &DoctorArgs) -> String {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render_options = RenderOptions {
         // Colour only for a terminal on stdout (never into --output files).
         color: args.output.is_none() && color_enabled(args.no_color),
         verbose: args.verbose,
         quiet: args.quiet,
+        // Off a terminal lines stay whole (pipes, files, CI logs wrap by themselves).
+        width: to_terminal
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten(),
+        fix_dir: args.fix_dir.is_some(),
     };
     crate::report::render(
         report,

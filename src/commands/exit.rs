@@ -13,6 +13,8 @@ pub enum Exit {
     Conflict,
     /// `zetl fix`: declined at the prompt.
     Declined,
+    /// `zetl watch`: `--timeout` passed before every integration was done.
+    TimedOut,
 }
 
 impl Exit {
@@ -22,6 +24,7 @@ impl Exit {
             Exit::Findings => 1,
             Exit::Conflict => 4,
             Exit::Declined => 5,
+            Exit::TimedOut => 6,
         }
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use super::{CliError, Exit};
 use crate::cli::ExplainArgs;
 use crate::rules::catalog::{Catalog, FixTemplate, Rule};
+use crate::rules::messages::{message, sentence};
 
 pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     let catalog = crate::rules::catalog()?;
@@ -22,25 +23,31 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
 /// The text `zetl explain` prints for a rule.
 pub fn explain(catalog: &Catalog, rule: &Rule) -> String {
     let mut out = format!("{} {}: {}\n", rule.id, rule.slug, rule.title);
-    out.push_str(&format!(
-        "severity: {}   side: {}\n",
-        rule.severity.name(),
-        rule.side.name()
+    out.push_str(&sentence(
+        "explain.severity_side",
+        &[
+            ("severity", rule.severity.name()),
+            ("side", rule.side.name()),
+        ],
     ));
+    out.push('\n');
     if rule.inference {
-        out.push_str("inference: AWS does not document this requirement; zetl infers it\n");
+        out.push_str(message("explain.inference").as_str());
+        out.push('\n');
     }
     if !rule.depends_on.is_empty() {
-        out.push_str(&format!(
-            "skipped when these fail: {}\n",
-            rule.depends_on.join(", ")
+        out.push_str(&sentence(
+            "explain.depends_on",
+            &[("rules", &rule.depends_on.join(", "))],
         ));
+        out.push('\n');
     }
     out.push('\n');
     out.push_str(rule.explanation.trim());
     out.push_str("\n\n");
     if let Some(fix) = &rule.fix {
-        out.push_str("The fix a finding carries (`zetl doctor` fills in the {placeholders}):\n\n");
+        out.push_str(message("explain.fix_intro").as_str());
+        out.push_str("\n\n");
         let templates = fix
             .default
             .iter()
@@ -51,12 +58,12 @@ pub fn explain(catalog: &Catalog, rule: &Rule) -> String {
         }
     }
     if !catalog.requirements_of(rule).is_empty() {
-        out.push_str(
-            "The fix also carries the policy statement this rule synthesises, merged into the existing document.\n\n",
-        );
+        out.push_str(message("explain.fix_policy").as_str());
+        out.push_str("\n\n");
     }
     if !rule.docs.is_empty() {
-        out.push_str("AWS documentation:\n");
+        out.push_str(message("explain.docs").as_str());
+        out.push('\n');
         for d in &rule.docs {
             out.push_str(&format!("  {d}\n"));
         }
@@ -66,8 +73,8 @@ pub fn explain(catalog: &Catalog, rule: &Rule) -> String {
 
 fn fix_section(variant: Option<&str>, t: &FixTemplate) -> String {
     let mut out = match variant {
-        None => "Fix".to_string(),
-        Some(v) => format!("Fix ({v})"),
+        None => message("explain.fix").as_str().to_string(),
+        Some(v) => sentence("explain.fix_variant", &[("variant", v)]),
     };
     out.push_str(&format!(": {}\n", t.summary));
     for c in &t.commands {
@@ -80,16 +87,15 @@ fn fix_section(variant: Option<&str>, t: &FixTemplate) -> String {
 /// "unknown rule X" with the closest IDs and slugs, so a typo costs one more try.
 pub fn unknown_rule_message(catalog: &Catalog, query: &str) -> String {
     let close = suggestions(catalog, query);
-    let mut msg = format!("unknown rule {query:?}");
+    let query = format!("{query:?}");
     if close.is_empty() {
-        msg.push_str("; `zetl rules` lists every rule");
+        sentence("explain.unknown_rule", &[("query", &query)])
     } else {
-        msg.push_str(&format!(
-            "; did you mean {}? (`zetl rules` lists every rule)",
-            close.join(", ")
-        ));
+        sentence(
+            "explain.unknown_rule_suggest",
+            &[("query", &query), ("suggestions", &close.join(", "))],
+        )
     }
-    msg
 }
 
 /// Up to three rules whose ID or slug is within a small edit distance of the query, or whose

@@ -60,6 +60,7 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
                 color: color_enabled(false),
                 verbose: false,
                 quiet: true,
+                ..RenderOptions::default()
             },
         )
     );
@@ -89,6 +90,7 @@ fn fix_options(args: &FixArgs) -> Result<Options, CliError> {
         no_color: false,
         verbose: false,
         quiet: false,
+        fix_dir: None,
     };
     options(&doctor, loaded)
 }
@@ -135,13 +137,48 @@ fn apply_live(
     setup: &crate::setup::Setup,
     snapshot: &Snapshot,
 ) -> Result<Vec<Applied>, CliError> {
-    use crate::fix::live::{apply, Writer};
+    use crate::fix::live::{apply_reporting, Writer};
+    let total = planned.changes.len();
+    // One line per write as it is sent, always on stderr: a log of what changed in the
+    // accounts belongs in CI logs too, and stdout keeps the plan and the results.
+    let log = |i: usize, change: &crate::fix::change::Change| {
+        eprintln!("zetl: {}", writing_line(i, total, change, snapshot));
+    };
     Ok(crate::collect::runtime()
         .map_err(CliError::Collection)?
         .block_on(async {
             let (source, target) = Writer::connect(setup, snapshot).await;
-            apply(&planned.changes, &source, &target, snapshot).await
+            apply_reporting(&planned.changes, &source, &target, snapshot, &log).await
         }))
+}
+
+/// "writing 1/3: the table policy of orders (source account 111111111111)".
+#[cfg(feature = "live")]
+fn writing_line(
+    i: usize,
+    total: usize,
+    change: &crate::fix::change::Change,
+    snapshot: &Snapshot,
+) -> String {
+    use crate::collect::advice::account_label;
+    use crate::permissions::Side;
+    let account = match change.account {
+        crate::fix::Account::Source => {
+            account_label(Side::Source, Some(&snapshot.accounts.source.id))
+        }
+        crate::fix::Account::Target => {
+            account_label(Side::Target, Some(&snapshot.accounts.target.id))
+        }
+    };
+    crate::rules::messages::sentence(
+        "progress.writing",
+        &[
+            ("n", &(i + 1).to_string()),
+            ("total", &total.to_string()),
+            ("what", &change.target.describe()),
+            ("account", &account),
+        ],
+    )
 }
 
 #[cfg(not(feature = "live"))]

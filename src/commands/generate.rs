@@ -21,6 +21,7 @@ use chrono::Utc;
 
 use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::commands::{CliError, Exit};
+use crate::rules::messages::{message, sentence};
 use crate::rules::pair::Profiles;
 use crate::rules::values::pair_values;
 use crate::snapshot::{self, Fact, Snapshot};
@@ -37,9 +38,9 @@ pub fn run(args: GenerateArgs) -> Result<Exit, CliError> {
         }
         Err(Refused(reasons)) => {
             for r in &reasons {
-                eprintln!("zetl: refused: {r}");
+                eprintln!("zetl: {}", sentence("generate.refused", &[("reason", r)]));
             }
-            eprintln!("zetl: no policy printed (a partial set would look complete)");
+            eprintln!("zetl: {}", message("generate.nothing_printed").as_str());
             Ok(Exit::Findings)
         }
     }

@@ -79,9 +79,11 @@ pub fn table(rules: &[Rule]) -> String {
         out.push_str(&row[4]);
         out.push('\n');
     }
-    out.push_str(&format!(
-        "\n{} rules. `zetl explain ID` shows what a rule checks and how to fix it.\n",
-        rules.len()
+    out.push('\n');
+    out.push_str(&crate::rules::messages::sentence(
+        "rules.footer",
+        &[("n", &rules.len().to_string())],
     ));
+    out.push('\n');
     out
 }

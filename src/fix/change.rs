@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::policy_edit::limits::size_of;
 use crate::policy_edit::{decode_policy, FixAction, PolicyCommand, PolicyKind};
+use crate::rules::messages::sentence;
 use crate::rules::values::split_arn;
 use crate::snapshot::{
     CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
@@ -202,22 +203,31 @@ impl Target {
     /// A short human name: `table policy of arn:...`.
     pub fn describe(&self) -> String {
         match self {
-            Target::TablePolicy { table_arn } => format!("resource policy of table {table_arn}"),
-            Target::CatalogPolicy { catalog_arn, .. } => {
-                format!("resource policy of the Data Catalog {catalog_arn}")
+            Target::TablePolicy { table_arn } => {
+                sentence("fix_plan.target_table_policy", &[("table", table_arn)])
             }
-            Target::TrustPolicy { role_arn } => format!("trust policy of role {role_arn}"),
+            Target::CatalogPolicy { catalog_arn, .. } => sentence(
+                "fix_plan.target_catalog_policy",
+                &[("catalog", catalog_arn)],
+            ),
+            Target::TrustPolicy { role_arn } => {
+                sentence("fix_plan.target_trust_policy", &[("role", role_arn)])
+            }
             Target::InlinePolicy {
                 principal_arn,
                 policy_name,
                 ..
-            } => format!("inline policy {policy_name} of {principal_arn}"),
+            } => sentence(
+                "fix_plan.target_inline_policy",
+                &[("name", policy_name), ("principal", principal_arn)],
+            ),
             Target::PointInTimeRecovery { table_arn } => {
-                format!("point-in-time recovery of table {table_arn}")
+                sentence("fix_plan.target_pitr", &[("table", table_arn)])
             }
-            Target::ResourceProperty { resource_arn } => {
-                format!("integration resource property of {resource_arn}")
-            }
+            Target::ResourceProperty { resource_arn } => sentence(
+                "fix_plan.target_resource_property",
+                &[("resource", resource_arn)],
+            ),
         }
     }
 

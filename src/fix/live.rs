@@ -7,11 +7,14 @@
 //!   `ExpectedRevisionId` (`NO_POLICY` when none existed), Glue `PolicyHashCondition` or
 //!   `PolicyExistsCondition`. IAM has no such condition: there the re-read is the guard.
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use serde_json::Value;
 
 use super::change::{decoded, Change, Target};
 use crate::collect::accounts::{sdk_config, AccountOptions};
+use crate::collect::advice::{self, Context};
+use crate::collect::cause::{self, Cause};
 use crate::permissions::Side;
 use crate::policy_edit::command::name_from_arn;
 use crate::setup::Setup;
@@ -52,18 +55,31 @@ pub use super::Applied;
 #[derive(Debug, Clone)]
 struct CallFailure {
     code: Option<String>,
+    /// The service's `Code: message`, else the innermost error's text (short).
     message: String,
+    cause: Cause,
+    /// The SDK's whole error, shown with `--debug`.
+    detail: String,
 }
 
 impl CallFailure {
-    fn from<E, R>(err: &SdkError<E, R>) -> CallFailure
+    fn from<E>(err: &SdkError<E, HttpResponse>) -> CallFailure
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
+        let message = match err {
+            SdkError::ServiceError(se) => cause::service_message(
+                se.err().code(),
+                se.err().message(),
+                se.raw().status().as_u16(),
+            ),
+            other => cause::innermost(other),
+        };
         CallFailure {
             code: err.code().map(str::to_string),
-            message: DisplayErrorContext(err).to_string(),
+            message,
+            cause: Cause::of(err),
+            detail: DisplayErrorContext(err).to_string(),
         }
     }
 
@@ -72,7 +88,7 @@ impl CallFailure {
     }
 
     fn access_denied(&self) -> bool {
-        self.is(crate::collect::call::ACCESS_DENIED)
+        self.is(cause::ACCESS_DENIED)
     }
 }
 
@@ -84,13 +100,25 @@ pub async fn apply(
     target: &Writer,
     original: &Snapshot,
 ) -> Vec<Applied> {
+    apply_reporting(changes, source, target, original, &|_, _| {}).await
+}
+
+/// `apply`, calling `on_write(i, change)` just before the `i`-th change's write is sent (after
+/// its re-read found the document unchanged), so the command can log each write as it happens.
+pub async fn apply_reporting(
+    changes: &[Change],
+    source: &Writer,
+    target: &Writer,
+    original: &Snapshot,
+    on_write: &dyn Fn(usize, &Change),
+) -> Vec<Applied> {
     let mut out = Vec::new();
-    for change in changes {
+    for (i, change) in changes.iter().enumerate() {
         let writer = match change.account {
             super::Account::Source => source,
             super::Account::Target => target,
         };
-        let result = apply_one(writer, change, original).await;
+        let result = apply_one(writer, change, original, || on_write(i, change)).await;
         let stop = matches!(result, Applied::Conflict(_));
         out.push(result);
         if stop {
@@ -100,10 +128,15 @@ pub async fn apply(
     out
 }
 
-async fn apply_one(w: &Writer, change: &Change, original: &Snapshot) -> Applied {
+async fn apply_one(
+    w: &Writer,
+    change: &Change,
+    original: &Snapshot,
+    writing: impl FnOnce(),
+) -> Applied {
     let now = match read(w, &change.target).await {
         Ok(now) => now,
-        Err(f) => return failed(&f, read_action(&change.target)),
+        Err(f) => return failed(&f, read_action(&change.target), change.account),
     };
     if now.content.map(|v| decoded(&v)) != change.before {
         return Applied::Conflict(format!(
@@ -111,6 +144,7 @@ async fn apply_one(w: &Writer, change: &Change, original: &Snapshot) -> Applied 
             change.target.describe()
         ));
     }
+    writing();
     let result = write(w, change, original, now.token).await;
     match result {
         Ok(()) => Applied::Done,
@@ -119,13 +153,26 @@ async fn apply_one(w: &Writer, change: &Change, original: &Snapshot) -> Applied 
             change.target.describe(),
             f.code.as_deref().unwrap_or("condition failed")
         )),
-        Err(f) => failed(&f, &change.action),
+        Err(f) => failed(&f, &change.action, change.account),
     }
 }
 
-fn failed(f: &CallFailure, action: &str) -> Applied {
+/// The service's own message, or for a call that got no answer one sentence with the next
+/// step (the SDK's whole error with `--debug`).
+fn failed(f: &CallFailure, action: &str, account: super::Account) -> Applied {
+    let side = match account {
+        super::Account::Source => Side::Source,
+        super::Account::Target => Side::Target,
+    };
+    let message = if crate::debug::enabled() {
+        f.detail.clone()
+    } else if f.code.is_some() {
+        f.message.clone()
+    } else {
+        advice::problem(&f.cause, &Context::side(side))
+    };
     Applied::Failed {
-        message: f.message.clone(),
+        message,
         missing_action: f.access_denied().then(|| action.to_string()),
     }
 }
@@ -151,10 +198,9 @@ trait Done {
     fn done(self) -> Result<(), CallFailure>;
 }
 
-impl<T, E, R> Done for Result<T, SdkError<E, R>>
+impl<T, E> Done for Result<T, SdkError<E, HttpResponse>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     fn done(self) -> Result<(), CallFailure> {
         self.map(|_| ()).map_err(|e| CallFailure::from(&e))
@@ -416,6 +462,8 @@ async fn write(
                 .map_err(|e| CallFailure {
                     code: None,
                     message: e.to_string(),
+                    cause: Cause::Other(e.to_string()),
+                    detail: e.to_string(),
                 })?;
             w.dynamodb
                 .update_continuous_backups()

@@ -321,3 +321,50 @@ async fn resource_property_is_created_when_absent_and_updated_when_present() {
     assert_eq!(apply(&[c], &w, &w, &healthy()).await, [Applied::Done]);
     assert_eq!(update.num_calls(), 1);
 }
+
+#[tokio::test]
+async fn each_write_is_reported_as_it_is_sent_and_a_stale_document_is_not() {
+    use super::live::apply_reporting;
+    let old = policy("Old");
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
+        let text = old.to_string();
+        move || {
+            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+                .policy(text.clone())
+                .revision_id("rev-1")
+                .build()
+        }
+    });
+    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
+    });
+    let w = writer(&[read, put.clone()], &[], &[]);
+    let snap = snapshot_with_revision("rev-1", &old);
+    let reported = std::cell::RefCell::new(Vec::new());
+    let log = |i: usize, c: &Change| {
+        // The write has not been sent yet when it is reported.
+        assert_eq!(put.num_calls(), 0);
+        reported.borrow_mut().push((i, c.target.describe()));
+    };
+    let result = apply_reporting(&[table_change(Some(old))], &w, &w, &snap, &log).await;
+    assert_eq!(result, [Applied::Done]);
+    assert_eq!(put.num_calls(), 1);
+    assert_eq!(
+        *reported.borrow(),
+        [(0, table_change(None).target.describe())]
+    );
+
+    // A document someone changed is not written, so there is nothing to report.
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+            .policy(policy("SomeoneElse").to_string())
+            .revision_id("rev-9")
+            .build()
+    });
+    let w = writer(&[read], &[], &[]);
+    let reported = std::cell::RefCell::new(Vec::new());
+    let log = |i: usize, _: &Change| reported.borrow_mut().push(i);
+    let result = apply_reporting(&[table_change(Some(policy("Old")))], &w, &w, &snap, &log).await;
+    assert!(matches!(&result[..], [Applied::Conflict(_)]), "{result:?}");
+    assert!(reported.borrow().is_empty());
+}

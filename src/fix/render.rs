@@ -9,25 +9,24 @@ use similar::TextDiff;
 use super::change::{Account, Change};
 use super::plan::Plan;
 use crate::report::Severity;
+use crate::rules::messages::{message, sentence};
 use crate::snapshot::Snapshot;
 
 /// The plan as text. `applied` false: a dry run (the footer says how to apply).
 pub fn plan_text(plan: &Plan, snapshot: &Snapshot, dry_run: bool) -> String {
     let mut out = String::new();
     if plan.is_empty() {
-        out.push_str("zetl fix: nothing to change automatically.\n");
+        out.push_str(&message_text("fix_plan.nothing"));
+        out.push('\n');
     } else {
-        let _ = writeln!(
-            out,
-            "zetl fix: {} change{} planned{}\n",
-            plan.changes.len(),
-            plural(plan.changes.len()),
-            if dry_run {
-                " (dry run: nothing is changed)"
-            } else {
-                ""
-            }
-        );
+        let n = plan.changes.len().to_string();
+        let key = match (plan.changes.len() == 1, dry_run) {
+            (true, true) => "fix_plan.planned_one_dry_run",
+            (true, false) => "fix_plan.planned_one",
+            (false, true) => "fix_plan.planned_other_dry_run",
+            (false, false) => "fix_plan.planned_other",
+        };
+        let _ = writeln!(out, "{}\n", sentence(key, &[("n", &n)]));
         for account in [Account::Source, Account::Target] {
             let changes: Vec<(usize, &Change)> = plan
                 .changes
@@ -38,11 +37,15 @@ pub fn plan_text(plan: &Plan, snapshot: &Snapshot, dry_run: bool) -> String {
             if changes.is_empty() {
                 continue;
             }
-            let (name, a) = match account {
-                Account::Source => ("Source", &snapshot.accounts.source),
-                Account::Target => ("Target", &snapshot.accounts.target),
+            let (key, a) = match account {
+                Account::Source => ("fix_plan.source_account", &snapshot.accounts.source),
+                Account::Target => ("fix_plan.target_account", &snapshot.accounts.target),
             };
-            let _ = writeln!(out, "{name} account {} ({})", a.id, a.region);
+            let _ = writeln!(
+                out,
+                "{}",
+                sentence(key, &[("account", &a.id), ("region", &a.region)])
+            );
             for (i, change) in changes {
                 change_text(&mut out, i + 1, change);
             }
@@ -50,21 +53,26 @@ pub fn plan_text(plan: &Plan, snapshot: &Snapshot, dry_run: bool) -> String {
     }
     remaining_text(&mut out, plan);
     if dry_run && !plan.is_empty() {
-        out.push_str("\nRun `zetl fix --apply` to make these changes.\n");
+        out.push('\n');
+        out.push_str(&message_text("fix_plan.how_to_apply"));
+        out.push('\n');
     }
     out
 }
 
 fn change_text(out: &mut String, number: usize, change: &Change) {
-    let _ = writeln!(
-        out,
-        "  [{number}] {} (fixes {})",
-        change.target.describe(),
-        change.rules.join(", ")
+    let what = sentence(
+        "fix_plan.change",
+        &[
+            ("what", &change.target.describe()),
+            ("rules", &change.rules.join(", ")),
+        ],
     );
-    let _ = writeln!(out, "      needs {}", change.action);
+    let _ = writeln!(out, "  [{number}] {what}");
+    let needs = sentence("fix_plan.needs", &[("action", &change.action)]);
+    let _ = writeln!(out, "      {needs}");
     if change.before.is_none() {
-        let _ = writeln!(out, "      (does not exist yet: created)");
+        let _ = writeln!(out, "      {}", message_text("fix_plan.created"));
     }
     for line in diff(change.before.as_ref(), &change.after).lines() {
         let _ = writeln!(out, "      {line}");
@@ -93,7 +101,7 @@ fn remaining_text(out: &mut String, plan: &Plan) {
     };
     let remaining: Vec<_> = plan.remaining().collect();
     if !remaining.is_empty() {
-        let _ = writeln!(out, "Not fixed by zetl (see `zetl doctor` for each fix):");
+        let _ = writeln!(out, "{}", message_text("fix_plan.not_fixed"));
         for f in &remaining {
             let _ = writeln!(out, "  {} {:<7} {}", f.rule, f.severity.name(), f.message);
             // A finding that clears itself once its causes are fixed says so (`after_fixes`).
@@ -106,20 +114,28 @@ fn remaining_text(out: &mut String, plan: &Plan) {
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "Doctor before: {} error(s), {} warning(s); expected after: {} error(s), {} warning(s).",
+    let counts = [
         count(&plan.before, Severity::Error),
         count(&plan.before, Severity::Warning),
         count(&plan.after, Severity::Error),
         count(&plan.after, Severity::Warning),
+    ]
+    .map(|n| n.to_string());
+    let _ = writeln!(
+        out,
+        "{}",
+        sentence(
+            "fix_plan.before_after",
+            &[
+                ("errors_before", &counts[0]),
+                ("warnings_before", &counts[1]),
+                ("errors_after", &counts[2]),
+                ("warnings_after", &counts[3]),
+            ],
+        )
     );
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+fn message_text(key: &str) -> String {
+    message(key).as_str().to_string()
 }

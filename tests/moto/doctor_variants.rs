@@ -46,10 +46,11 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
 /// - ZT013 needs GetIntegrationResourceProperty,
 /// - ZI008 needs GetIntegrationTableProperties,
+/// - ZI009 needs the integrations (whose log streams it reads),
 ///
 /// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
 const MOTO_UNKNOWN: &[&str] = &[
-    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZT013",
+    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZT013",
 ];
 
 /// Accounts 1111111111NN / 2222222222NN.
@@ -90,6 +91,12 @@ fn doctor(endpoint: &str, setup: &Value, saved: &Path) -> Run {
             "--save-snapshot",
             saved,
         ],
+    );
+    // Not a terminal: no progress, so stderr holds only errors, and there are none.
+    assert!(
+        live.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&live.stderr)
     );
     let live = outcome(&live);
     let mut replay = Command::cargo_bin("zetl").expect("the zetl binary");

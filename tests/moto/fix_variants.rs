@@ -67,6 +67,16 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             applied.status.code()
         ));
     }
+    // stderr (no terminal): exactly one line per write sent, and nothing else.
+    let stdout = String::from_utf8_lossy(&applied.stdout);
+    let stderr = String::from_utf8_lossy(&applied.stderr);
+    let writes = stdout.lines().filter(|l| l.contains("] applied: ")).count();
+    if stderr.lines().count() != writes || !stderr.lines().all(|l| l.starts_with("zetl: writing "))
+    {
+        wrong.push(format!(
+            "{name}: expected {writes} write line(s) on stderr, got:\n{stderr}"
+        ));
+    }
     let doctor = zetl_on(
         endpoint,
         setup,

@@ -271,6 +271,23 @@ fn lake_formation() -> impl Strategy<Value = LakeFormation> {
     })
 }
 
+/// What an integration logged: not read, unreadable, or a log group (or none) with events
+/// whose every optional field takes each level.
+fn ingestion_logs() -> impl Strategy<Value = Option<Fact<IngestionLogs>>> {
+    let event = (time(), opt(text()), opt(text()), opt(text()), opt(text())).prop_map(
+        |(time, event_type, table, message, error_code)| IngestionEvent {
+            time,
+            event_type,
+            table,
+            message,
+            error_code,
+        },
+    );
+    let logs = (opt(text()), vec(event, 0..3))
+        .prop_map(|(log_group, events)| IngestionLogs { log_group, events });
+    opt(fact(logs))
+}
+
 fn integration() -> impl Strategy<Value = Integration> {
     let error = (opt(text()), opt(text())).prop_map(|(c, m)| IntegrationError {
         error_code: c,
@@ -288,6 +305,7 @@ fn integration() -> impl Strategy<Value = Integration> {
             // Every level of the one optional fact: not read, read with or without a
             // datapoint, not readable.
             opt(fact(opt(time()))),
+            ingestion_logs(),
         ),
     )
         .prop_map(
@@ -301,6 +319,7 @@ fn integration() -> impl Strategy<Value = Integration> {
                     refresh_interval,
                     continuous_sync,
                     last_sync,
+                    ingestion_logs,
                 ),
             )| Integration {
                 integration_arn,
@@ -316,6 +335,7 @@ fn integration() -> impl Strategy<Value = Integration> {
                 refresh_interval,
                 continuous_sync,
                 last_sync,
+                ingestion_logs,
             },
         )
 }

@@ -83,13 +83,14 @@ fn target_mocks(m: Mocks) -> Mocks {
     Mocks {
         sts: vec![identity(TGT)],
         glue: m.glue.into_iter().chain(base.glue).collect(),
+        logs: m.logs.into_iter().chain(base.logs).collect(),
         lakeformation: base.lakeformation,
         iam: vec![denied_role, denied_inline, denied_attached],
         ..m
     }
 }
 
-fn target_with(m: Mocks) -> Reach {
+pub(super) fn target_with(m: Mocks) -> Reach {
     reach_with(target_mocks(m))
 }
 
@@ -409,8 +410,7 @@ async fn an_s3_tables_target_is_collected_and_bucket_rules_are_skipped() {
     let guard = ReadOnlyGuard::new();
     let target = Reach {
         clients: clients(&target_mocks(s3_tables_target()), &guard),
-        region: Some("us-east-1".to_string()),
-        role: None,
+        ..reach_with(Mocks::default())
     };
     let snapshot = collect_from(&setup, &plan, reach(no_credentials()), target, now())
         .await

@@ -1,41 +1,57 @@
-//! `--format markdown`: a pull-request comment (GitHub-flavoured Markdown). The summary line,
-//! a table of findings, then one collapsed `<details>` per finding with its evidence and fix
-//! (commands in ```sh blocks, the policy in ```json blocks), then the passing checks in one
-//! collapsed block per pair, then the notes.
+//! `--format markdown`: a pull-request comment (GitHub-flavoured Markdown), as brief as the
+//! human report. The summary line, a table of findings, then one collapsed `<details>` per
+//! finding with its evidence in words and its fix (the statements a policy fix changes in a
+//! ```diff block, commands in ```sh blocks, the complete policy folded in its own
+//! `<details>`), then the passing checks in one collapsed block per pair, then the notes.
+//! Every word comes from `rules/messages` (`[markdown]`, `[report]`).
 
 use std::collections::HashMap;
 
+use super::diff::{statement_changes, DiffLine};
+use super::human::short_evidence;
 use super::summary_line::summary_line;
-use super::{Check, Finding, Report, RuleSummary, Severity, Status};
+use super::{Check, Finding, Replaced, Report, RuleSummary, Severity, Status};
+use crate::rules::messages::{message, sentence};
+
+fn word(key: &str) -> String {
+    message(key).as_str().to_string()
+}
 
 pub fn render(report: &Report, rules: &[RuleSummary]) -> String {
     let rules: HashMap<&str, &RuleSummary> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut out = String::new();
     out.push_str("## zetl doctor\n\n");
     out.push_str(&format!("**{}**\n\n", summary_line(&report.summary)));
-    out.push_str(&format!(
-        "Source account {} → target account {}; facts collected {}.\n\n",
-        code_span(&report.accounts.source),
-        code_span(&report.accounts.target),
-        report
-            .collected_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    let collected = report
+        .collected_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    out.push_str(&sentence(
+        "markdown.accounts",
+        &[
+            ("source", &code_span(&report.accounts.source)),
+            ("target", &code_span(&report.accounts.target)),
+            ("collected", &collected),
+        ],
     ));
+    out.push_str("\n\n");
     let groups = by_pair(&report.findings);
     if groups.is_empty() {
-        out.push_str("No findings.\n\n");
+        out.push_str(&word("markdown.no_findings"));
+        out.push_str("\n\n");
     }
     for (pair, findings) in &groups {
         // Several pairs: one section each, so a finding's pair is never ambiguous.
         if groups.len() > 1 {
             match pair {
                 Some(pair) => out.push_str(&format!("### {}\n\n", code_span(pair))),
-                None => out.push_str("### Other findings\n\n"),
+                None => out.push_str(&format!("### {}\n\n", word("markdown.other_findings"))),
             }
         }
         table(findings, &rules, &mut out);
+        // Command -> the rule whose fix showed it (a fix that repeats it points there).
+        let mut shown: HashMap<&str, &str> = HashMap::new();
         for finding in findings {
-            details(finding, &mut out);
+            details(finding, &mut shown, &mut out);
         }
     }
     passed(&report.checks, &rules, &mut out);
@@ -69,7 +85,13 @@ fn by_pair(findings: &[Finding]) -> Vec<(Option<&str>, Vec<&Finding>)> {
 }
 
 fn table(findings: &[&Finding], rules: &HashMap<&str, &RuleSummary>, out: &mut String) {
-    out.push_str("| Severity | Rule | Resource | Message |\n");
+    out.push_str(&format!(
+        "| {} | {} | {} | {} |\n",
+        word("markdown.severity"),
+        word("markdown.rule"),
+        word("markdown.resource"),
+        word("markdown.message")
+    ));
     out.push_str("| --- | --- | --- | --- |\n");
     for f in findings {
         let rule = match rules.get(f.rule.as_str()) {
@@ -101,16 +123,16 @@ fn passed(checks: &[Check], rules: &HashMap<&str, &RuleSummary>, out: &mut Strin
     }
     let several = groups.len() > 1;
     for (pair, list) in &groups {
-        let noun = if list.len() == 1 { "check" } else { "checks" };
-        let on = if several {
-            format!(" on <code>{}</code>", html(pair))
+        let n = list.len().to_string();
+        let title = if several {
+            sentence(
+                "markdown.passed_on",
+                &[("n", &n), ("pair", &format!("<code>{}</code>", html(pair)))],
+            )
         } else {
-            String::new()
+            sentence("markdown.passed", &[("n", &n)])
         };
-        out.push_str(&format!(
-            "<details>\n<summary>{} {noun} passed{on}</summary>\n\n",
-            list.len()
-        ));
+        out.push_str(&format!("<details>\n<summary>{title}</summary>\n\n"));
         for check in list {
             let label = match rules.get(check.rule.as_str()) {
                 Some(r) if !r.passed.is_empty() => format!(" {}", text(&r.passed)),
@@ -123,43 +145,88 @@ fn passed(checks: &[Check], rules: &HashMap<&str, &RuleSummary>, out: &mut Strin
     }
 }
 
-fn details(finding: &Finding, out: &mut String) {
+fn details<'a>(finding: &'a Finding, shown: &mut HashMap<&'a str, &'a str>, out: &mut String) {
     out.push_str(&format!(
         "<details>\n<summary><code>{}</code> {}</summary>\n\n",
         html(&finding.rule),
         html(&finding.message)
     ));
-    out.push_str(&format!("Resource: {}\n\n", code_span(&finding.resource)));
-    let evidence_is_empty = match &finding.evidence {
-        serde_json::Value::Null => true,
-        serde_json::Value::Object(map) => map.is_empty(),
-        _ => false,
-    };
-    if !evidence_is_empty {
-        out.push_str("Evidence:\n\n");
-        fenced("json", &super::to_pretty_json(&finding.evidence), out);
+    out.push_str(&sentence(
+        "markdown.resource_is",
+        &[("resource", &code_span(&finding.resource))],
+    ));
+    out.push_str("\n\n");
+    for (label, value) in short_evidence(&finding.evidence, &finding.message) {
+        out.push_str(&format!("- {}: {}\n", text(&label), code_span(&value)));
+    }
+    if !short_evidence(&finding.evidence, &finding.message).is_empty() {
+        out.push('\n');
     }
     match &finding.fix {
         Some(fix) => {
-            out.push_str(&format!("**Fix:** {}\n\n", text(&fix.summary)));
-            if !fix.commands.is_empty() {
-                fenced("sh", &fix.commands.join("\n"), out);
-            }
-            if let Some(policy) = &fix.policy {
-                out.push_str("Complete policy to apply:\n\n");
-                fenced("json", &super::to_pretty_json(policy), out);
+            out.push_str(&format!(
+                "**{}** {}\n\n",
+                text(&word("report.fix")),
+                text(&fix.summary)
+            ));
+            let same_as = fix
+                .commands
+                .iter()
+                .map(|c| shown.get(c.as_str()).copied())
+                .collect::<Option<Vec<&str>>>()
+                .filter(|rules| !rules.is_empty() && rules.iter().all(|r| *r == rules[0]))
+                .map(|rules| rules[0]);
+            if let Some(rule) = same_as {
+                out.push_str(&text(&sentence(
+                    "report.fix_shown_under",
+                    &[("rule", rule)],
+                )));
+                out.push_str("\n\n");
+            } else {
+                if let (Some(policy), Some(replaces)) = (&fix.policy, &fix.replaces) {
+                    let before = match replaces {
+                        Replaced::Document(doc) => Some(doc),
+                        Replaced::Nothing => None,
+                    };
+                    let lines: Vec<String> = statement_changes(before, policy)
+                        .into_iter()
+                        .map(|l| match l {
+                            DiffLine::Statement(name) => format!("@@ {name} @@"),
+                            DiffLine::Removed(t) => format!("-{t}"),
+                            DiffLine::Added(t) => format!("+{t}"),
+                        })
+                        .collect();
+                    fenced("diff", &lines.join("\n"), out);
+                }
+                if !fix.commands.is_empty() {
+                    fenced("sh", &fix.commands.join("\n"), out);
+                }
+                for c in &fix.commands {
+                    shown.entry(c.as_str()).or_insert(finding.rule.as_str());
+                }
+                if let Some(policy) = &fix.policy {
+                    out.push_str(&format!(
+                        "<details>\n<summary>{}</summary>\n\n",
+                        html(&word("report.details_policy"))
+                    ));
+                    fenced("json", &super::to_pretty_json(policy), out);
+                    out.push_str("</details>\n\n");
+                }
             }
         }
-        None => out.push_str("No automatic fix.\n\n"),
+        None => {
+            out.push_str(&word("markdown.no_fix"));
+            out.push_str("\n\n");
+        }
     }
     out.push_str("</details>\n\n");
 }
 
-fn severity_label(severity: Severity) -> &'static str {
+fn severity_label(severity: Severity) -> String {
     match severity {
-        Severity::Error => "❌ error",
-        Severity::Warning => "⚠️ warning",
-        Severity::Info => "ℹ️ info",
+        Severity::Error => format!("❌ {}", word("markdown.error")),
+        Severity::Warning => format!("⚠️ {}", word("markdown.warning")),
+        Severity::Info => format!("ℹ️ {}", word("markdown.info")),
     }
 }
 

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod color;
+pub mod diff;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -54,6 +55,10 @@ pub struct RenderOptions {
     pub verbose: bool,
     /// `-q`: only checks that did not pass, and the summary line.
     pub quiet: bool,
+    /// Wrap prose to this many columns (the terminal's width); `None` off a terminal.
+    pub width: Option<usize>,
+    /// `--fix-dir` wrote the documents the commands read: no hint about them.
+    pub fix_dir: bool,
 }
 
 /// Renders `report` in `format`. `rules` is the catalog (titles, sides, severities, docs);

@@ -174,6 +174,18 @@ pub struct Fix {
     /// What `zetl fix` may apply (in-process only; the JSON shows `commands` and `policy`).
     #[serde(skip)]
     pub apply: Option<crate::policy_edit::FixAction>,
+    /// What `policy` replaces, when known (in-process only): the human and markdown reports
+    /// show the statements that change instead of the whole document.
+    #[serde(skip)]
+    pub replaces: Option<Replaced>,
+}
+
+/// The document a policy fix replaces.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replaced {
+    /// There is none yet: the fix creates it.
+    Nothing,
+    Document(serde_json::Value),
 }
 
 impl Summary {

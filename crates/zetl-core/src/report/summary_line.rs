@@ -2,34 +2,55 @@
 //! `2 errors, 1 warning, 1 unknown, 36 passed (44 checks)`.
 
 use super::Summary;
+use crate::rules::messages::{message, sentence};
 
 /// Errors, warnings, unknown and passed are always named; info, skipped and suppressed only
 /// when there are some, so a healthy run reads `0 errors, 0 warnings, 0 unknown, 44 passed`.
+/// The words are `[summary]` in the messages.
 pub fn summary_line(s: &Summary) -> String {
     let mut parts = vec![
-        count(s.findings.error, "error", "errors"),
-        count(s.findings.warning, "warning", "warnings"),
+        count(
+            s.findings.error,
+            "summary.errors_one",
+            "summary.errors_other",
+        ),
+        count(
+            s.findings.warning,
+            "summary.warnings_one",
+            "summary.warnings_other",
+        ),
     ];
     if s.findings.info > 0 {
-        parts.push(format!("{} info", s.findings.info));
+        parts.push(count(s.findings.info, "summary.info", "summary.info"));
     }
-    parts.push(format!("{} unknown", s.unknown));
+    parts.push(count(s.unknown, "summary.unknown", "summary.unknown"));
     if s.skipped > 0 {
-        parts.push(format!("{} skipped", s.skipped));
+        parts.push(count(s.skipped, "summary.skipped", "summary.skipped"));
     }
     if s.suppressed > 0 {
-        parts.push(format!("{} suppressed", s.suppressed));
+        parts.push(count(
+            s.suppressed,
+            "summary.suppressed",
+            "summary.suppressed",
+        ));
     }
-    parts.push(format!("{} passed", s.pass));
-    format!(
-        "{} ({})",
-        parts.join(", "),
-        count(s.checks, "check", "checks")
+    parts.push(count(s.pass, "summary.passed", "summary.passed"));
+    let separator = message("summary.separator");
+    sentence(
+        "summary.line",
+        &[
+            ("counts", &parts.join(separator.as_str())),
+            (
+                "checks",
+                &count(s.checks, "summary.checks_one", "summary.checks_other"),
+            ),
+        ],
     )
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n` in the singular or plural sentence.
+fn count(n: usize, one: &str, other: &str) -> String {
+    sentence(if n == 1 { one } else { other }, &[("n", &n.to_string())])
 }
 
 #[cfg(test)]

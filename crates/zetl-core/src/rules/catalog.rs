@@ -16,15 +16,28 @@ use serde::Deserialize;
 
 use super::engine::requirement::Requirement;
 use super::template::Template;
+use crate::lang::Lang;
 use crate::report::{RuleSummary, Severity, Side};
 
-static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
+pub(crate) static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
 
-static EMBEDDED: LazyLock<Result<Catalog, CatalogError>> = LazyLock::new(Catalog::load_embedded);
+static EMBEDDED: LazyLock<Result<Catalog, CatalogError>> =
+    LazyLock::new(|| Catalog::load_embedded(Lang::En));
+static EMBEDDED_JA: LazyLock<Result<Catalog, CatalogError>> =
+    LazyLock::new(|| Catalog::load_embedded(Lang::Ja));
 
-/// The catalog embedded in this binary, loaded and validated on first use.
+/// The catalog embedded in this binary, in the process's language ([`crate::lang::current`]),
+/// loaded and validated on first use.
 pub fn catalog() -> Result<&'static Catalog, &'static CatalogError> {
-    EMBEDDED.as_ref()
+    catalog_in(crate::lang::current())
+}
+
+/// The embedded catalog with its texts in `lang`.
+pub fn catalog_in(lang: Lang) -> Result<&'static Catalog, &'static CatalogError> {
+    match lang {
+        Lang::En => EMBEDDED.as_ref(),
+        Lang::Ja => EMBEDDED_JA.as_ref(),
+    }
 }
 
 /// One `rules/<ID>.toml`.
@@ -210,6 +223,68 @@ impl Rule {
     }
 }
 
+/// `rules/<lang>/<ID>.toml`: a rule's texts in another language. Only the texts a user reads;
+/// a key the English rule lacks is an error, a missing key keeps the English.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub title: Option<String>,
+    pub passed: Option<String>,
+    pub summary: Option<String>,
+    pub explanation: Option<String>,
+    #[serde(default)]
+    pub messages: BTreeMap<String, String>,
+    /// `summary` of the default `[fix]`, and `[fix.<variant>]` tables with their `summary`.
+    #[serde(default)]
+    pub fix: toml::Table,
+}
+
+impl Translation {
+    /// Replaces the rule's texts with these.
+    pub fn apply(&self, rule: &mut Rule) -> Result<(), String> {
+        let texts = [
+            (&self.title, &mut rule.title),
+            (&self.passed, &mut rule.passed),
+            (&self.summary, &mut rule.summary),
+            (&self.explanation, &mut rule.explanation),
+        ];
+        for (text, target) in texts {
+            if let Some(text) = text {
+                *target = text.clone();
+            }
+        }
+        for (key, text) in &self.messages {
+            let slot = rule
+                .messages
+                .get_mut(key)
+                .ok_or_else(|| format!("messages.{key}: the English rule has no such message"))?;
+            *slot = Template::parse(text);
+        }
+        for (key, value) in &self.fix {
+            let (variant, summary) = match value {
+                toml::Value::String(text) if key == "summary" => (None, text),
+                toml::Value::Table(table) => match table.get("summary") {
+                    Some(toml::Value::String(text)) if table.len() == 1 => {
+                        (Some(key.as_str()), text)
+                    }
+                    _ => return Err(format!("fix.{key}: expected only a summary string")),
+                },
+                _ => return Err(format!("fix.{key}: expected summary or [fix.<variant>]")),
+            };
+            let template = rule
+                .fix
+                .as_mut()
+                .and_then(|fix| match variant {
+                    None => fix.default.as_mut(),
+                    Some(v) => fix.variants.get_mut(v),
+                })
+                .ok_or_else(|| format!("fix.{key}: the English rule has no such fix"))?;
+            template.summary = Template::parse(summary);
+        }
+        Ok(())
+    }
+}
+
 /// A catalog file that is wrong: which file and what.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogError {
@@ -231,7 +306,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    fn load_embedded() -> Result<Catalog, CatalogError> {
+    fn load_embedded(lang: Lang) -> Result<Catalog, CatalogError> {
         let files = RULES_DIR
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
@@ -244,7 +319,26 @@ impl Catalog {
                 Ok((name, text.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Catalog::from_files(files)
+        let mut catalog = Catalog::from_files(files)?;
+        if lang != Lang::En {
+            for rule in &mut catalog.rules {
+                let name = format!("{}/{}.toml", lang.code(), rule.id);
+                // A missing translation keeps the English (a test requires every one).
+                if let Some(file) = RULES_DIR.get_file(&name) {
+                    let text = file.contents_utf8().ok_or_else(|| CatalogError {
+                        file: name.clone(),
+                        message: "not UTF-8".into(),
+                    })?;
+                    let translation: Translation =
+                        toml::from_str(text).map_err(|e| CatalogError {
+                            file: name.clone(),
+                            message: e.to_string(),
+                        })?;
+                    translation.apply(rule).map_err(|m| err(&name, m))?;
+                }
+            }
+        }
+        Ok(catalog)
     }
 
     /// Builds and validates a catalog from `(file name, TOML text)` pairs.

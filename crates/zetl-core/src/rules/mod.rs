@@ -19,7 +19,7 @@ pub mod target;
 pub mod template;
 pub mod values;
 
-pub use catalog::{catalog, Catalog, CatalogError, Rule};
+pub use catalog::{catalog, catalog_in, Catalog, CatalogError, Rule};
 pub use outcome::{Outcome, Problem};
 pub use pair::{FoundIntegration, IntegrationOrigin, Location, PairFacts};
 pub use runner::{run, Ctx, Settings, Suppression};

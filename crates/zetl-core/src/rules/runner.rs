@@ -418,6 +418,7 @@ pub fn problem_fix(rule: &Rule, problem: &Problem, params: &Params) -> Option<Fi
         commands,
         policy: problem.fix_policy.clone(),
         apply: problem.apply.clone(),
+        replaces: None,
     })
 }
 

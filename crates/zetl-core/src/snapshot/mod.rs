@@ -2,6 +2,7 @@
 //! user to paste; `--from` replays it with no network.
 
 mod fact;
+mod ingestion;
 mod load;
 pub mod model;
 mod validate;

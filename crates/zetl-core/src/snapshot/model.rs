@@ -18,6 +18,13 @@
 //! Format change (integration `last_sync`): a present `"last_sync": null` now loads as
 //! "read, no datapoint", which is what every writer meant by it; before, it loaded as "not
 //! read" and a saved snapshot did not replay the live report. Absent still means "not read".
+//!
+//! Format change (integration `ingestion_logs`, rule ZI009): an integration may carry what it
+//! logged in CloudWatch Logs, read in the account of the list it is in (`integrations.source`:
+//! the source account's stream, `integrations.target`: the target account's). Absent: not read
+//! (every earlier snapshot); `$unknown`: the read failed; else `{"log_group": ..., "events":
+//! [...]}`. Older readers reject the new field (unknown fields are errors); older snapshots
+//! load unchanged.
 
 use std::collections::BTreeMap;
 
@@ -494,6 +501,51 @@ pub struct Integration {
         with = "super::fact::optional_fact"
     )]
     pub last_sync: Option<Fact<Option<DateTime<Utc>>>>,
+    /// What the integration logged in CloudWatch Logs (rule ZI009), read in the account whose
+    /// list this copy is in. `None` (absent): not read; `Unknown`: the read failed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::fact::optional_fact"
+    )]
+    pub ingestion_logs: Option<Fact<IngestionLogs>>,
+}
+
+/// The newest events of an integration's log stream in one account (bounded by time and
+/// count when read live; see `src/collect/logs.rs`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestionLogs {
+    /// The log group the integration's stream was read from; `None`: no documented log group
+    /// holds a stream for the integration (nothing logged there yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+    /// Oldest first.
+    #[serde(default)]
+    pub events: Vec<IngestionEvent>,
+}
+
+/// One log event, as far as it could be parsed (`IngestionEvent::parse`, in
+/// `snapshot/ingestion.rs`): every field but the time is optional, so an event of a shape AWS
+/// does not document is kept, not dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestionEvent {
+    /// The log event's timestamp.
+    pub time: DateTime<Utc>,
+    /// `messageType`: `IngestionStarted`, `IngestionProcessingStats`, `IngestionFailed`,
+    /// `IngestionCompleted` are the documented ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `details.tableName`: the source table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// `details.errorMessage`, else `details.message`; the event's text when it is no JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `details.error_code` (`client_error` in AWS's example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -34,6 +34,29 @@ fn source_side(action: &str, side: Option<Side>) -> bool {
     matches!(side, Some(Side::Source))
 }
 
+/// The integration's CloudWatch logs are read in each account and kept on that account's copy
+/// of the integration (`integrations.source` / `integrations.target`): a `logs:` read that
+/// failed is reported for the account(s) where it did (`true`: source), not by the rule's side.
+/// `None` for every other action.
+fn per_account_copies(facts: &PairFacts<'_>, action: &str) -> Option<Vec<bool>> {
+    if !action.starts_with("logs:") {
+        return None;
+    }
+    let integrations = &facts.snapshot.integrations;
+    let sides: Vec<bool> = [(true, &integrations.source), (false, &integrations.target)]
+        .into_iter()
+        .filter(|(_, list)| {
+            let mut found = Vec::new();
+            if let Ok(v) = serde_json::to_value(list) {
+                collect_unknowns(&v, action, &mut found);
+            }
+            !found.is_empty()
+        })
+        .map(|(source, _)| source)
+        .collect();
+    (!sides.is_empty()).then_some(sides)
+}
+
 /// When every fact of the snapshot that could not be read with `action` failed for a reason
 /// other than a denial (endpoint error, throttling, credentials): those reasons, e.g.
 /// `endpoint_error: HTTP 500`. `None` when the doctor was denied it (or no fact says).
@@ -166,8 +189,13 @@ pub fn zc001_fact_not_readable(ctx: &Ctx) -> Outcome {
     let side_of = |rule_id: &str| ctx.catalog.get(rule_id).map(|r| r.side);
     let mut action_problems: Vec<Problem> = by_action
         .into_iter()
-        .map(|(action, rules)| {
-            let source = source_side(&action, rules.first().and_then(|r| side_of(r)));
+        .flat_map(|(action, rules)| {
+            let sides = per_account_copies(facts, &action).unwrap_or_else(|| {
+                vec![source_side(&action, rules.first().and_then(|r| side_of(r)))]
+            });
+            sides.into_iter().map(move |source| (action.clone(), rules.clone(), source))
+        })
+        .map(|(action, rules, source)| {
             let (file, account, side) = if source {
                 (SOURCE_POLICY_FILE, facts.source_account.clone(), Side::Source)
             } else {

@@ -3,7 +3,11 @@
 //! or error codes, and a root-cause rank); a new rule that explains a message touches only its
 //! own file.
 
+use serde_json::{json, Value};
+
 use crate::rules::catalog::Catalog;
+use crate::rules::outcome::{Outcome, Problem};
+use crate::rules::runner::{problem_fix, problem_params, Ctx};
 
 /// The rules that may explain an error, root cause first (lowest rank, then catalog order),
 /// without duplicates. `fallback` entries count only when nothing else matched.
@@ -47,6 +51,86 @@ pub fn link<'c>(
     candidate_rules(catalog, message, code)
         .into_iter()
         .partition(|r| failed(r))
+}
+
+/// One message (an integration error, a failure the integration logged) linked to the rules
+/// of this run that explain it, with the fixes of those that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked<'c> {
+    /// Candidates that failed in this run, root cause first.
+    pub failing: Vec<&'c str>,
+    /// Candidates that passed or could not be checked.
+    pub other: Vec<&'c str>,
+    /// The failing candidates' fix commands, in order, each once.
+    pub commands: Vec<String>,
+    /// `{"rule": ID, "fix": ...}` for every finding of a failing candidate that has a fix.
+    pub fixes: Vec<Value>,
+}
+
+impl Linked<'_> {
+    /// The message key a finding about the message takes: `fail` (a failing rule explains
+    /// it), `fail_unconfirmed` (only rules that passed or could not be checked usually cause
+    /// it), `unlinked` (no rule does).
+    pub fn key(&self) -> &'static str {
+        match (self.failing.is_empty(), self.other.is_empty()) {
+            (false, _) => "fail",
+            (true, false) => "fail_unconfirmed",
+            (true, true) => "unlinked",
+        }
+    }
+
+    /// `problem` with `{failing_rules}`, `{other_rules}` and the failing rules' commands.
+    pub fn onto(&self, mut problem: Problem) -> Problem {
+        for c in &self.commands {
+            if !problem.extra_commands.contains(c) {
+                problem.extra_commands.push(c.clone());
+            }
+        }
+        problem
+            .param("failing_rules", self.failing.join(", "))
+            .param("other_rules", self.other.join(", "))
+    }
+
+    /// The link as evidence: `failing_rules`, `other_rules`, `linked_fixes`.
+    pub fn evidence(&self) -> Value {
+        json!({
+            "failing_rules": self.failing,
+            "other_rules": self.other,
+            "linked_fixes": self.fixes,
+        })
+    }
+}
+
+/// Links `message` (with its error `code`, if any) to the rules of this run, and collects the
+/// fixes of the failing ones (for a `runs_last` check: every other rule has run).
+pub fn explain<'c>(ctx: &Ctx<'c>, message: &str, code: Option<&str>) -> Linked<'c> {
+    let (failing, other) = link(ctx.catalog, message, code, &|id: &str| ctx.failed(id));
+    let mut commands: Vec<String> = Vec::new();
+    let mut fixes = Vec::new();
+    for rule_id in &failing {
+        let (Some(rule), Some(Outcome::Fail(ps))) =
+            (ctx.catalog.get(rule_id), ctx.earlier.get(*rule_id))
+        else {
+            continue;
+        };
+        for p in ps {
+            let params = problem_params(ctx.facts, rule, p, ctx.settings);
+            if let Some(fix) = problem_fix(rule, p, &params) {
+                for c in &fix.commands {
+                    if !commands.contains(c) {
+                        commands.push(c.clone());
+                    }
+                }
+                fixes.push(json!({"rule": rule_id, "fix": fix}));
+            }
+        }
+    }
+    Linked {
+        failing,
+        other,
+        commands,
+        fixes,
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! explain them, see `errors`), timing, and preflight information when none exists yet.
 
 pub mod errors;
+mod ingestion;
+
+pub use ingestion::zi009_ingestion_failed;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -10,7 +13,7 @@ use crate::policy_edit::command::{kept_target_properties, shell_word, shorthand_
 use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
-use crate::rules::runner::{problem_fix, problem_params, Ctx};
+use crate::rules::runner::Ctx;
 use crate::snapshot::{Fact, Integration};
 
 /// DynamoDB's documented default refresh interval, in minutes.
@@ -38,7 +41,6 @@ pub fn zi001_integration_needs_attention(ctx: &Ctx) -> Outcome {
     if i.status != "NEEDS_ATTENTION" {
         return Outcome::pass(status_evidence(i));
     }
-    let failed = |id: &str| ctx.failed(id);
     let messages: Vec<(Option<String>, String)> = i
         .errors
         .iter()
@@ -52,44 +54,18 @@ pub fn zi001_integration_needs_attention(ctx: &Ctx) -> Outcome {
     let problems = messages
         .into_iter()
         .map(|(code, message)| {
-            let (failing, other) = errors::link(ctx.catalog, &message, code.as_deref(), &failed);
-            let key = match (failing.is_empty(), other.is_empty()) {
-                (false, _) => "fail",
-                (true, false) => "fail_unconfirmed",
-                (true, true) => "unlinked",
-            };
-            let mut problem = Problem::new(key, i.integration_arn.clone())
+            let linked = errors::explain(ctx, &message, code.as_deref());
+            let problem = Problem::new(linked.key(), i.integration_arn.clone())
                 .param("error_message", message.clone())
-                .param("error_code", code.clone().unwrap_or_default())
-                .param("failing_rules", failing.join(", "))
-                .param("other_rules", other.join(", "));
-            let mut linked_fixes = Vec::new();
-            for rule_id in &failing {
-                let (Some(rule), Some(Outcome::Fail(ps))) =
-                    (ctx.catalog.get(rule_id), ctx.earlier.get(*rule_id))
-                else {
-                    continue;
-                };
-                for p in ps {
-                    let params = problem_params(facts, rule, p, ctx.settings);
-                    if let Some(fix) = problem_fix(rule, p, &params) {
-                        for c in &fix.commands {
-                            if !problem.extra_commands.contains(c) {
-                                problem.extra_commands.push(c.clone());
-                            }
-                        }
-                        linked_fixes.push(json!({"rule": rule_id, "fix": fix}));
-                    }
-                }
-            }
-            problem.evidence(json!({
+                .param("error_code", code.clone().unwrap_or_default());
+            linked.onto(problem).evidence(json!({
                 "integration_arn": i.integration_arn,
                 "status": i.status,
                 "error_code": code,
                 "error_message": message,
-                "failing_rules": failing,
-                "other_rules": other,
-                "linked_fixes": linked_fixes,
+                "failing_rules": linked.failing,
+                "other_rules": linked.other,
+                "linked_fixes": linked.fixes,
             }))
         })
         .collect();

@@ -184,6 +184,38 @@ pub fn zs009_table_key_unusable(ctx: &Ctx) -> Outcome {
     Outcome::fail(problem)
 }
 
+/// AWS's 100 TB, read as DynamoDB measures (binary units): the larger reading, so a table AWS
+/// still accepts is never reported.
+const MAX_TABLE_BYTES: u64 = 100 * (1 << 40);
+
+pub fn zs012_table_too_large(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let d = match description(facts) {
+        Ok(Some(d)) => d,
+        Ok(None) => return Outcome::skipped(ctx.text("skip_no_table", &[])),
+        Err(o) => return o,
+    };
+    let Some(bytes) = d.table_size_bytes else {
+        return Outcome::unknown(
+            ctx.text("size_not_known", &[]),
+            Some("dynamodb:DescribeTable".into()),
+        );
+    };
+    let evidence = json!({"table_size_bytes": bytes});
+    if bytes <= MAX_TABLE_BYTES {
+        return Outcome::pass(evidence);
+    }
+    Outcome::fail(
+        Problem::new("fail", facts.table_arn.clone())
+            .param(
+                "size",
+                format!("{:.1} TiB", bytes as f64 / (1u64 << 40) as f64),
+            )
+            .param("bytes", bytes.to_string())
+            .evidence(evidence),
+    )
+}
+
 pub fn zs010_cross_region_pair(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let evidence =
