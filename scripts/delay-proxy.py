@@ -9,7 +9,9 @@ parameters, start and end times (seconds, monotonic clock) and the access key th
 (to tell the two accounts apart; moto's keys are fake).
 
 CANNED (optional) is a JSON file {"Operation": {...}} of answers for operations moto does not
-implement (it answers the Glue integration APIs with HTTP 500, which the SDK then retries; it
+implement (an answer may depend on the request: {"$by": "Param", "answers": {VALUE: answer}}
+picks the answer by an input parameter, {"$per_query": result} answers GetMetricData with
+that result for each query Id) (it answers the Glue integration APIs with HTTP 500, which the SDK then retries; it
 has no Redshift Serverless; it does not speak the Smithy RPC v2 CBOR protocol the SDK and the
 CLI use for CloudWatch): those are answered by the proxy itself, after the same delay, as AWS
 answers them, in the protocol of the request (JSON, or CBOR for `/service/S/operation/OP`).
@@ -159,6 +161,22 @@ def plain(value):
     return value
 
 
+def answer_for(canned, params):
+    """The canned answer for this request (see CANNED in the module documentation)."""
+    params = params if isinstance(params, dict) else {}
+    if isinstance(canned, dict) and "$by" in canned:
+        return canned["answers"].get(str(params.get(canned["$by"])), {})
+    if isinstance(canned, dict) and "$per_query" in canned:
+        return {
+            "MetricDataResults": [
+                {**canned["$per_query"], "Id": q.get("Id")}
+                for q in params.get("MetricDataQueries") or []
+            ],
+            "Messages": [],
+        }
+    return canned
+
+
 def json_body(body):
     try:
         return json.loads(body or b"{}")
@@ -243,11 +261,11 @@ class Proxy(BaseHTTPRequestHandler):
         op, params = operation(service, self.command, self.path, self.headers, body)
         time.sleep(self.delay)
         if op in self.canned and self.headers.get("smithy-protocol") == "rpc-v2-cbor":
-            payload = cbor_encode(self.canned[op])
+            payload = cbor_encode(answer_for(self.canned[op], params))
             status = 200
             headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
         elif op in self.canned:
-            payload = json.dumps(plain(self.canned[op])).encode()
+            payload = json.dumps(plain(answer_for(self.canned[op], params))).encode()
             status, headers = 200, [("Content-Type", "application/x-amz-json-1.1")]
         else:
             status, headers, payload = self.forward(body)

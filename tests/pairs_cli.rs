@@ -131,6 +131,35 @@ fn fix_plans_one_catalog_policy_write() {
 }
 
 #[test]
+fn fix_dir_writes_the_catalog_policy_with_the_table_added_to_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixes = dir.path().join("fixes");
+    let s = scenario();
+    let out = zetl(&["doctor", "--fix-dir", fixes.to_str().unwrap()])
+        .args(&s)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let path = fixes.join("catalog-policy.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let statements = doc["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(
+        statements[1]["Condition"]["StringEquals"]["aws:SourceArn"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        SUPPLIERS
+    );
+    assert!(
+        text.contains(&format!("file://{}", path.display())),
+        "{text}"
+    );
+}
+
+#[test]
 fn policy_generate_covers_every_pair_with_one_catalog_policy() {
     let out = zetl(&[
         "policy",

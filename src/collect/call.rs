@@ -44,7 +44,7 @@ where
             cause: Cause::Other(down.message.clone().unwrap_or_default()),
         });
     }
-    let _permit = account.clients.limit.acquire().await;
+    let _permit = account.clients.limit.acquire(&action).await;
     account.progress.reading(account.side, &account.id, action);
     f().await
         .map_err(|e| classify(account.side, action, &e, crate::debug::enabled()))

@@ -140,9 +140,9 @@ pub async fn pairs(
                 source.id, target.id
             )));
         }
-        let (read, ()) = futures::join!(
-            read_all(&pairs, setup, source, target, &callers),
-            integration_facts(source, target, &mut s, &mut t, now)
+        let ((), read) = futures::join!(
+            integration_facts(source, target, &mut s, &mut t, now),
+            read_all(&pairs, setup, source, target, &callers)
         );
         (pairs, read, (s, t))
     } else {
@@ -153,9 +153,11 @@ pub async fn pairs(
             integration_facts(source, target, &mut s, &mut t, now).await;
             (s, t)
         };
-        let (read, integrations) = futures::join!(
-            read_all(&given, setup, source, target, &callers),
-            integrations
+        // The longest chains first: a call waiting for a slot of the account's limit is
+        // served in this order (see limit.rs).
+        let (integrations, read) = futures::join!(
+            integrations,
+            read_all(&given, setup, source, target, &callers)
         );
         (given, read, integrations)
     };
@@ -311,21 +313,23 @@ async fn read_all(
             (target, callers[1].as_deref()),
         ],
     );
+    // The longest chains first (principals: role, policies, versions; databases: database,
+    // bucket, key; tables: table, key), then the standalone reads.
     let (
+        principals_read,
+        databases_read,
         tables_read,
         catalog_policy,
         lake_formation,
-        databases_read,
         table_properties_read,
-        principals_read,
         probes,
     ) = futures::join!(
+        principals_side,
+        databases_side,
         tables_side,
         glue::catalog_policy(target),
         lakeformation::lake_formation(target),
-        databases_side,
         table_properties_side,
-        principals_side,
         probe_side,
     );
 

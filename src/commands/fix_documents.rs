@@ -41,7 +41,13 @@ pub fn write_fix_documents(report: &mut Report, dir: &Path) -> Result<(), CliErr
         let Some(fix) = &mut finding.fix else {
             continue;
         };
-        let (Some(FixAction::Policy(command)), Some(policy)) = (&fix.apply, &fix.policy) else {
+        let command = match &fix.apply {
+            Some(FixAction::Policy(command) | FixAction::MergeStatements { command, .. }) => {
+                command
+            }
+            _ => continue,
+        };
+        let Some(policy) = &fix.policy else {
             continue;
         };
         let base = command.file_name();

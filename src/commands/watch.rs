@@ -78,12 +78,12 @@ pub fn request(args: &WatchArgs) -> Result<Request, CliError> {
     };
     let options = doctor::options(&doctor_args, loaded)?;
     let setup = options.setup.clone();
-    let targets = match (
-        &setup.integration,
-        &setup.source_table,
-        &setup.target_database,
-    ) {
-        (Some(arn), _, _) => vec![Target {
+    // Every pair of the setup (its `[[pair]]`s, or the one of the flags), unless an
+    // integration is named.
+    let pairs = setup.pair_list();
+    let complete = !pairs.is_empty() && pairs.iter().all(|p| p.target_database.is_some());
+    let targets = match &setup.integration {
+        Some(arn) => vec![Target {
             followed: Followed {
                 name: integration_id(arn).ok_or_else(|| {
                     CliError::usage(sentence("watch.bad_integration", &[("value", arn)]))
@@ -92,20 +92,26 @@ pub fn request(args: &WatchArgs) -> Result<Request, CliError> {
             },
             integration: Some(arn.clone()),
         }],
-        (None, Some(table), Some(database)) => vec![Target {
-            followed: Followed {
-                name: sentence(
-                    "watch.pair_name",
-                    &[
-                        ("table", last_part(table)),
-                        ("database", last_part(database)),
-                    ],
-                ),
-                explicit: false,
-            },
-            integration: None,
-        }],
-        _ => return Err(CliError::usage(sentence("watch.nothing_to_watch", &[]))),
+        None if complete => pairs
+            .iter()
+            .map(|p| Target {
+                followed: Followed {
+                    name: sentence(
+                        "watch.pair_name",
+                        &[
+                            ("table", last_part(&p.source_table)),
+                            (
+                                "database",
+                                last_part(p.target_database.as_deref().unwrap_or("")),
+                            ),
+                        ],
+                    ),
+                    explicit: false,
+                },
+                integration: None,
+            })
+            .collect(),
+        None => return Err(CliError::usage(sentence("watch.nothing_to_watch", &[]))),
     };
     Ok(Request {
         setup,
@@ -280,6 +286,22 @@ mod tests {
         assert!(!r.targets[0].followed.explicit);
         assert_eq!(r.interval, Duration::from_secs(15));
         assert_eq!(r.timeout, None);
+    }
+
+    #[test]
+    fn every_pair_of_zetl_toml_is_followed() {
+        let (a, dir) = args(&[]);
+        let config = dir.path().join("zetl.toml");
+        std::fs::write(
+            &config,
+            "target_database = \"lake\"\n[[pair]]\nsource_table = \"orders\"\n\
+             [[pair]]\nsource_table = \"customers\"\n",
+        )
+        .unwrap();
+        let r = request(&a).unwrap();
+        let names: Vec<&str> = r.targets.iter().map(|t| t.followed.name.as_str()).collect();
+        assert_eq!(names, ["orders -> lake", "customers -> lake"]);
+        assert!(r.targets.iter().all(|t| !t.followed.explicit));
     }
 
     #[test]

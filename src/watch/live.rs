@@ -133,6 +133,9 @@ impl Live {
         self.ensure_target().map_err(|e| e.to_string())?;
         let target = self.target.as_ref().unwrap_or(&self.source);
         let mut setup = self.setup.clone();
+        // The diagnosis is about this pair alone.
+        setup.pairs.clear();
+        setup.all = false;
         setup.source_table = Some(table);
         setup.target_database = Some(database);
         setup.integration = pair.integration_arn;
@@ -340,26 +343,30 @@ async fn connect(
     if let (Some(down), Some(_)) = (&source.down, &target.down) {
         return Err(CollectError::NoAccess(source_unreachable(down)));
     }
-    let table_arn = format!(
-        "arn:{}:dynamodb:{}:{}:table/{}",
-        source.partition, source.region, source.id, plan.table.name
-    );
-    let database_arn = format!(
-        "arn:{}:glue:{}:{}:{}/{}",
-        target.partition,
-        target.region,
-        target.id,
-        if plan.s3_tables {
-            "catalog"
-        } else {
-            "database"
-        },
-        plan.database.name
-    );
-    for pair in &mut pairs {
-        pair.table_arn.get_or_insert_with(|| table_arn.clone());
-        pair.database_arn
-            .get_or_insert_with(|| database_arn.clone());
+    // The pairs follow the setup's, in order (the plan's first when there are fewer).
+    for (i, pair) in pairs.iter_mut().enumerate() {
+        let planned = plan.pairs.get(i);
+        let (table, database) = match planned {
+            Some(p) => (&p.table, &p.database),
+            None => (&plan.table, &plan.database),
+        };
+        let s3_tables = planned.map_or(plan.s3_tables, |p| p.s3_tables);
+        pair.table_arn.get_or_insert_with(|| {
+            format!(
+                "arn:{}:dynamodb:{}:{}:table/{}",
+                source.partition, source.region, source.id, table.name
+            )
+        });
+        pair.database_arn.get_or_insert_with(|| {
+            format!(
+                "arn:{}:glue:{}:{}:{}/{}",
+                target.partition,
+                target.region,
+                target.id,
+                if s3_tables { "catalog" } else { "database" },
+                database.name
+            )
+        });
     }
     Ok((source, Some(target), pairs))
 }

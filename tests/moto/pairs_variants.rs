@@ -3,7 +3,8 @@
 //! policy listing every table but the last for Glue, one target role, one creator, one KMS
 //! key), collected in-process with twelve pairs. The read-only guard records every operation
 //! sent: what the pairs share is read once, each table once. The doctor on what was read
-//! reports exactly one error, ZT006 on the last table's pair.
+//! reports exactly one error, ZT006 on the last table's pair; `zetl fix --apply` (the real
+//! binary, the pairs in a zetl.toml) repairs it with one write of the catalog policy.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use zetl::report::Severity;
 use zetl::rules::runner::Settings;
 use zetl::setup::{Setup, SetupPair};
 
-use super::server::{build_variants, start_moto};
+use super::server::{build_variants, isolate, start_moto};
 
 #[test]
 fn twelve_tables_are_collected_with_what_they_share_read_once() {
@@ -31,7 +32,7 @@ fn twelve_tables_are_collected_with_what_they_share_read_once() {
         "/nonexistent/zetl-test-credentials",
     );
     let variant = "tables-12-missing-last";
-    let built = build_variants(&moto, [variant], ("3333333333", "4444444444"));
+    let built = build_variants(&moto, [variant], ("5555555555", "6666666666"));
     let v = &built[variant];
     let s = |k: &str| v[k].as_str().unwrap().to_string();
     let tables: Vec<String> = v["source_tables"]
@@ -123,4 +124,45 @@ fn twelve_tables_are_collected_with_what_they_share_read_once() {
         .collect();
     let last = format!("{} -> {}", tables[11], s("target_database"));
     assert_eq!(errors, [("ZT006".to_string(), last)]);
+
+    // zetl fix --apply with the same pairs in a zetl.toml: one change, one write.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("zetl.toml");
+    let mut toml = format!(
+        "target_database = {:?}\ntarget_role = \"zetl-target-role\"\nsource_principal = {:?}\n\
+         source_role_arn = {:?}\ntarget_role_arn = {:?}\nexternal_id = \"zetl-test\"\n\
+         endpoint_url = {:?}\n",
+        s("target_database"),
+        s("source_principal"),
+        s("source_role_arn"),
+        s("target_role_arn"),
+        moto.endpoint
+    );
+    for t in &tables {
+        toml.push_str(&format!("\n[[pair]]\nsource_table = {t:?}\n"));
+    }
+    std::fs::write(&config, toml).unwrap();
+    let run = |args: &[&str]| {
+        use assert_cmd::prelude::CommandCargoExt;
+        let mut cmd = std::process::Command::cargo_bin("zetl").unwrap();
+        isolate(&mut cmd)
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap()
+    };
+    let applied = run(&["fix", "--apply", "--yes"]);
+    let out = String::from_utf8_lossy(&applied.stdout).to_string();
+    assert_eq!(applied.status.code(), Some(0), "{out}");
+    assert!(out.contains("zetl fix: 1 change planned"), "{out}");
+    let writes: Vec<&str> = out.lines().filter(|l| l.contains("applied:")).collect();
+    assert_eq!(
+        writes,
+        ["[1] applied: resource policy of the Data Catalog arn:aws:glue:us-east-1:666666666601:catalog"],
+        "{out}"
+    );
+    let doctor = run(&["doctor", "--format", "json", "--allow-unknown"]);
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert_eq!(report["summary"]["findings"]["error"], 0, "{report}");
 }
