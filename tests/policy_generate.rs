@@ -649,3 +649,169 @@ fn the_cli_script_writes_the_documents_and_runs_the_commands() {
         assert_eq!(written, d["policy"], "{}", d["name"]);
     }
 }
+
+/// The pinned AWS CLI of the test venv (`scripts/moto-venv.sh`), as the moto tests find it.
+fn venv_aws() -> Option<std::path::PathBuf> {
+    let venv = std::env::var_os("ZETL_MOTO_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/zetl-venv")
+        });
+    let aws = venv.join("bin/aws");
+    if aws.exists() {
+        return Some(aws);
+    }
+    assert!(
+        std::env::var_os("ZETL_REQUIRE_MOTO").is_none(),
+        "{} is missing: run scripts/moto-venv.sh",
+        aws.display()
+    );
+    eprintln!(
+        "AWS CLI missing ({}); the script is not checked",
+        aws.display()
+    );
+    None
+}
+
+/// Every `cli` script `zetl policy generate` prints runs as-is under `sh`, and the real AWS
+/// CLI's parser accepts each of its commands: an `aws` wrapper first on PATH runs the venv's
+/// CLI against a loopback port nothing listens on and lets the script go on only when the CLI
+/// got as far as connecting (a usage error, unknown option, bad shorthand or unreadable
+/// `file://` stops the script). Flags only and merged with the healthy, broken, S3 Tables and
+/// twelve-table setups; with and without profiles (they change every command).
+#[test]
+fn every_generated_cli_script_is_accepted_by_the_aws_cli() {
+    let Some(aws) = venv_aws() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        "[default]\nregion = us-east-1\n[profile src]\nregion = us-east-1\n[profile tgt]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".aws/credentials"),
+        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
+         [src]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
+         [tgt]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let wrapper = bin.join("aws");
+    // Each script logs what the CLI accepted to its own $ZETL_ACCEPTED file.
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n\
+             err=$('{aws}' \"$@\" 2>&1 >/dev/null)\n\
+             case \"$err\" in\n\
+             *'Could not connect to the endpoint URL'*) echo \"aws $*\" >> \"$ZETL_ACCEPTED\"; exit 0 ;;\n\
+             esac\n\
+             printf 'aws %s\\n%s\\n' \"$*\" \"$err\" >&2\n\
+             exit 1\n",
+            aws = aws.display(),
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // Runs a script under sh; the number of commands the CLI accepted, or why it stopped.
+    let run_script = |script: &str| -> Result<usize, String> {
+        let work = tempfile::tempdir().unwrap();
+        let accepted = work.path().join("accepted.log");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(work.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", &home)
+            .env("LANG", "C.UTF-8")
+            .env("ZETL_ACCEPTED", &accepted)
+            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_PAGER", "")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let ran = std::fs::read_to_string(&accepted).unwrap_or_default();
+        Ok(ran.lines().count())
+    };
+    // The wrapper tells a broken command from a good one.
+    assert!(
+        run_script("set -eu\naws iam create-policy --policy-document file://p.json\n").is_err()
+    );
+
+    let profiles = ["--source-profile", "src", "--target-profile", "tgt"];
+    let flags = SETUP_FLAGS
+        .strip_suffix(&profiles[..])
+        .expect("SETUP_FLAGS ends with profiles");
+    let merged = |rel: &str| vec!["--merge-with".to_string(), fixture(rel)];
+    let mut twelve = merged("scenarios/twelve-tables.json");
+    twelve.extend([
+        "--config".to_string(),
+        fixture("scenarios/twelve-tables.toml"),
+    ]);
+    let mut setups: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, base) in [
+        ("flags only", flags.iter().map(|s| s.to_string()).collect()),
+        ("healthy", merged("healthy/cross-account.json")),
+        ("demo (broken)", merged("demo/cross-account.json")),
+        ("S3 Tables", merged("scenarios/s3-tables-target.json")),
+        ("twelve tables", twelve),
+    ] {
+        let with_profiles: Vec<String> = base
+            .iter()
+            .cloned()
+            .chain(profiles.iter().map(|s| s.to_string()))
+            .collect();
+        setups.push((format!("{name}, no profile"), base));
+        setups.push((format!("{name}, profiles"), with_profiles));
+    }
+
+    // The CLI takes about a second to start: the scripts run side by side.
+    let checked: usize = std::thread::scope(|scope| {
+        let runs: Vec<_> = setups
+            .iter()
+            .map(|(name, args)| {
+                let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+                args.extend(["--format", "cli"]);
+                let script = ok(&args);
+                let run_script = &run_script;
+                (name, scope.spawn(move || (run_script(&script), script)))
+            })
+            .collect();
+        runs.into_iter()
+            .map(|(name, run)| {
+                let (result, script) = run.join().unwrap();
+                let expected = script.lines().filter(|l| l.starts_with("aws ")).count();
+                assert!(expected > 0, "{name}: no command in the script");
+                match result {
+                    Ok(n) => assert_eq!(n, expected, "{name}: {expected} commands, {n} ran"),
+                    Err(why) => panic!("{name}: the script stopped: {why}\n{script}"),
+                }
+                expected
+            })
+            .sum()
+    });
+    eprintln!("{checked} generated commands accepted by the AWS CLI");
+}

@@ -11,8 +11,9 @@
 //! The `file://NAME` a command reads is written first into the command's directory: the
 //! finding's `fix.policy`, the repository's file of that name (`permissions/...`), or else an
 //! empty policy document. `zetl policy generate --format cli`'s own additions (create-role,
-//! create-policy, the resource property command) are built in the `zetl` crate and not covered
-//! here.
+//! create-policy, the resource property command) are built in the `zetl` crate: its whole
+//! script is run the same way by `tests/policy_generate.rs`
+//! (`every_generated_cli_script_is_accepted_by_the_aws_cli`).
 //!
 //! Without the venv the test says so and does nothing, unless `ZETL_REQUIRE_MOTO` is set
 //! (`scripts/test.sh` sets it): then a missing CLI fails.
