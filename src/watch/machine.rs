@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use super::duration::show;
 use crate::rules::messages::sentence;
 use crate::snapshot::{Fact, Integration, Unknown, UnknownReason};
+use zetl_core::time::timestamp;
 
 /// A followed pair, as the command resolved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,7 +272,7 @@ impl Item {
         let status = integration.status.clone();
         match self.status.clone() {
             None => {
-                let created = integration.create_time.map(stamp);
+                let created = integration.create_time.map(timestamp);
                 step.changes.push(match &created {
                     Some(created) => sentence(
                         "watch.appeared",
@@ -394,7 +395,7 @@ impl Item {
                 if became_active.is_none_or(|b| t > b) {
                     step.changes.push(sentence(
                         "watch.done",
-                        &[("name", &name), ("time", &stamp(t))],
+                        &[("name", &name), ("time", &timestamp(t))],
                     ));
                     self.outcome = Outcome::Done;
                 }
@@ -470,10 +471,6 @@ impl Item {
     }
 }
 
-/// RFC 3339 in UTC, to the second.
-pub fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 /// Why a read gave nothing: the missing permission when denied, else the reason.
 pub fn why(u: &Unknown) -> String {
@@ -504,7 +501,7 @@ fn export_detail(fact: &Fact<Option<Export>>) -> String {
         Fact::Known(Some(e)) => e,
     };
     let kind = e.export_type.as_deref().unwrap_or("-");
-    let start = e.start_time.map(stamp).unwrap_or_else(|| "-".into());
+    let start = e.start_time.map(timestamp).unwrap_or_else(|| "-".into());
     let base = [
         ("status", e.status.as_str()),
         ("export_type", kind),
@@ -515,7 +512,7 @@ fn export_detail(fact: &Fact<Option<Export>>) -> String {
         v.push(("failure", failure));
         return sentence("watch.export_failed", &v);
     }
-    let Some(end) = e.end_time.map(stamp) else {
+    let Some(end) = e.end_time.map(timestamp) else {
         return sentence("watch.export_running", &base);
     };
     let mut v = base.to_vec();
@@ -535,7 +532,7 @@ fn sync_detail(fact: &Fact<Option<DateTime<Utc>>>) -> String {
     match fact {
         Fact::Unknown(u) => sentence("watch.last_sync_unreadable", &[("why", &why(u))]),
         Fact::Known(None) => sentence("watch.no_sync", &[]),
-        Fact::Known(Some(t)) => sentence("watch.last_sync", &[("time", &stamp(*t))]),
+        Fact::Known(Some(t)) => sentence("watch.last_sync", &[("time", &timestamp(*t))]),
     }
 }
 

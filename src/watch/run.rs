@@ -12,7 +12,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::duration::show_std;
-use super::machine::{stamp, Machine, Observation, Verdict};
+use super::machine::{Machine, Observation, Verdict};
+use zetl_core::time::timestamp;
 use crate::rules::messages::sentence;
 
 /// What reads the followed pairs.
@@ -104,7 +105,7 @@ pub fn run(
             drawn = 0;
         }
         for line in &step.changes {
-            writeln!(out, "{} {line}", stamp(now))?;
+            writeln!(out, "{} {line}", timestamp(now))?;
         }
         for &i in &step.diagnose {
             let name = machine.name(i).to_string();
@@ -113,7 +114,7 @@ pub fn run(
                     writeln!(
                         out,
                         "{} {}",
-                        stamp(now),
+                        timestamp(now),
                         sentence("watch.diagnosis", &[("name", &name)])
                     )?;
                     out.write_all(report.as_bytes())?;
@@ -121,7 +122,7 @@ pub fn run(
                 Err(error) => writeln!(
                     out,
                     "{} {}",
-                    stamp(now),
+                    timestamp(now),
                     sentence(
                         "watch.diagnosis_failed",
                         &[("name", &name), ("error", &error)]

@@ -12,3 +12,4 @@ pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod snapshot;
+pub mod time;

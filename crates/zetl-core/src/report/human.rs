@@ -138,9 +138,7 @@ impl<'a> View<'a> {
         let mut out = String::new();
         let report = self.report;
         if !self.options.quiet {
-            let collected = report
-                .collected_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let collected = crate::time::timestamp(report.collected_at);
             let header = sentence(
                 "report.header",
                 &[

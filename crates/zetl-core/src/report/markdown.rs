@@ -22,9 +22,7 @@ pub fn render(report: &Report, rules: &[RuleSummary]) -> String {
     let mut out = String::new();
     out.push_str("## zetl doctor\n\n");
     out.push_str(&format!("**{}**\n\n", summary_line(&report.summary)));
-    let collected = report
-        .collected_at
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let collected = crate::time::timestamp(report.collected_at);
     out.push_str(&sentence(
         "markdown.accounts",
         &[

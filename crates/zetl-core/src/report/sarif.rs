@@ -61,9 +61,7 @@ pub fn log(report: &Report, rules: &[RuleSummary]) -> SarifLog {
                 // The report exists, so the run completed; failing checks are results, and
                 // checks that could not run are ZC001 results.
                 execution_successful: true,
-                end_time_utc: report
-                    .collected_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                end_time_utc: crate::time::timestamp(report.collected_at),
                 tool_execution_notifications: notifications,
             }],
             results,

@@ -279,9 +279,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
     }
     put(
         "now",
-        snapshot
-            .collected_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        crate::time::timestamp(snapshot.collected_at),
     );
 
     PairValues {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{errors, integration, rfc3339};
+use super::{errors, integration};
 use crate::policy_edit::command::shell_word;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::runner::Ctx;
@@ -190,7 +190,7 @@ fn failure_problem(
     let log_group = l.log_group.unwrap_or(LOG_GROUP);
     let mut problem = Problem::new(linked.key(), integration_arn.to_string())
         .param("failed_table", table_name)
-        .param("failed_at", rfc3339(e.time))
+        .param("failed_at", crate::time::timestamp(e.time))
         .param("error_message", message.clone())
         .param("error_code", e.error_code.clone().unwrap_or_default())
         .param("log_account", account)

@@ -15,6 +15,7 @@ use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
 use crate::snapshot::{Fact, Integration};
+use crate::time::timestamp;
 
 /// DynamoDB's documented default refresh interval, in minutes.
 const DEFAULT_REFRESH_INTERVAL: &str = "15";
@@ -232,7 +233,7 @@ pub fn zi003_integration_creating_too_long(ctx: &Ctx) -> Outcome {
                 .param("integration_arn", i.integration_arn.clone())
                 .param("minutes", minutes.to_string())
                 .param("threshold", threshold.to_string())
-                .param("create_time", created.to_rfc3339())
+                .param("create_time", timestamp(created))
                 .evidence(evidence),
         )
     } else {
@@ -342,7 +343,7 @@ pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
             message_key: key.into(),
             ..base
         }
-        .param("last_sync", last_sync.map(rfc3339).unwrap_or_default())
+        .param("last_sync", last_sync.map(timestamp).unwrap_or_default())
         .fix_variant("failed")
     } else if let (false, Some(t)) = (i.status == "ACTIVE", last_sync) {
         // It delivered data before: the target keeps it; this is not "no data until ACTIVE".
@@ -350,14 +351,14 @@ pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
             message_key: "not_active_delivered".into(),
             ..base
         }
-        .param("last_sync", rfc3339(t))
+        .param("last_sync", timestamp(t))
     } else if i.status != "ACTIVE" {
         Problem {
             message_key: "not_active".into(),
             ..base
         }
     } else if matches!(i.last_sync, Some(Fact::Known(None))) {
-        let created = i.create_time.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let created = i.create_time.map(timestamp).unwrap_or_default();
         Problem {
             message_key: "active_not_synced".into(),
             ..base
@@ -367,11 +368,6 @@ pub fn zi006_replication_timing(ctx: &Ctx) -> Outcome {
         base
     };
     Outcome::fail(problem.evidence(evidence))
-}
-
-/// A timestamp as the reports write them (`2026-11-28T09:52:00Z`).
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A create-integration name for the pair: letters, digits and dashes.

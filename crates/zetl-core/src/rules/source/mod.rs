@@ -160,7 +160,7 @@ pub fn zs009_table_key_unusable(ctx: &Ctx) -> Outcome {
         return Outcome::fail(
             Problem::new("inaccessible", facts.table_arn.clone())
                 .param("key_arn", arn.clone())
-                .param("since", since.to_rfc3339())
+                .param("since", crate::time::timestamp(since))
                 .evidence(json!({"kms_key_arn": arn, "inaccessible_encryption_date_time": since})),
         );
     }
