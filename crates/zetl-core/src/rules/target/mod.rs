@@ -47,6 +47,25 @@ pub fn zt001_target_database_missing(ctx: &Ctx) -> Outcome {
             "location_uri": d.location_uri,
             "s3_tables_target": facts.s3_tables_target,
         })),
+        Fact::Known(None) if facts.s3_tables_target => {
+            // GetCatalog on ACCOUNT:s3tablescatalog/BUCKET found nothing: the account's S3
+            // Tables integration with the Data Catalog is off, or the bucket does not exist.
+            let bucket = facts
+                .database_name
+                .strip_prefix("s3tablescatalog/")
+                .unwrap_or(&facts.database_name)
+                .to_string();
+            Outcome::fail(
+                Problem::new("not_found_s3_tables", facts.database_arn.clone())
+                    .param("table_bucket", bucket.clone())
+                    .fix_variant("s3_tables")
+                    .evidence(json!({
+                        "database_arn": facts.database_arn,
+                        "table_bucket": bucket,
+                        "found": false,
+                    })),
+            )
+        }
         Fact::Known(None) => Outcome::fail(
             Problem::new("not_found", facts.database_arn.clone())
                 .evidence(json!({"database_arn": facts.database_arn, "found": false})),
