@@ -194,7 +194,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
         .and_then(|f| f.known())
         .and_then(|p| p.as_ref())
         .and_then(|p| p.target_table_name.clone())
-        .unwrap_or_else(|| table_name.to_lowercase());
+        .unwrap_or_else(|| target_identifier(&table_name));
     put(
         "target_table_arn",
         format!(
@@ -326,6 +326,21 @@ pub fn parse_s3_uri(uri: &str) -> Option<(String, String)> {
 }
 
 /// A key id, alias or ARN as an ARN (bucket encryption may name the key by id).
+/// The name a DynamoDB zero-ETL integration gives the target table when no table property
+/// names one: AWS converts an upper-case letter to lower case and any other character that is
+/// not a lower-case letter, digit or `_` to `_` (Redshift guide, SVV_INTEGRATION_TABLE_MAPPING,
+/// which lists "Amazon DynamoDB to Amazon SageMaker Lakehouse"). A clash with an existing
+/// name gets a UUID appended by AWS; that cannot be foreseen.
+pub fn target_identifier(source: &str) -> String {
+    source
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            l @ ('a'..='z' | '0'..='9' | '_') => l,
+            _ => '_',
+        })
+        .collect()
+}
+
 fn key_arn(key: &str, region: &str, account: &str) -> String {
     if key.starts_with("arn:") {
         key.to_string()
@@ -359,6 +374,22 @@ mod tests {
             ("glue", "us-east-1", "222222222222", "table/db/t")
         );
         assert!(split_arn("not an arn").is_none());
+    }
+
+    #[test]
+    fn target_names_follow_aws_identifier_rules() {
+        // AWS's own examples: Bar -> bar, fooBar -> foobar, Bar@1 -> bar_1, foo_bar@ -> foo_bar_.
+        for (source, target) in [
+            ("foo", "foo"),
+            ("Bar", "bar"),
+            ("fooBar", "foobar"),
+            ("foo_1", "foo_1"),
+            ("Bar@1", "bar_1"),
+            ("foo_bar@", "foo_bar_"),
+            ("order-items.v2", "order_items_v2"),
+        ] {
+            assert_eq!(target_identifier(source), target, "{source}");
+        }
     }
 
     #[test]
