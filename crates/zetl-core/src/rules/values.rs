@@ -325,7 +325,6 @@ pub fn parse_s3_uri(uri: &str) -> Option<(String, String)> {
     Some((bucket.to_string(), prefix.trim_matches('/').to_string()))
 }
 
-/// A key id, alias or ARN as an ARN (bucket encryption may name the key by id).
 /// The name a DynamoDB zero-ETL integration gives the target table when no table property
 /// names one: AWS converts an upper-case letter to lower case and any other character that is
 /// not a lower-case letter, digit or `_` to `_` (Redshift guide, SVV_INTEGRATION_TABLE_MAPPING,
@@ -341,6 +340,7 @@ pub fn target_identifier(source: &str) -> String {
         .collect()
 }
 
+/// A key id, alias or ARN as an ARN (bucket encryption may name the key by id).
 fn key_arn(key: &str, region: &str, account: &str) -> String {
     if key.starts_with("arn:") {
         key.to_string()
