@@ -471,7 +471,6 @@ impl Item {
     }
 }
 
-
 /// Why a read gave nothing: the missing permission when denied, else the reason.
 pub fn why(u: &Unknown) -> String {
     match (&u.reason, &u.action) {

@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 
 use super::duration::show_std;
 use super::machine::{Machine, Observation, Verdict};
-use zetl_core::time::timestamp;
 use crate::rules::messages::sentence;
+use zetl_core::time::timestamp;
 
 /// What reads the followed pairs.
 pub trait Probe {

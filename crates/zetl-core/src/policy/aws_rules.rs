@@ -4,6 +4,7 @@
 use super::evaluate::{Decision, Request};
 use super::matching::split_arn;
 use super::principal::Principal;
+use crate::rules::messages::sentence;
 
 /// A rule's verdict and the sentence that explains it.
 pub(crate) struct Verdict {
@@ -90,56 +91,56 @@ pub(crate) fn decide(request: &Request) -> Option<Verdict> {
     if action.eq_ignore_ascii_case(GET_CALLER_IDENTITY) {
         return Some(Verdict {
             decision: Decision::Allowed,
-            why: format!(
-                "{action} is allowed for {} whatever the policies say: it needs no permission, and AWS answers it even under an explicit Deny",
-                principal.display()
+            why: sentence(
+                "policy.aws_allows_caller_identity",
+                &[("action", action), ("principal", &principal.display())],
             ),
         });
     }
     let denied = |reason: String| {
         Some(Verdict {
             decision: Decision::DeniedByAws,
-            why: format!(
-                "{action} on {} is denied by AWS for {} whatever the policies say: {reason}",
-                request.resource,
-                principal.display()
+            why: sentence(
+                "policy.aws_denies",
+                &[
+                    ("action", action),
+                    ("resource", &request.resource),
+                    ("principal", &principal.display()),
+                    ("reason", &reason),
+                ],
             ),
         })
     };
     if matches!(principal, Principal::Account { .. }) && action.eq_ignore_ascii_case(ASSUME_ROLE) {
-        return denied(
-            "the account root user cannot assume a role (STS refuses root credentials for AssumeRole)"
-                .to_string(),
-        );
+        return denied(sentence("policy.aws_root_assume_role", &[]));
     }
     let [_, _, service, _, account, resource] = split_arn(&request.resource)?;
     match service {
-        "iam" if account == "aws"
-            && resource.starts_with("policy/")
-            && listed(MANAGED_POLICY_WRITES, action) =>
+        "iam"
+            if account == "aws"
+                && resource.starts_with("policy/")
+                && listed(MANAGED_POLICY_WRITES, action) =>
         {
-            denied("it is an AWS managed policy, which cannot be changed or deleted".to_string())
+            denied(sentence("policy.aws_managed_policy", &[]))
         }
-        "iam" if resource.starts_with("role/aws-service-role/")
-            && listed(SERVICE_LINKED_ROLE_WRITES, action) =>
+        "iam"
+            if resource.starts_with("role/aws-service-role/")
+                && listed(SERVICE_LINKED_ROLE_WRITES, action) =>
         {
-            denied(
-                "it is a service-linked role: only its service can change or delete it (IAM answers UnmodifiableEntity; delete it with iam:DeleteServiceLinkedRole)"
-                    .to_string(),
-            )
+            denied(sentence("policy.aws_service_linked_role", &[]))
         }
-        "kms" if resource.starts_with(AWS_ALIAS_PREFIX)
-            && listed(AWS_MANAGED_ALIAS_WRITES, action) =>
+        "kms"
+            if resource.starts_with(AWS_ALIAS_PREFIX)
+                && listed(AWS_MANAGED_ALIAS_WRITES, action) =>
         {
-            denied(format!(
-                "{AWS_ALIAS_PREFIX} aliases belong to AWS managed keys and cannot be created, changed or deleted"
+            denied(sentence(
+                "policy.aws_managed_alias",
+                &[("prefix", AWS_ALIAS_PREFIX)],
             ))
         }
         "kms" if resource.starts_with("key/") && listed(AWS_MANAGED_KEY_WRITES, action) => {
             let alias = aws_managed_alias(request)?;
-            denied(format!(
-                "the key is an AWS managed key ({alias}, from kms:ResourceAliases): its key policy, properties, rotation and deletion cannot be changed"
-            ))
+            denied(sentence("policy.aws_managed_key", &[("alias", alias)]))
         }
         _ => None,
     }

@@ -138,9 +138,20 @@ impl StatementRef {
 
     /// `table policy statement 2 ("AllowGlue")`.
     pub fn describe(&self) -> String {
+        let index = self.index.to_string();
         match &self.sid {
-            Some(sid) => format!("{} statement {} ({sid:?})", self.policy, self.index),
-            None => format!("{} statement {}", self.policy, self.index),
+            Some(sid) => crate::rules::messages::sentence(
+                "policy.statement_with_sid",
+                &[
+                    ("policy", &self.policy),
+                    ("index", &index),
+                    ("sid", &format!("{sid:?}")),
+                ],
+            ),
+            None => crate::rules::messages::sentence(
+                "policy.statement",
+                &[("policy", &self.policy), ("index", &index)],
+            ),
         }
     }
 }

@@ -9,6 +9,8 @@ use super::evaluate::{Applied, Decision, Request, ResourcePolicyKind, Source, St
 use super::matching::{split_arn, ArnPattern, ArnText, NoVars};
 use super::principal::{AwsPrincipalRef, Principal, PrincipalMatch, PrincipalSpec};
 use super::tri::Tri;
+// The engine's sentences are data too: `[policy]` of rules/messages/<lang>.toml.
+use crate::rules::messages::sentence;
 
 /// How many near misses an evaluation lists.
 const MAX_NEAR_MISSES: usize = 5;
@@ -47,39 +49,45 @@ pub enum MissReason {
     ConditionKeyMissing { operator: String, key: String },
 }
 
+/// A list of policy values as the sentences show it: `["a", "b"]`.
+fn shown(values: &[String]) -> String {
+    format!("{values:?}")
+}
+
 impl MissReason {
     /// One sentence.
     pub fn describe(&self) -> String {
-        let with_note = |s: String, note: &Option<String>| match note {
-            Some(n) => format!("{s} ({n})"),
-            None => s,
+        let with_note = |reason: String, note: &Option<String>| match note {
+            Some(n) => sentence("policy.with_note", &[("reason", &reason), ("note", n)]),
+            None => reason,
         };
         match self {
             MissReason::ActionNotMatched {
                 action,
                 listed,
-                not_action: false,
-            } => {
-                format!("action {action} is not in Action {listed:?}")
-            }
-            MissReason::ActionNotMatched {
-                action,
-                listed,
-                not_action: true,
-            } => {
-                format!("action {action} is excluded by NotAction {listed:?}")
-            }
+                not_action,
+            } => sentence(
+                if *not_action {
+                    "policy.action_in_not_action"
+                } else {
+                    "policy.action_not_in_action"
+                },
+                &[("action", action), ("listed", &shown(listed))],
+            ),
             MissReason::ResourceNotMatched {
                 resource,
                 listed,
                 not_resource,
                 note,
             } => with_note(
-                if *not_resource {
-                    format!("resource {resource} is excluded by NotResource {listed:?}")
-                } else {
-                    format!("resource {resource} does not match Resource {listed:?}")
-                },
+                sentence(
+                    if *not_resource {
+                        "policy.resource_in_not_resource"
+                    } else {
+                        "policy.resource_not_matched"
+                    },
+                    &[("resource", resource), ("listed", &shown(listed))],
+                ),
                 note,
             ),
             MissReason::PrincipalNotMatched {
@@ -88,34 +96,44 @@ impl MissReason {
                 not_principal,
                 note,
             } => with_note(
-                if *not_principal {
-                    format!("principal {principal} is excluded by NotPrincipal {listed:?}")
-                } else {
-                    format!("principal {principal} is not named in Principal {listed:?}")
-                },
+                sentence(
+                    if *not_principal {
+                        "policy.principal_in_not_principal"
+                    } else {
+                        "policy.principal_not_named"
+                    },
+                    &[("principal", principal), ("listed", &shown(listed))],
+                ),
                 note,
             ),
-            MissReason::NoPrincipal => {
-                "the resource-policy statement names no Principal".to_string()
-            }
+            MissReason::NoPrincipal => sentence("policy.no_principal", &[]),
             MissReason::ConditionFailed {
                 operator,
                 key,
                 expected,
                 actual,
                 note,
-            } => with_note(
-                match actual {
-                    Some(a) => format!(
-                        "condition {operator} {key} expects {expected:?}, the request has {a:?}"
-                    ),
-                    None => format!("condition {operator} {key} expects {expected:?}"),
-                },
-                note,
-            ),
-            MissReason::ConditionKeyMissing { operator, key } => {
-                format!("condition {operator} {key}: the request context has no {key}")
+            } => {
+                let expected = shown(expected);
+                let mut values = vec![
+                    ("operator", operator.as_str()),
+                    ("key", key.as_str()),
+                    ("expected", expected.as_str()),
+                ];
+                let actual = actual.as_deref().map(shown);
+                let key = match &actual {
+                    Some(a) => {
+                        values.push(("actual", a));
+                        "policy.condition_expects_has"
+                    }
+                    None => "policy.condition_expects",
+                };
+                with_note(sentence(key, &values), note)
             }
+            MissReason::ConditionKeyMissing { operator, key } => sentence(
+                "policy.condition_key_missing",
+                &[("operator", operator), ("key", key)],
+            ),
         }
     }
 }
@@ -129,10 +147,12 @@ pub struct NearMiss {
 impl NearMiss {
     pub fn describe(&self) -> String {
         let reasons: Vec<String> = self.reasons.iter().map(MissReason::describe).collect();
-        format!(
-            "{} does not apply: {}",
-            self.statement.describe(),
-            reasons.join("; ")
+        sentence(
+            "policy.does_not_apply",
+            &[
+                ("statement", &self.statement.describe()),
+                ("reasons", &reasons.join("; ")),
+            ],
         )
     }
 }
@@ -166,11 +186,12 @@ fn variable_before_resource_part(text: &str) -> bool {
     }
 }
 
-fn account_note(expected: &[String], actual: &[String], subject: &str) -> Option<String> {
+/// `key`: `policy.note_resource_account` or `policy.note_request_account`.
+fn account_note(expected: &[String], actual: &[String], key: &str) -> Option<String> {
     for e in expected {
         for a in actual {
             if let Some((x, y)) = account_difference(e, a) {
-                return Some(format!("names account {x}, {subject} account {y}"));
+                return Some(sentence(key, &[("expected", &x), ("actual", &y)]));
             }
         }
     }
@@ -185,8 +206,9 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
     for r in aws {
         match r {
             AwsPrincipalRef::Account(a) if a != account => {
-                return Some(format!(
-                    "names account {a}, the request comes from account {account}"
+                return Some(sentence(
+                    "policy.note_request_account",
+                    &[("expected", a), ("actual", account)],
                 ));
             }
             AwsPrincipalRef::Arn(arn) => {
@@ -195,9 +217,9 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
                         if let Some(mine) =
                             p.principal_arn().and_then(|m| account_difference(arn, &m))
                         {
-                            return Some(format!(
-                                "names account {}, the request comes from account {}",
-                                mine.0, mine.1
+                            return Some(sentence(
+                                "policy.note_request_account",
+                                &[("expected", &mine.0), ("actual", &mine.1)],
                             ));
                         }
                     }
@@ -210,8 +232,9 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
                 {
                     let same_name = arn.rsplit('/').next() == Some(role_name.as_str());
                     if same_name && arn.contains(":role/") && arn != role_arn {
-                        return Some(format!(
-                            "names {arn}; the session's role is known as {role_arn}: supply the role ARN with its path (aws:PrincipalArn in the request context)"
+                        return Some(sentence(
+                            "policy.note_role_path",
+                            &[("arn", arn), ("role_arn", role_arn)],
                         ));
                     }
                 }
@@ -219,9 +242,7 @@ fn principal_note(spec: &PrincipalSpec, p: &Principal) -> Option<String> {
             AwsPrincipalRef::Other(id)
                 if id.len() > 4 && id.starts_with("AROA") || id.starts_with("AIDA") =>
             {
-                return Some(format!(
-                    "{id} is a unique id: the role or user it named was deleted"
-                ));
+                return Some(sentence("policy.note_unique_id", &[("id", id)]));
             }
             _ => {}
         }
@@ -300,8 +321,9 @@ fn reasons(
         if hit == r.negated {
             let listed: Vec<String> = r.patterns.iter().map(|p| p.text.clone()).collect();
             let note = if let Some(v) = listed.iter().find(|t| variable_before_resource_part(t)) {
-                Some(format!(
-                    "{v} puts a policy variable before the fifth colon, where AWS takes it as literal text; variables work only in the resource part"
+                Some(sentence(
+                    "policy.note_variable_before_resource",
+                    &[("value", v)],
                 ))
             } else if r.negated {
                 None
@@ -309,7 +331,7 @@ fn reasons(
                 account_note(
                     &listed,
                     std::slice::from_ref(&request.resource),
-                    "the resource is in",
+                    "policy.note_resource_account",
                 )
             };
             out.push(MissReason::ResourceNotMatched {
@@ -355,16 +377,16 @@ fn reasons(
         }
         let actual: Option<Vec<String>> = request.context.get(&c.key).map(|v| v.values().to_vec());
         let note = if c.literal_wildcards() {
-            Some(format!(
-                "{} does not expand *; use StringLike/ArnLike",
-                c.operator
+            Some(sentence(
+                "policy.note_literal_wildcard",
+                &[("operator", &c.operator)],
             ))
         } else if c.is_negated() {
             None
         } else {
             actual
                 .as_deref()
-                .and_then(|a| account_note(&c.values, a, "the request comes from"))
+                .and_then(|a| account_note(&c.values, a, "policy.note_request_account"))
         };
         out.push(MissReason::ConditionFailed {
             operator: c.operator.clone(),
@@ -464,104 +486,104 @@ pub(crate) fn sentences(
     unknown_keys: &[String],
 ) -> Vec<String> {
     let p = request.principal.display();
-    let what = format!("{} on {}", request.action, request.resource);
+    let what = sentence(
+        "policy.request",
+        &[("action", &request.action), ("resource", &request.resource)],
+    );
     let res_any = f.res_exact.or(f.res_role).or(f.res_account);
-    let policy_word = match f.kind {
-        ResourcePolicyKind::Generic => "resource policy",
-        ResourcePolicyKind::RoleTrust => "trust policy",
-        ResourcePolicyKind::KmsKey => "key policy",
+    let policy_word = sentence(
+        match f.kind {
+            ResourcePolicyKind::Generic => "policy.word_resource_policy",
+            ResourcePolicyKind::RoleTrust => "policy.word_trust_policy",
+            ResourcePolicyKind::KmsKey => "policy.word_key_policy",
+        },
+        &[],
+    );
+    let principal_account = request.principal.account().unwrap_or("?");
+    // Every sentence below may name the request, the principal and the policy kind.
+    let say = |key: &str, more: &[(&str, &str)]| {
+        let mut values = vec![
+            ("request", what.as_str()),
+            ("principal", p.as_str()),
+            ("policy_word", policy_word.as_str()),
+        ];
+        values.extend_from_slice(more);
+        sentence(key, &values)
     };
     let mut out = Vec::new();
     let scope = if !f.uses_identity && !matches!(request.principal, Principal::Account { .. }) {
-        format!("{p} has no identity policies: only the {policy_word} can allow it")
+        say("policy.no_identity_policies", &[])
     } else if f.same_account {
         match f.resource_account {
-            Some(_) => "same-account request".to_string(),
-            None => {
-                "the resource's account is unknown: evaluated as a same-account request".to_string()
-            }
+            Some(_) => say("policy.same_account", &[]),
+            None => say("policy.unknown_resource_account", &[]),
         }
     } else {
-        format!(
-            "cross-account request (principal account {}, resource account {}): both an identity policy and the {policy_word} must allow",
-            request.principal.account().unwrap_or("?"),
-            f.resource_account.unwrap_or("?")
+        say(
+            "policy.cross_account",
+            &[
+                ("principal_account", principal_account),
+                ("resource_account", f.resource_account.unwrap_or("?")),
+            ],
         )
     };
     match decision {
         Decision::Allowed => {
-            out.push(format!("{what} is allowed for {p} by {}", list(deciding)));
+            out.push(say("policy.allowed", &[("statements", &list(deciding))]));
             out.push(scope);
         }
         Decision::ExplicitlyDenied => {
-            out.push(format!(
-                "{what} is explicitly denied for {p} by {}: an explicit Deny overrides every Allow",
-                list(deciding)
+            out.push(say(
+                "policy.explicitly_denied",
+                &[("statements", &list(deciding))],
             ));
         }
         // Decided above the policies (`aws_rules`), which word it themselves.
-        Decision::DeniedByAws => {
-            out.push(format!(
-                "{what} is denied by AWS for {p} whatever the policies say"
-            ));
-        }
+        Decision::DeniedByAws => out.push(say("policy.denied_by_aws", &[])),
         Decision::Unknown => {
             if unknown_keys.is_empty() {
-                out.push(format!(
-                    "{what} for {p} depends on policy variables that were not supplied"
-                ));
+                out.push(say("policy.unknown_variables", &[]));
             } else {
-                out.push(format!(
-                    "{what} for {p} depends on condition keys that were not supplied: {}",
-                    unknown_keys.join(", ")
+                out.push(say(
+                    "policy.unknown_keys",
+                    &[("keys", &unknown_keys.join(", "))],
                 ));
             }
             if f.deny == Tri::Unknown {
-                out.push("an explicit Deny may apply, depending on those keys".to_string());
+                out.push(say("policy.deny_may_apply", &[]));
             }
             out.push(scope);
         }
         Decision::ImplicitlyDenied => {
-            out.push(format!(
-                "{what} is not allowed for {p} (implicit deny: nothing allows it)"
-            ));
+            out.push(say("policy.implicitly_denied", &[]));
             out.push(scope);
             let services =
                 !f.uses_identity && !matches!(request.principal, Principal::Account { .. });
-            if !f.has_resource_policy && (services || f.kind != ResourcePolicyKind::Generic) {
-                out.push(format!(
-                    "there is no {policy_word}, and it alone can allow this request"
-                ));
+            let key = if !f.has_resource_policy
+                && (services || f.kind != ResourcePolicyKind::Generic)
+            {
+                "policy.no_resource_policy_alone"
             } else if services {
-                out.push(format!(
-                    "no {policy_word} statement allows {p} to do {what}"
-                ));
+                "policy.no_statement_allows"
             } else if !f.same_account {
                 match (res_any.is_true(), f.identity.is_true()) {
-                    (true, false) => out.push(format!("cross-account request: the {policy_word} allows but no identity policy does")),
-                    (false, true) if !f.has_resource_policy => out.push(format!("cross-account request: an identity policy allows but there is no {policy_word}")),
-                    (false, true) => out.push(format!("cross-account request: an identity policy allows but the {policy_word} does not")),
-                    _ => out.push(format!("cross-account request: neither an identity policy nor the {policy_word} allows it")),
+                    (true, false) => "policy.cross_resource_only",
+                    (false, true) if !f.has_resource_policy => "policy.cross_identity_no_policy",
+                    (false, true) => "policy.cross_identity_only",
+                    _ => "policy.cross_neither",
                 }
             } else if f.kind != ResourcePolicyKind::Generic && !res_any.is_true() {
-                out.push(format!("the {policy_word} does not allow it, and it must allow explicitly (naming the account delegates to identity policies)"));
+                "policy.must_allow_explicitly"
             } else if f.res_account.is_true() && !f.identity.is_true() {
-                out.push(format!(
-                    "the {policy_word} names account {}, which delegates to that account's identity policies, and none of them allows it",
-                    request.principal.account().unwrap_or("?")
-                ));
+                "policy.names_account_delegates"
             } else if f.res_role.is_true() && !f.boundary.is_true() {
-                out.push(format!("the {policy_word} names the role, but its permission boundary does not allow it (a boundary limits grants to the role ARN)"));
+                "policy.names_role_boundary"
             } else {
-                out.push(format!(
-                    "no identity-policy or {policy_word} statement allows it"
-                ));
-            }
+                "policy.nothing_allows"
+            };
+            out.push(say(key, &[("account", principal_account)]));
             if f.uses_identity && f.has_boundary && f.id_allow.is_true() && !f.boundary.is_true() {
-                out.push(
-                    "an identity policy allows it, but the permission boundary does not"
-                        .to_string(),
-                );
+                out.push(say("policy.boundary_blocks", &[]));
             }
         }
     }

@@ -277,10 +277,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
     {
         put("source_key_arn", key_arn(&key, &src_region, &src_account));
     }
-    put(
-        "now",
-        crate::time::timestamp(snapshot.collected_at),
-    );
+    put("now", crate::time::timestamp(snapshot.collected_at));
 
     PairValues {
         values: v,
