@@ -317,3 +317,32 @@ fn kms_key_without_key_policy_grants_nothing() {
         "{explanation:?}"
     );
 }
+
+/// The engine's explanations follow the language: Japanese on a Japanese locale in the human
+/// format or with `--lang ja`; the JSON stays English under that locale unless `--lang` asks.
+#[test]
+fn explanations_follow_the_language_and_json_stays_english() {
+    let case = get_object_case(json!({"Version": "2012-10-17", "Statement": []}));
+    let simulate = |args: &[&str]| {
+        let out = zetl()
+            .env_remove("LC_MESSAGES")
+            .env("LC_ALL", "ja_JP.UTF-8")
+            .args(["policy", "simulate"])
+            .args(args)
+            .write_stdin(case.to_string())
+            .output()
+            .expect("zetl runs");
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    };
+    let denied_en = "is not allowed for";
+    let denied_ja = "許可されていません";
+    let human = simulate(&["--format", "human"]);
+    assert!(human.contains(denied_ja), "{human}");
+    let json = simulate(&["--format", "json"]);
+    assert!(
+        json.contains(denied_en) && !json.contains(denied_ja),
+        "{json}"
+    );
+    let json_ja = simulate(&["--format", "json", "--lang", "ja"]);
+    assert!(json_ja.contains(denied_ja), "{json_ja}");
+}

@@ -30,7 +30,7 @@ pub fn run(command: Command, lang: Option<Lang>) -> Result<Exit, CliError> {
         Command::Doctor(args) => doctor::run(*args, lang),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
-        Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args),
+        Command::Policy(crate::cli::PolicyCommand::Simulate(args)) => simulate::run(&args, lang),
         Command::Policy(crate::cli::PolicyCommand::Generate(args)) => generate::run(*args),
         Command::Fix(args) => fix::run(*args),
         Command::Completions(args) => completions::run(&args),

@@ -7,9 +7,15 @@ pub use zetl_core::simulate::*;
 
 use super::{CliError, Exit};
 use crate::cli::{ListFormat, SimulateArgs};
+use crate::lang::Lang;
 use crate::policy::Decision;
 
-pub fn run(args: &SimulateArgs) -> Result<Exit, CliError> {
+/// `lang` is `--lang`: without it the JSON output stays English whatever the locale (the
+/// explanations are what machines and CI logs read), as the doctor's JSON does.
+pub fn run(args: &SimulateArgs, lang: Option<Lang>) -> Result<Exit, CliError> {
+    if lang.is_none() && matches!(args.format, ListFormat::Json) {
+        crate::lang::set(Lang::En);
+    }
     let (source, text) = read_input(args.input.as_deref())?;
     let simulation = simulate_text(&text).map_err(|e| CliError::usage(format!("{source}: {e}")))?;
     let printed = match args.format {
