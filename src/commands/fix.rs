@@ -153,8 +153,7 @@ fn apply_live(
         .map_err(CliError::Collection)?
         .block_on(async {
             let (source, target) = Writer::connect(setup, snapshot).await;
-            let results =
-                apply_reporting(&planned.changes, &source, &target, snapshot, &log).await;
+            let results = apply_reporting(&planned.changes, &source, &target, snapshot, &log).await;
             if results.iter().any(|r| matches!(r, Applied::Conflict(_))) {
                 return (results, Vec::new());
             }

@@ -515,8 +515,8 @@ pub const SETTLE_DELAYS: [std::time::Duration; 5] = [
 pub use super::Visible;
 
 /// A sleep the caller provides (tokio's in the command, an instant one in tests).
-pub type Sleep<'a> = &'a (dyn Fn(std::time::Duration) -> futures::future::BoxFuture<'static, ()>
-         + Sync);
+pub type Sleep<'a> =
+    &'a (dyn Fn(std::time::Duration) -> futures::future::BoxFuture<'static, ()> + Sync);
 
 /// After the writes: reads every applied change's document again until it shows the write,
 /// waiting `delays` between rounds (bounded), so the doctor run afterwards does not call a

@@ -413,7 +413,11 @@ async fn a_new_table_policy_not_yet_readable_is_read_again_until_it_shows() {
     )
     .await;
     assert_eq!(seen, [Some(Visible::Yes)]);
-    assert_eq!(read.num_calls(), 2, "one read not found, one read of the document");
+    assert_eq!(
+        read.num_calls(),
+        2,
+        "one read not found, one read of the document"
+    );
     assert_eq!(*slept.lock().unwrap(), [SETTLE_DELAYS[0]]);
     assert_eq!(*waits.lock().unwrap(), 1);
 }
@@ -452,7 +456,16 @@ async fn an_old_document_read_back_is_waited_for_boundedly_then_called_not_yet_v
     ];
     let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sleep = recording_sleep(&slept);
-    let seen = settle(&[inline], &[Applied::Done], &w, &w, &delays, &sleep, &|_| {}).await;
+    let seen = settle(
+        &[inline],
+        &[Applied::Done],
+        &w,
+        &w,
+        &delays,
+        &sleep,
+        &|_| {},
+    )
+    .await;
     assert_eq!(
         seen,
         [Some(Visible::NotYet {
@@ -487,8 +500,7 @@ async fn changes_not_applied_are_not_read_back_and_a_visible_write_needs_no_wait
             .build()
     });
     let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(|| {
-        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
-            .build()
+        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder().build()
     });
     let w = writer(&[pitr.clone(), read.clone()], &[], &[]);
     let enable = change(

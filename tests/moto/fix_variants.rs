@@ -69,7 +69,9 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
     }
     // moto reads every write back at once: no wait for it to become visible, no warning.
     if out.contains("not yet visible") || out.contains("could not be read back") {
-        wrong.push(format!("{name}: a write did not read back as written:\n{out}"));
+        wrong.push(format!(
+            "{name}: a write did not read back as written:\n{out}"
+        ));
     }
     // stderr (no terminal): exactly one line per write sent, and nothing else (no wait).
     let stdout = String::from_utf8_lossy(&applied.stdout);
