@@ -44,7 +44,7 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// What moto cannot answer, in every variant: it replies HTTP 500 to the Glue integration
 /// APIs (the SDK retries, then the fact is `unknown` with reason endpoint_error), so
 /// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
-/// - ZT013 needs GetIntegrationResourceProperty,
+/// - ZT013 and ZT019 need GetIntegrationResourceProperty,
 /// - ZI008 needs GetIntegrationTableProperties,
 /// - ZI009 needs the integrations (whose log streams it reads),
 /// - ZS014 needs the integration's refresh interval,
@@ -52,7 +52,7 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
 const MOTO_UNKNOWN: &[&str] = &[
     "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZS014",
-    "ZT013",
+    "ZT013", "ZT019",
 ];
 
 /// Accounts 1111111111NN / 2222222222NN.
