@@ -59,6 +59,7 @@ const RULES_MD: &[(&str, Severity)] = &[
 
 /// rules.md "Dependent checks": prerequisite -> the rules it makes `skipped`.
 const DEPENDENT_CHECKS: &[(&str, &[&str])] = &[
+    ("ZS002", &["ZS014"]),
     ("ZS003", &["ZS004", "ZS005", "ZS006", "ZS007"]),
     ("ZT001", &["ZT002", "ZT003", "ZT013", "ZT014"]),
     ("ZT002", &["ZT003", "ZT010", "ZT017"]),

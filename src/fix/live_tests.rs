@@ -398,7 +398,7 @@ async fn a_new_table_policy_not_yet_readable_is_read_again_until_it_shows() {
         })
         .repeatedly()
         .build();
-    let w = writer(&[read.clone()], &[], &[]);
+    let w = writer(std::slice::from_ref(&read), &[], &[]);
     let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sleep = recording_sleep(&slept);
     let waits = std::sync::Mutex::new(0);
@@ -439,7 +439,7 @@ async fn an_old_document_read_back_is_waited_for_boundedly_then_called_not_yet_v
                 .unwrap()
         }
     });
-    let w = writer(&[], &[], &[read.clone()]);
+    let w = writer(&[], &[], std::slice::from_ref(&read));
     let inline = change(
         Target::InlinePolicy {
             principal_arn: ROLE_ARN.into(),

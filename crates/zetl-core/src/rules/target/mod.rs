@@ -246,7 +246,7 @@ fn described_key<'s>(facts: &PairFacts<'s>, kms_arn: &str) -> Option<&'s crate::
         keys.values().find(|k| {
             k.metadata
                 .known()
-                .is_some_and(|m| m.aliases.iter().any(|a| *a == alias))
+                .is_some_and(|m| m.aliases.contains(&alias))
         })
     })
 }
