@@ -114,6 +114,8 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     let table_arn = created["table_arn"].as_str().unwrap();
     let table = &snap.tables[table_arn];
     assert_eq!(table.continuous_backups, Fact::Known(PitrStatus::Enabled));
+    // Read with the status; moto's answer carries no RecoveryPeriodInDays (read, none given).
+    assert_eq!(table.pitr_recovery_period_days, Some(Fact::Known(None)));
     let desc = table.description.known().unwrap().as_ref().unwrap();
     assert_eq!(desc.table_name, "orders");
     assert_eq!(desc.table_arn, table_arn);

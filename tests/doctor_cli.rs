@@ -108,7 +108,7 @@ fn only_and_skip_select_rules_and_families() {
     let demo = fixture("demo/cross-account.json");
     let (report, code) = json_report(&["--from", &demo, "--only", "ZT,ZC"]);
     assert_eq!(code, 0);
-    assert_eq!(report["checks"].as_array().unwrap().len(), 46);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 48);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
     let (report, _) = json_report(&["--from", &demo, "--skip", "ZS005,ZI"]);
     let rules = finding_rules(&report);
@@ -430,7 +430,7 @@ fn quiet_shows_only_failures_and_the_summary() {
     assert!(!text.contains("[✓]") && !text.contains("[-]"), "{text}");
     assert!(text.contains("[✗] ZS002"));
     assert!(text
-        .ends_with("3 errors, 0 warnings, 1 info, 0 unknown, 2 skipped, 40 passed (46 checks)\n"));
+        .ends_with("3 errors, 0 warnings, 1 info, 0 unknown, 3 skipped, 41 passed (48 checks)\n"));
 }
 
 fn is_japanese(line: &str) -> bool {

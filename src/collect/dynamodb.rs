@@ -58,12 +58,17 @@ where
             .resource_arn(table_arn)
             .send()),
     );
+    let (continuous_backups, pitr_recovery_period_days) = match backups {
+        Ok(out) => (
+            Fact::Known(pitr_status(&out)),
+            Fact::Known(recovery_period_days(&out)),
+        ),
+        Err(CallError { unknown, .. }) => (Fact::Unknown(unknown.clone()), Fact::Unknown(unknown)),
+    };
     let table = SourceTable {
         description,
-        continuous_backups: match backups {
-            Ok(out) => Fact::Known(pitr_status(&out)),
-            Err(CallError { unknown, .. }) => Fact::Unknown(unknown),
-        },
+        continuous_backups,
+        pitr_recovery_period_days: Some(pitr_recovery_period_days),
         resource_policy: match policy {
             Ok(out) => Fact::Known(out.policy().map(|p| TablePolicy {
                 policy: policy_value(p),
@@ -113,4 +118,14 @@ fn pitr_status(
     } else {
         PitrStatus::Disabled
     }
+}
+
+/// `PointInTimeRecoveryDescription.RecoveryPeriodInDays`, when DynamoDB gives one.
+fn recovery_period_days(
+    out: &aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput,
+) -> Option<u32> {
+    out.continuous_backups_description()
+        .and_then(|d| d.point_in_time_recovery_description())
+        .and_then(|p| p.recovery_period_in_days())
+        .and_then(|d| u32::try_from(d).ok())
 }

@@ -408,6 +408,60 @@ fn other_table_reads() -> Vec<Rule> {
 }
 
 #[tokio::test]
+async fn the_pitr_recovery_period_is_read_with_the_status() {
+    use aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput;
+    use aws_sdk_dynamodb::types::{
+        ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
+        PointInTimeRecoveryStatus,
+    };
+    let backups = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
+        DescribeContinuousBackupsOutput::builder()
+            .continuous_backups_description(
+                ContinuousBackupsDescription::builder()
+                    .continuous_backups_status(ContinuousBackupsStatus::Enabled)
+                    .point_in_time_recovery_description(
+                        PointInTimeRecoveryDescription::builder()
+                            .point_in_time_recovery_status(PointInTimeRecoveryStatus::Enabled)
+                            .recovery_period_in_days(3)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    });
+    let mut rules = other_table_reads();
+    rules.push(backups);
+    let src = account(
+        SRC,
+        &Mocks {
+            dynamodb: rules,
+            ..Mocks::default()
+        },
+        &ReadOnlyGuard::new(),
+    );
+    let table = dynamodb::source_table(&src, "orders", TABLE_ARN).await;
+    assert_eq!(table.continuous_backups, Fact::Known(PitrStatus::Enabled));
+    assert_eq!(table.pitr_recovery_period_days, Some(Fact::Known(Some(3))));
+
+    // Without RecoveryPeriodInDays in the answer: read, none given.
+    let mut rules = other_table_reads();
+    rules.push(
+        mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(pitr_enabled),
+    );
+    let src = account(
+        SRC,
+        &Mocks {
+            dynamodb: rules,
+            ..Mocks::default()
+        },
+        &ReadOnlyGuard::new(),
+    );
+    let table = dynamodb::source_table(&src, "orders", TABLE_ARN).await;
+    assert_eq!(table.pitr_recovery_period_days, Some(Fact::Known(None)));
+}
+
+#[tokio::test]
 async fn throttling_then_success_gives_the_fact() {
     use aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsError;
     let backups = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups)

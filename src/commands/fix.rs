@@ -41,8 +41,9 @@ pub fn run(args: FixArgs) -> Result<Exit, CliError> {
         eprintln!("Nothing was changed.");
         return Ok(Exit::Declined);
     }
-    let results = apply_live(&planned, &options.setup, &snapshot)?;
+    let (results, visible) = apply_live(&planned, &options.setup, &snapshot)?;
     let exit = report_results(&planned, &results);
+    report_visibility(&planned, &visible);
     if exit == Exit::Conflict {
         return Ok(exit);
     }
@@ -129,15 +130,19 @@ fn answer_is_yes(input: &mut impl BufRead) -> Result<bool, CliError> {
     ))
 }
 
-/// Prints each change's outcome; the exit code per the contract (4 conflict, 1 some failed).
-/// Writes the planned changes to both accounts, each guarded against concurrent edits.
+/// What the re-read after the writes found, per change (`None`: not applied, or not re-read).
+type Visibility = Vec<Option<crate::fix::Visible>>;
+
+/// Writes the planned changes to both accounts, each guarded against concurrent edits; then,
+/// unless a conflict stopped the run, reads the written documents again until they show the
+/// writes (bounded: `SETTLE_DELAYS`), so the doctor run afterwards sees them.
 #[cfg(feature = "live")]
 fn apply_live(
     planned: &Plan,
     setup: &crate::setup::Setup,
     snapshot: &Snapshot,
-) -> Result<Vec<Applied>, CliError> {
-    use crate::fix::live::{apply_reporting, Writer};
+) -> Result<(Vec<Applied>, Visibility), CliError> {
+    use crate::fix::live::{apply_reporting, settle, Writer, SETTLE_DELAYS};
     let total = planned.changes.len();
     // One line per write as it is sent, always on stderr: a log of what changed in the
     // accounts belongs in CI logs too, and stdout keeps the plan and the results.
@@ -148,7 +153,37 @@ fn apply_live(
         .map_err(CliError::Collection)?
         .block_on(async {
             let (source, target) = Writer::connect(setup, snapshot).await;
-            apply_reporting(&planned.changes, &source, &target, snapshot, &log).await
+            let results = apply_reporting(&planned.changes, &source, &target, snapshot, &log).await;
+            if results.iter().any(|r| matches!(r, Applied::Conflict(_))) {
+                return (results, Vec::new());
+            }
+            let total: std::time::Duration = SETTLE_DELAYS.iter().sum();
+            let told = std::sync::atomic::AtomicBool::new(false);
+            let on_wait = |_: std::time::Duration| {
+                if !told.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!(
+                        "zetl: {}",
+                        crate::rules::messages::sentence(
+                            "progress.settling",
+                            &[("seconds", &total.as_secs().to_string())],
+                        )
+                    );
+                }
+            };
+            let sleep = |d: std::time::Duration| -> futures::future::BoxFuture<'static, ()> {
+                Box::pin(tokio::time::sleep(d))
+            };
+            let visible = settle(
+                &planned.changes,
+                &results,
+                &source,
+                &target,
+                &SETTLE_DELAYS,
+                &sleep,
+                &on_wait,
+            )
+            .await;
+            (results, visible)
         }))
 }
 
@@ -186,10 +221,31 @@ fn apply_live(
     _planned: &Plan,
     _setup: &crate::setup::Setup,
     _snapshot: &Snapshot,
-) -> Result<Vec<Applied>, CliError> {
+) -> Result<(Vec<Applied>, Visibility), CliError> {
     Err(CliError::usage(crate::commands::collect::NO_LIVE))
 }
 
+/// A line for each applied change the re-read did not find as written: AWS may not have
+/// propagated it yet, so a finding the doctor still reports for it is not yet a verdict.
+fn report_visibility(planned: &Plan, visible: &Visibility) {
+    for (i, change) in planned.changes.iter().enumerate() {
+        let what = change.target.describe();
+        match visible.get(i).cloned().flatten() {
+            Some(crate::fix::Visible::NotYet { waited }) => println!(
+                "[{}] not yet visible after {} s: {what}; AWS applies writes eventually, so the doctor below may still report it: run `zetl doctor` again in a minute",
+                i + 1,
+                waited.as_secs()
+            ),
+            Some(crate::fix::Visible::Unreadable(why)) => println!(
+                "[{}] applied, but could not be read back: {what}: {why}",
+                i + 1
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Prints each change's outcome; the exit code per the contract (4 conflict, 1 some failed).
 fn report_results(planned: &Plan, results: &[Applied]) -> Exit {
     let mut exit = Exit::Ok;
     println!();

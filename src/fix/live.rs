@@ -500,3 +500,76 @@ async fn write(
         }
     }
 }
+
+/// How long `settle` waits between reads of a written document that does not show the write
+/// yet: AWS applies writes eventually (DynamoDB may answer `PolicyNotFoundException` and IAM
+/// or Glue the old document right after a put). Five reads after the first, 15 s in all.
+pub const SETTLE_DELAYS: [std::time::Duration; 5] = [
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(2),
+    std::time::Duration::from_secs(3),
+    std::time::Duration::from_secs(4),
+    std::time::Duration::from_secs(5),
+];
+
+pub use super::Visible;
+
+/// A sleep the caller provides (tokio's in the command, an instant one in tests).
+pub type Sleep<'a> =
+    &'a (dyn Fn(std::time::Duration) -> futures::future::BoxFuture<'static, ()> + Sync);
+
+/// After the writes: reads every applied change's document again until it shows the write,
+/// waiting `delays` between rounds (bounded), so the doctor run afterwards does not call a
+/// fix ineffective only because AWS had not propagated it yet. `None` for a change that was
+/// not applied. `on_wait(delay)` is called before each sleep.
+pub async fn settle(
+    changes: &[Change],
+    results: &[Applied],
+    source: &Writer,
+    target: &Writer,
+    delays: &[std::time::Duration],
+    sleep: Sleep<'_>,
+    on_wait: &dyn Fn(std::time::Duration),
+) -> Vec<Option<Visible>> {
+    let mut out: Vec<Option<Visible>> = vec![None; changes.len()];
+    let mut pending: Vec<usize> = (0..changes.len())
+        .filter(|&i| matches!(results.get(i), Some(Applied::Done)))
+        .collect();
+    let mut waited = std::time::Duration::ZERO;
+    let mut round = 0;
+    loop {
+        let mut still = Vec::new();
+        for &i in &pending {
+            let change = &changes[i];
+            let writer = match change.account {
+                super::Account::Source => source,
+                super::Account::Target => target,
+            };
+            match read(writer, &change.target).await {
+                Ok(now) => {
+                    let now = now.content.map(|v| decoded(&v));
+                    if now.as_ref() == Some(&decoded(&change.after)) {
+                        out[i] = Some(Visible::Yes);
+                    } else if now.is_none() || now == change.before {
+                        still.push(i);
+                    } else {
+                        out[i] = Some(Visible::Changed);
+                    }
+                }
+                Err(f) => out[i] = Some(Visible::Unreadable(f.message)),
+            }
+        }
+        pending = still;
+        let Some(delay) = delays.get(round).copied().filter(|_| !pending.is_empty()) else {
+            break;
+        };
+        on_wait(delay);
+        sleep(delay).await;
+        waited += delay;
+        round += 1;
+    }
+    for i in pending {
+        out[i] = Some(Visible::NotYet { waited });
+    }
+    out
+}

@@ -368,3 +368,167 @@ async fn each_write_is_reported_as_it_is_sent_and_a_stale_document_is_not() {
     assert!(matches!(&result[..], [Applied::Conflict(_)]), "{result:?}");
     assert!(reported.borrow().is_empty());
 }
+
+/// A sleep that records the delays asked for and returns at once.
+fn recording_sleep(
+    slept: &std::sync::Arc<std::sync::Mutex<Vec<std::time::Duration>>>,
+) -> impl Fn(std::time::Duration) -> futures::future::BoxFuture<'static, ()> + Sync {
+    let slept = slept.clone();
+    move |d| {
+        slept.lock().unwrap().push(d);
+        Box::pin(async {})
+    }
+}
+
+#[tokio::test]
+async fn a_new_table_policy_not_yet_readable_is_read_again_until_it_shows() {
+    use super::live::{settle, Visible, SETTLE_DELAYS};
+    use aws_sdk_dynamodb::operation::get_resource_policy::{
+        GetResourcePolicyError, GetResourcePolicyOutput,
+    };
+    // Right after the put, DynamoDB still answers PolicyNotFoundException; then the document.
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy)
+        .sequence()
+        .error(|| GetResourcePolicyError::generic(meta("PolicyNotFoundException", "no policy")))
+        .output(|| {
+            GetResourcePolicyOutput::builder()
+                .policy(policy("New").to_string())
+                .revision_id("rev-2")
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let w = writer(std::slice::from_ref(&read), &[], &[]);
+    let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sleep = recording_sleep(&slept);
+    let waits = std::sync::Mutex::new(0);
+    let seen = settle(
+        &[table_change(None)],
+        &[Applied::Done],
+        &w,
+        &w,
+        &SETTLE_DELAYS,
+        &sleep,
+        &|_| *waits.lock().unwrap() += 1,
+    )
+    .await;
+    assert_eq!(seen, [Some(Visible::Yes)]);
+    assert_eq!(
+        read.num_calls(),
+        2,
+        "one read not found, one read of the document"
+    );
+    assert_eq!(*slept.lock().unwrap(), [SETTLE_DELAYS[0]]);
+    assert_eq!(*waits.lock().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn an_old_document_read_back_is_waited_for_boundedly_then_called_not_yet_visible() {
+    use super::live::{settle, Visible};
+    use aws_sdk_iam::operation::get_role_policy::GetRolePolicyOutput;
+    // IAM keeps answering the old inline policy: the wait ends after the delays given.
+    let old = policy("Old");
+    let read = mock!(aws_sdk_iam::Client::get_role_policy).then_output({
+        let text = old.to_string();
+        move || {
+            GetRolePolicyOutput::builder()
+                .role_name("ZeroEtlTargetRole")
+                .policy_name("zetl")
+                .policy_document(text.clone())
+                .build()
+                .unwrap()
+        }
+    });
+    let w = writer(&[], &[], std::slice::from_ref(&read));
+    let inline = change(
+        Target::InlinePolicy {
+            principal_arn: ROLE_ARN.into(),
+            principal_kind: crate::snapshot::PrincipalKind::Role,
+            policy_name: "zetl".into(),
+        },
+        Account::Target,
+        Some(old.clone()),
+        policy("New"),
+    );
+    let delays = [
+        std::time::Duration::from_secs(2),
+        std::time::Duration::from_secs(4),
+    ];
+    let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sleep = recording_sleep(&slept);
+    let seen = settle(
+        &[inline],
+        &[Applied::Done],
+        &w,
+        &w,
+        &delays,
+        &sleep,
+        &|_| {},
+    )
+    .await;
+    assert_eq!(
+        seen,
+        [Some(Visible::NotYet {
+            waited: std::time::Duration::from_secs(6)
+        })]
+    );
+    assert_eq!(read.num_calls(), 3, "a first read and one after each delay");
+    assert_eq!(*slept.lock().unwrap(), delays);
+}
+
+#[tokio::test]
+async fn changes_not_applied_are_not_read_back_and_a_visible_write_needs_no_wait() {
+    use super::live::{settle, Visible, SETTLE_DELAYS};
+    use aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput;
+    use aws_sdk_dynamodb::types::{
+        ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
+        PointInTimeRecoveryStatus,
+    };
+    let pitr = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
+        DescribeContinuousBackupsOutput::builder()
+            .continuous_backups_description(
+                ContinuousBackupsDescription::builder()
+                    .continuous_backups_status(ContinuousBackupsStatus::Enabled)
+                    .point_in_time_recovery_description(
+                        PointInTimeRecoveryDescription::builder()
+                            .point_in_time_recovery_status(PointInTimeRecoveryStatus::Enabled)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    });
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder().build()
+    });
+    let w = writer(&[pitr.clone(), read.clone()], &[], &[]);
+    let enable = change(
+        Target::PointInTimeRecovery {
+            table_arn: TABLE_ARN.into(),
+        },
+        Account::Source,
+        Some(json!({"PointInTimeRecoveryEnabled": false})),
+        json!({"PointInTimeRecoveryEnabled": true}),
+    );
+    let failed = Applied::Failed {
+        message: "denied".into(),
+        missing_action: Some("dynamodb:PutResourcePolicy".into()),
+    };
+    let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sleep = recording_sleep(&slept);
+    let seen = settle(
+        &[enable, table_change(None)],
+        &[Applied::Done, failed],
+        &w,
+        &w,
+        &SETTLE_DELAYS,
+        &sleep,
+        &|_| {},
+    )
+    .await;
+    assert_eq!(seen, [Some(Visible::Yes), None]);
+    assert_eq!(pitr.num_calls(), 1);
+    assert_eq!(read.num_calls(), 0, "a write that failed is not read back");
+    assert!(slept.lock().unwrap().is_empty());
+}

@@ -12,6 +12,20 @@ pub mod render;
 pub use change::{Account, Change, Target};
 pub use plan::{plan, Plan};
 
+/// What reading an applied change back found (`live::settle`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Visible {
+    /// The document reads as written.
+    Yes,
+    /// The document reads neither as before nor as written (the service normalised it, or
+    /// someone else changed it since): nothing to wait for; the doctor judges it.
+    Changed,
+    /// Still absent or still the old document after waiting this long.
+    NotYet { waited: std::time::Duration },
+    /// The re-read failed (its message).
+    Unreadable(String),
+}
+
 /// How one change ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applied {

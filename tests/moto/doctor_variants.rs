@@ -44,13 +44,15 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// What moto cannot answer, in every variant: it replies HTTP 500 to the Glue integration
 /// APIs (the SDK retries, then the fact is `unknown` with reason endpoint_error), so
 /// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
-/// - ZT013 needs GetIntegrationResourceProperty,
+/// - ZT013 and ZT019 need GetIntegrationResourceProperty,
 /// - ZI008 needs GetIntegrationTableProperties,
 /// - ZI009 needs the integrations (whose log streams it reads),
+/// - ZS014 needs the integration's refresh interval,
 ///
 /// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
 const MOTO_UNKNOWN: &[&str] = &[
-    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZT013",
+    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZS014",
+    "ZT013", "ZT019",
 ];
 
 /// Accounts 1111111111NN / 2222222222NN.
@@ -193,7 +195,13 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
             wrong.push(format!("{name}: failing {failing:?}, expected {want:?}"));
         }
         let unknown = rules_where(report, "checks", "status", &["unknown"]);
-        if unknown != ids(MOTO_UNKNOWN.iter().copied()) {
+        // With PITR off, ZS014 is skipped (it depends on ZS002) before it asks for the
+        // integration.
+        let expected: BTreeSet<String> = ids(MOTO_UNKNOWN.iter().copied())
+            .into_iter()
+            .filter(|id| !(id == "ZS014" && failing.contains("ZS002")))
+            .collect();
+        if unknown != expected {
             wrong.push(format!(
                 "{name}: unknown {unknown:?}, expected {MOTO_UNKNOWN:?}"
             ));

@@ -67,7 +67,13 @@ fn fix_one(endpoint: &str, name: &str, rule: &str, setup: &Value) -> Vec<String>
             applied.status.code()
         ));
     }
-    // stderr (no terminal): exactly one line per write sent, and nothing else.
+    // moto reads every write back at once: no wait for it to become visible, no warning.
+    if out.contains("not yet visible") || out.contains("could not be read back") {
+        wrong.push(format!(
+            "{name}: a write did not read back as written:\n{out}"
+        ));
+    }
+    // stderr (no terminal): exactly one line per write sent, and nothing else (no wait).
     let stdout = String::from_utf8_lossy(&applied.stdout);
     let stderr = String::from_utf8_lossy(&applied.stderr);
     let writes = stdout.lines().filter(|l| l.contains("] applied: ")).count();

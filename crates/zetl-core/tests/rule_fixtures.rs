@@ -125,3 +125,51 @@ fn no_bundled_snapshot_renders_an_unfilled_placeholder() {
     bad.dedup();
     assert!(bad.is_empty(), "unfilled placeholders:\n{}", bad.join("\n"));
 }
+
+/// The status and reason of `rule`'s one check on `snapshot`.
+fn check_of(
+    snapshot: &zetl_core::snapshot::Snapshot,
+    rule: &str,
+) -> (zetl_core::report::Status, String) {
+    let report = run(snapshot, catalog().unwrap(), &Settings::default());
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} check"));
+    (check.status, check.reason.clone().unwrap_or_default())
+}
+
+/// A fact the new rules need that could not be read makes them unknown (naming the IAM
+/// action), never pass — also on a fixture where the readable answer would fail.
+#[test]
+fn unreadable_facts_make_zs014_and_zt019_unknown() {
+    use zetl_core::report::Status;
+    use zetl_core::snapshot::{load, Fact, Unknown};
+    let fixtures = repo().join("fixtures/rules");
+    let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+
+    // ZS014: a snapshot from before the recovery period was collected, and a denied read.
+    let mut s = load(&fixtures.join("ZS014/fail.json")).unwrap();
+    s.tables.get_mut(table).unwrap().pitr_recovery_period_days = None;
+    let (status, reason) = check_of(&s, "ZS014");
+    assert_eq!(status, Status::Unknown);
+    assert!(reason.contains("recovery period"), "{reason}");
+    let denied = Unknown::access_denied("dynamodb:DescribeContinuousBackups", "denied");
+    s.tables.get_mut(table).unwrap().pitr_recovery_period_days = Some(Fact::Unknown(denied));
+    let (status, reason) = check_of(&s, "ZS014");
+    assert_eq!(status, Status::Unknown);
+    assert!(reason.contains("access_denied"), "{reason}");
+
+    // ZT019: DescribeKey denied on the target key.
+    let key = "arn:aws:kms:us-east-1:222222222222:key/11111111-2222-3333-4444-555555555555";
+    let mut s = load(&fixtures.join("ZT019/fail.json")).unwrap();
+    s.kms_keys.get_mut(key).unwrap().metadata =
+        Fact::Unknown(Unknown::access_denied("kms:DescribeKey", "denied"));
+    let (status, reason) = check_of(&s, "ZT019");
+    assert_eq!(status, Status::Unknown);
+    assert!(reason.contains("kms:DescribeKey"), "{reason}");
+    // ... and a key the snapshot does not hold at all.
+    s.kms_keys.remove(key);
+    assert_eq!(check_of(&s, "ZT019").0, Status::Unknown);
+}

@@ -110,13 +110,18 @@ fn source_table() -> impl Strategy<Value = SourceTable> {
         policy,
         revision_id,
     });
-    (fact(opt(description)), fact(pitr), fact(opt(table_policy))).prop_map(|(d, c, p)| {
-        SourceTable {
+    (
+        fact(opt(description)),
+        fact(pitr),
+        fact(opt(table_policy)),
+        opt(fact(opt(1u32..=35))),
+    )
+        .prop_map(|(d, c, p, r)| SourceTable {
             description: d,
             continuous_backups: c,
             resource_policy: p,
-        }
-    })
+            pitr_recovery_period_days: r,
+        })
 }
 
 fn kms_key() -> impl Strategy<Value = KmsKey> {

@@ -116,6 +116,7 @@ pub fn blank_snapshot(
                 })),
                 continuous_backups: Fact::Known(PitrStatus::Enabled),
                 resource_policy: Fact::Known(None),
+                pitr_recovery_period_days: None,
             },
         );
         let target_id = snapshot.accounts.target.id.clone();

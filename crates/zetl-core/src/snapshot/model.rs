@@ -172,6 +172,17 @@ pub struct SourceTable {
     pub continuous_backups: Fact<PitrStatus>,
     /// GetResourcePolicy. `Known(None)`: PolicyNotFoundException.
     pub resource_policy: Fact<Option<TablePolicy>>,
+    /// The same DescribeContinuousBackups answer's
+    /// `PointInTimeRecoveryDescription.RecoveryPeriodInDays` (1-35). Absent: not read (a
+    /// snapshot written before zetl collected it); `Known(None)` (`null`): read, DynamoDB gave
+    /// none (PITR disabled, or a table without a configured period: the default is 35 days);
+    /// `Unknown`: DescribeContinuousBackups failed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::fact::optional_fact"
+    )]
+    pub pitr_recovery_period_days: Option<Fact<Option<u32>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

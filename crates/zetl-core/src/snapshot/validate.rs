@@ -35,5 +35,15 @@ pub fn validate(snapshot: &Snapshot) -> Result<(), (String, String)> {
             ));
         }
     }
+    for (arn, table) in &snapshot.tables {
+        if let Some(super::Fact::Known(Some(days))) = &table.pitr_recovery_period_days {
+            if !(1..=35).contains(days) {
+                return Err((
+                    format!("tables[{arn:?}].pitr_recovery_period_days"),
+                    format!("{days} is not a PITR recovery period (DynamoDB allows 1 to 35 days)"),
+                ));
+            }
+        }
+    }
     Ok(())
 }

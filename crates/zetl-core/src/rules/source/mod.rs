@@ -231,3 +231,90 @@ pub fn zs010_cross_region_pair(ctx: &Ctx) -> Outcome {
         )
     }
 }
+
+/// DynamoDB's refresh interval when the integration names none (minutes).
+const DEFAULT_REFRESH_MINUTES: u64 = 15;
+/// DynamoDB's recovery period when PITR is on and none was configured (days).
+const DEFAULT_RECOVERY_DAYS: u32 = 35;
+const MINUTES_PER_DAY: u64 = 1440;
+
+/// ZS014: the table's PITR recovery period covers the integration's refresh interval (an
+/// inference: exports only reach back within the recovery window, and the integration waits
+/// the interval between exports).
+pub fn zs014_pitr_window_shorter_than_refresh(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let Some(table) = facts.table() else {
+        return Outcome::unknown(
+            sentence("unknown.no_table_entry", &[("table", &facts.table_arn)]),
+            Some("dynamodb:DescribeContinuousBackups".into()),
+        );
+    };
+    if matches!(table.description, Fact::Known(None)) {
+        return Outcome::skipped(ctx.text("skip_no_table", &[]));
+    }
+    let i = match &facts.integration {
+        Fact::Unknown(u) => return Outcome::from_unknown_fact("glue:DescribeIntegrations", u),
+        Fact::Known(None) => return Outcome::skipped(ctx.text("skip_no_integration", &[])),
+        Fact::Known(Some(found)) => found.integration,
+    };
+    if i.continuous_sync == Some(false) {
+        return Outcome::skipped(ctx.text("skip_on_demand", &[]));
+    }
+    let minutes = match &i.refresh_interval {
+        None => DEFAULT_REFRESH_MINUTES,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(m) => m,
+            Err(_) => {
+                return Outcome::unknown(
+                    ctx.text("interval_not_parsed", &[("refresh_interval", text)]),
+                    None,
+                )
+            }
+        },
+    };
+    let evidence = |days: Option<u32>| {
+        json!({
+            "integration_arn": i.integration_arn,
+            "refresh_interval_minutes": minutes,
+            "refresh_interval_configured": i.refresh_interval.is_some(),
+            "recovery_period_days": days,
+        })
+    };
+    // One day is the shortest recovery period DynamoDB allows: it covers any interval up to a
+    // day, whatever the table's period (so an unread period does not matter then).
+    if minutes <= MINUTES_PER_DAY {
+        return Outcome::pass(evidence(None));
+    }
+    match &table.continuous_backups {
+        Fact::Unknown(u) => return Outcome::from_unknown_fact("DescribeContinuousBackups", u),
+        Fact::Known(PitrStatus::Disabled) => {
+            return Outcome::skipped(ctx.text("skip_pitr_disabled", &[]))
+        }
+        Fact::Known(PitrStatus::Enabled) => {}
+    }
+    let days = match &table.pitr_recovery_period_days {
+        None => {
+            return Outcome::unknown(
+                ctx.text("period_not_in_snapshot", &[]),
+                Some("dynamodb:DescribeContinuousBackups".into()),
+            )
+        }
+        Some(Fact::Unknown(u)) => {
+            return Outcome::from_unknown_fact("DescribeContinuousBackups", u)
+        }
+        Some(Fact::Known(d)) => d.unwrap_or(DEFAULT_RECOVERY_DAYS),
+    };
+    if minutes <= u64::from(days) * MINUTES_PER_DAY {
+        return Outcome::pass(evidence(Some(days)));
+    }
+    let needed = minutes.div_ceil(MINUTES_PER_DAY);
+    Outcome::fail(
+        Problem::new("fail", facts.table_arn.clone())
+            .param("days", days.to_string())
+            .param("integration_arn", i.integration_arn.clone())
+            .param("refresh_interval", minutes.to_string())
+            .param("interval_days", format!("{:.1}", minutes as f64 / 1440.0))
+            .param("needed_days", needed.to_string())
+            .evidence(evidence(Some(days))),
+    )
+}

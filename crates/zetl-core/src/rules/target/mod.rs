@@ -253,3 +253,69 @@ pub fn zt013_target_not_configured(ctx: &Ctx) -> Outcome {
         _ => Outcome::pass(json!({"resource_arn": property.resource_arn, "role_arn": configured})),
     }
 }
+
+/// The key `kms_arn` names in the snapshot: by its ARN (as DescribeKey keys it), else by an
+/// alias ARN that one of the read keys carries.
+fn described_key<'s>(facts: &PairFacts<'s>, kms_arn: &str) -> Option<&'s crate::snapshot::KmsKey> {
+    let keys = &facts.snapshot.kms_keys;
+    keys.get(kms_arn).or_else(|| {
+        let alias = kms_arn
+            .split_once(":alias/")
+            .map(|(_, a)| format!("alias/{a}"))?;
+        keys.values().find(|k| {
+            k.metadata
+                .known()
+                .is_some_and(|m| m.aliases.contains(&alias))
+        })
+    })
+}
+
+/// ZT019: the target KMS key of the resource property is enabled (AWS: "provide an enabled
+/// KMS Key").
+pub fn zt019_target_kms_key_not_enabled(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let property = match facts.resource_property() {
+        Fact::Known(p) => p,
+        Fact::Unknown(u) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", &u)
+        }
+    };
+    let Some(kms_arn) = property.and_then(|p| p.kms_arn.clone()) else {
+        return Outcome::pass(json!({"target_key": null}));
+    };
+    let arn = facts
+        .values
+        .get("target_key_arn")
+        .map(str::to_string)
+        .unwrap_or_else(|| kms_arn.clone());
+    let metadata = match described_key(facts, &arn).map(|k| &k.metadata) {
+        Some(Fact::Known(m)) => m,
+        Some(Fact::Unknown(u)) => return Outcome::from_unknown_fact("kms:DescribeKey", u),
+        None => {
+            return Outcome::unknown(
+                sentence("unknown.no_key_entry", &[("key", &arn)]),
+                Some("kms:DescribeKey".into()),
+            )
+        }
+    };
+    let evidence = json!({"target_key": arn, "key_state": metadata.key_state});
+    if metadata.key_state == "Enabled" {
+        return Outcome::pass(evidence);
+    }
+    let key_region = arn
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .or_else(|| facts.values.get("target_region").map(str::to_string))
+        .unwrap_or_default();
+    let mut problem = Problem::new("fail", arn.clone())
+        .param("key_arn", metadata.arn.clone())
+        .param("key_state", metadata.key_state.clone())
+        .param("key_region", key_region)
+        .evidence(evidence);
+    if metadata.key_state == "PendingDeletion" {
+        problem = problem.fix_variant("pending_deletion");
+    }
+    Outcome::fail(problem)
+}
