@@ -26,6 +26,7 @@ registry! {
     "ZS010" => source::zs010_cross_region_pair,
     "ZS011" => source::zs011_table_key_policy_no_glue,
     "ZS012" => source::zs012_table_too_large,
+    "ZS013" => source::zs013_table_name_too_long,
     "ZT001" => target::zt001_target_database_missing,
     "ZT002" => target::zt002_database_location_missing,
     "ZT003" => target::zt003_location_bucket_wrong_region,
