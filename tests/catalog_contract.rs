@@ -51,6 +51,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZI007", Severity::Info),
     ("ZI008", Severity::Warning),
     ("ZI009", Severity::Error),
+    ("ZI010", Severity::Warning),
     ("ZC001", Severity::Warning),
     ("ZC002", Severity::Warning),
     ("ZC003", Severity::Info),
@@ -98,7 +99,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 47);
+    assert_eq!(ids.len(), 48);
 }
 
 #[test]
@@ -237,7 +238,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 47);
+    assert_eq!(list.len(), 48);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -270,7 +271,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n47 rules."), "{text}");
+    assert!(text.contains("\n48 rules."), "{text}");
 }
 
 #[test]

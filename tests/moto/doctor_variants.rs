@@ -45,12 +45,13 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// APIs (the SDK retries, then the fact is `unknown` with reason endpoint_error), so
 /// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
 /// - ZT013 needs GetIntegrationResourceProperty,
-/// - ZI008 needs GetIntegrationTableProperties,
+/// - ZI008 and ZI010 need GetIntegrationTableProperties,
 /// - ZI009 needs the integrations (whose log streams it reads),
 ///
 /// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
 const MOTO_UNKNOWN: &[&str] = &[
-    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZT013",
+    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZI010",
+    "ZT013",
 ];
 
 /// Accounts 1111111111NN / 2222222222NN.

@@ -58,6 +58,7 @@ registry! {
     "ZI007" => integration::zi007_no_integration_yet,
     "ZI008" => integration::zi008_table_properties_missing,
     "ZI009" => integration::zi009_ingestion_failed,
+    "ZI010" => integration::zi010_table_properties_conversion_spec,
     "ZC001" => collection::zc001_fact_not_readable,
     "ZC002" => collection::zc002_principal_by_unique_id,
     "ZC003" => collection::zc003_arn_matches_nothing,

@@ -14,7 +14,7 @@ use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
-use crate::snapshot::{Fact, Integration};
+use crate::snapshot::{Fact, Integration, PartitionField};
 
 /// DynamoDB's documented default refresh interval, in minutes.
 const DEFAULT_REFRESH_INTERVAL: &str = "15";
@@ -427,5 +427,87 @@ pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
             )
                 .evidence(json!({"resource_arn": facts.database_arn, "table_name": facts.table_name, "table_properties": null})),
         ),
+    }
+}
+
+/// The partition functions AWS allows a `ConversionSpec` with (IntegrationPartition).
+const TIMESTAMP_FUNCTIONS: [&str; 4] = ["year", "month", "day", "hour"];
+
+/// ZI010: a partition field of the table properties has a `ConversionSpec` only with a
+/// timestamp partition function (AWS's API reference, IntegrationPartition).
+pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
+        return Outcome::unknown(
+            sentence(
+                "unknown.no_table_properties_entry",
+                &[("database", &facts.database_arn)],
+            ),
+            Some("glue:GetIntegrationTableProperties".into()),
+        );
+    };
+    let properties = match by_table.get(&facts.table_name) {
+        Some(Fact::Known(Some(p))) => p,
+        Some(Fact::Unknown(u)) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u)
+        }
+        Some(Fact::Known(None)) | None => {
+            return Outcome::skipped(ctx.text("skip_no_properties", &[]))
+        }
+    };
+    let misplaced = |f: &PartitionField| {
+        f.conversion_spec.is_some()
+            && !f
+                .function_spec
+                .as_deref()
+                .is_some_and(|function| TIMESTAMP_FUNCTIONS.contains(&function))
+    };
+    if !properties.partition_spec.iter().any(misplaced) {
+        return Outcome::pass(json!({"partition_spec": properties.partition_spec}));
+    }
+    // The corrected configuration: the same, without the misplaced ConversionSpecs.
+    let corrected = json!({
+        "UnnestSpec": properties.unnest_spec,
+        "PartitionSpec": properties.partition_spec.iter().map(|f| json!({
+            "FieldName": f.field_name,
+            "FunctionSpec": f.function_spec,
+            "ConversionSpec": if misplaced(f) { None } else { f.conversion_spec.clone() },
+        })).collect::<Vec<_>>(),
+        "TargetTableName": properties.target_table_name,
+    });
+    let config = shell_word(&without_nulls(corrected).to_string());
+    Outcome::Fail(
+        properties
+            .partition_spec
+            .iter()
+            .filter(|f| misplaced(f))
+            .map(|f| {
+                let conversion = f.conversion_spec.clone().unwrap_or_default();
+                let problem = match &f.function_spec {
+                    Some(function) => Problem::new("fail", facts.database_arn.clone())
+                        .param("function", function.clone()),
+                    None => Problem::new("no_function", facts.database_arn.clone()),
+                };
+                problem
+                    .param("field", f.field_name.clone())
+                    .param("conversion", conversion)
+                    .param("target_table_config", config.clone())
+                    .evidence(json!({"partition_field": f, "table_name": facts.table_name}))
+            })
+            .collect(),
+    )
+}
+
+/// `value` without its `null` members (AWS rejects a `null` in a request's JSON).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
