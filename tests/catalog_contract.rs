@@ -37,6 +37,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZT015", Severity::Warning),
     ("ZT016", Severity::Info),
     ("ZT017", Severity::Warning),
+    ("ZT018", Severity::Error),
     ("ZP001", Severity::Error),
     ("ZP002", Severity::Error),
     ("ZP003", Severity::Warning),
@@ -63,7 +64,7 @@ const DEPENDENT_CHECKS: &[(&str, &[&str])] = &[
     ("ZT001", &["ZT002", "ZT003", "ZT013", "ZT014"]),
     ("ZT002", &["ZT003", "ZT010", "ZT017"]),
     ("ZT004", &["ZT005", "ZT006", "ZT007"]),
-    ("ZT008", &["ZT009", "ZT010", "ZT011", "ZT012", "ZT015"]),
+    ("ZT008", &["ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT018"]),
 ];
 
 fn catalog() -> Catalog {
@@ -99,7 +100,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 48);
+    assert_eq!(ids.len(), 49);
 }
 
 #[test]
@@ -238,7 +239,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 48);
+    assert_eq!(list.len(), 49);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -271,7 +272,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n48 rules."), "{text}");
+    assert!(text.contains("\n49 rules."), "{text}");
 }
 
 #[test]

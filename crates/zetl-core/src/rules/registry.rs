@@ -44,6 +44,7 @@ registry! {
     "ZT015" => target::zt015_target_role_target_key,
     "ZT016" => target::zt016_catalog_policy_extra_grants,
     "ZT017" => target::zt017_target_role_bucket_key,
+    "ZT018" => target::zt018_s3_tables_role_permissions,
     "ZP001" => principal::zp001_creator_cannot_create_integration,
     "ZP002" => principal::zp002_creator_identity_missing_inbound,
     "ZP003" => principal::zp003_creator_not_named_in_catalog_policy,
