@@ -307,13 +307,20 @@ fn the_s3tables_grant_is_generated_for_an_s3_tables_target_only() {
         .documents
         .iter()
         .flat_map(|d| {
-            let statements = d.policy["Statement"].as_array().cloned().unwrap_or_default();
+            let statements = d.policy["Statement"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             statements.into_iter().map(move |s| (d, s))
         })
         .find(|(_, s)| s["Sid"] == "ZeroEtlS3Tables")
         .unwrap_or_else(|| panic!("no s3tables grant in {:#?}", set.documents));
     assert_eq!(document.resource, ROLE, "{}", document.name);
-    assert!(document.name.starts_with("inline policy"), "{}", document.name);
+    assert!(
+        document.name.starts_with("inline policy"),
+        "{}",
+        document.name
+    );
     assert_eq!(
         grant["Resource"],
         "arn:aws:s3tables:us-east-1:222222222222:bucket/zetl-table-bucket"
