@@ -43,6 +43,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZP003", Severity::Warning),
     ("ZP004", Severity::Info),
     ("ZP005", Severity::Warning),
+    ("ZP006", Severity::Warning),
     ("ZI001", Severity::Error),
     ("ZI002", Severity::Error),
     ("ZI003", Severity::Warning),
@@ -103,7 +104,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 49);
+    assert_eq!(ids.len(), 50);
 }
 
 #[test]
@@ -242,7 +243,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 49);
+    assert_eq!(list.len(), 50);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -275,7 +276,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n49 rules."), "{text}");
+    assert!(text.contains("\n50 rules."), "{text}");
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn assert_access_rules_pass(snapshot: &zetl::snapshot::Snapshot, label: &str) {
     let access = [
         "ZS003", "ZS004", "ZS005", "ZS006", "ZS007", "ZS011", "ZT004", "ZT005", "ZT006", "ZT007",
         "ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT016", "ZT017", "ZT018", "ZP001", "ZP002",
-        "ZP003", "ZP004", "ZP005", "ZC002", "ZC003",
+        "ZP003", "ZP004", "ZP005", "ZP006", "ZC002", "ZC003",
     ];
     let bad: Vec<_> = report
         .findings

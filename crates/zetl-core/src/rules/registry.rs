@@ -50,6 +50,7 @@ registry! {
     "ZP003" => principal::zp003_creator_not_named_in_catalog_policy,
     "ZP004" => principal::zp004_console_redshift_serverless_read,
     "ZP005" => principal::zp005_configurer_cannot_pass_role,
+    "ZP006" => principal::zp006_configurer_cannot_configure_target,
     "ZI001" => integration::zi001_integration_needs_attention,
     "ZI002" => integration::zi002_integration_failed,
     "ZI003" => integration::zi003_integration_creating_too_long,
