@@ -17,7 +17,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZS008", Severity::Error),
     ("ZS009", Severity::Error),
     ("ZS010", Severity::Warning),
-    ("ZS011", Severity::Info),
+    ("ZS011", Severity::Warning),
     ("ZS012", Severity::Error),
     ("ZS013", Severity::Error),
     ("ZT001", Severity::Error),

@@ -199,7 +199,7 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
                 "{name}: unknown {unknown:?}, expected {MOTO_UNKNOWN:?}"
             ));
         }
-        // The healthy setup's key policy names Glue (no ZS011 note) and no integration can
+        // The healthy setup's key policy lets Glue decrypt (ZS011 passes) and no integration can
         // be read (no ZI006/ZI007 note): no variant has an info finding.
         let info = rules_where(report, "findings", "severity", &["info"]);
         if !info.is_empty() {
