@@ -17,8 +17,9 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZS008", Severity::Error),
     ("ZS009", Severity::Error),
     ("ZS010", Severity::Warning),
-    ("ZS011", Severity::Info),
+    ("ZS011", Severity::Warning),
     ("ZS012", Severity::Error),
+    ("ZS013", Severity::Error),
     ("ZS014", Severity::Warning),
     ("ZT001", Severity::Error),
     ("ZT002", Severity::Error),
@@ -37,12 +38,14 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZT015", Severity::Warning),
     ("ZT016", Severity::Info),
     ("ZT017", Severity::Warning),
+    ("ZT018", Severity::Error),
     ("ZT019", Severity::Error),
     ("ZP001", Severity::Error),
     ("ZP002", Severity::Error),
     ("ZP003", Severity::Warning),
     ("ZP004", Severity::Info),
     ("ZP005", Severity::Warning),
+    ("ZP006", Severity::Warning),
     ("ZI001", Severity::Error),
     ("ZI002", Severity::Error),
     ("ZI003", Severity::Warning),
@@ -52,6 +55,7 @@ const RULES_MD: &[(&str, Severity)] = &[
     ("ZI007", Severity::Info),
     ("ZI008", Severity::Warning),
     ("ZI009", Severity::Error),
+    ("ZI010", Severity::Warning),
     ("ZC001", Severity::Warning),
     ("ZC002", Severity::Warning),
     ("ZC003", Severity::Info),
@@ -64,7 +68,10 @@ const DEPENDENT_CHECKS: &[(&str, &[&str])] = &[
     ("ZT001", &["ZT002", "ZT003", "ZT013", "ZT014"]),
     ("ZT002", &["ZT003", "ZT010", "ZT017"]),
     ("ZT004", &["ZT005", "ZT006", "ZT007"]),
-    ("ZT008", &["ZT009", "ZT010", "ZT011", "ZT012", "ZT015"]),
+    (
+        "ZT008",
+        &["ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT018"],
+    ),
 ];
 
 fn catalog() -> Catalog {
@@ -100,7 +107,7 @@ fn the_ids_are_exactly_those_of_rules_md() {
     // Catalog order is rules.md's order: ZS, ZT, ZP, ZI, ZC, numbers ascending.
     let expected: Vec<&str> = RULES_MD.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 48);
+    assert_eq!(ids.len(), 52);
 }
 
 #[test]
@@ -239,7 +246,7 @@ fn zetl_rules_json_lists_the_catalog() {
     let v: serde_json::Value =
         serde_json::from_str(&zetl_ok(&["rules", "--format", "json"])).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 48);
+    assert_eq!(list.len(), 52);
     assert_eq!(
         list[1],
         serde_json::json!({
@@ -272,7 +279,7 @@ fn zetl_rules_prints_a_table() {
         lines[2].contains("pitr-disabled")
             && lines[2].ends_with("Point-in-time recovery is disabled on the source table")
     );
-    assert!(text.contains("\n48 rules."), "{text}");
+    assert!(text.contains("\n52 rules."), "{text}");
 }
 
 #[test]

@@ -189,8 +189,8 @@ fn assert_access_rules_pass(snapshot: &zetl::snapshot::Snapshot, label: &str) {
     // The rules whose checks evaluate policies (crates/zetl-core/src/rules/engine).
     let access = [
         "ZS003", "ZS004", "ZS005", "ZS006", "ZS007", "ZS011", "ZT004", "ZT005", "ZT006", "ZT007",
-        "ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT016", "ZT017", "ZP001", "ZP002", "ZP003",
-        "ZP004", "ZP005", "ZC002", "ZC003",
+        "ZT009", "ZT010", "ZT011", "ZT012", "ZT015", "ZT016", "ZT017", "ZT018", "ZP001", "ZP002",
+        "ZP003", "ZP004", "ZP005", "ZP006", "ZC002", "ZC003",
     ];
     let bad: Vec<_> = report
         .findings
@@ -278,12 +278,62 @@ fn generated_documents_pass_every_access_rule() {
                 None,
             ),
         ),
+        (
+            "S3 Tables target without the s3tables grant (ZT018)",
+            args(
+                Some(fixture("rules/ZT018/fail.json")),
+                SetupArgs::default(),
+                None,
+            ),
+        ),
     ];
     for (label, a) in cases {
         let (set, mut snapshot) = set_for(&a);
         apply_to(&mut snapshot, &set);
         assert_access_rules_pass(&snapshot, label);
     }
+}
+
+/// An S3 Tables target's role gets AWS's s3tables statement on the table bucket (ZT018); a Glue
+/// database target's gets none.
+#[test]
+fn the_s3tables_grant_is_generated_for_an_s3_tables_target_only() {
+    let (set, _) = set_for(&args(
+        Some(fixture("rules/ZT018/fail.json")),
+        SetupArgs::default(),
+        None,
+    ));
+    let (document, grant) = set
+        .documents
+        .iter()
+        .flat_map(|d| {
+            let statements = d.policy["Statement"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            statements.into_iter().map(move |s| (d, s))
+        })
+        .find(|(_, s)| s["Sid"] == "ZeroEtlS3Tables")
+        .unwrap_or_else(|| panic!("no s3tables grant in {:#?}", set.documents));
+    assert_eq!(document.resource, ROLE, "{}", document.name);
+    assert!(
+        document.name.starts_with("inline policy"),
+        "{}",
+        document.name
+    );
+    assert_eq!(
+        grant["Resource"],
+        "arn:aws:s3tables:us-east-1:222222222222:bucket/zetl-table-bucket"
+    );
+    assert_eq!(grant["Action"].as_array().unwrap().len(), 15, "{grant}");
+
+    let (set, _) = set_for(&args(
+        None,
+        flags_setup(),
+        Some("s3://zetl-lake-bucket/lake/"),
+    ));
+    let all = serde_json::to_string(&set.documents).unwrap();
+    assert!(!all.contains("s3tables:"), "{all}");
 }
 
 /// Never a wildcard principal; service statements carry only the documented source keys.

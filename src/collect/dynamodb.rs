@@ -10,7 +10,7 @@ use super::actions::{
 use super::call::{call, policy_value, to_chrono, CallError};
 use super::clients::Account;
 use crate::snapshot::{
-    Fact, PitrStatus, SourceTable, SseDescription, TableDescription, TablePolicy,
+    Fact, KeyElement, PitrStatus, SourceTable, SseDescription, TableDescription, TablePolicy,
 };
 
 /// Reads the three table facts concurrently. `table_name` is used for the Describe calls
@@ -102,6 +102,15 @@ fn table_description(t: &aws_sdk_dynamodb::types::TableDescription) -> TableDesc
         }),
         table_size_bytes: t.table_size_bytes().and_then(|n| u64::try_from(n).ok()),
         item_count: t.item_count().and_then(|n| u64::try_from(n).ok()),
+        key_schema: (!t.key_schema().is_empty()).then(|| {
+            t.key_schema()
+                .iter()
+                .map(|k| KeyElement {
+                    attribute_name: k.attribute_name().to_string(),
+                    key_type: k.key_type().as_str().to_string(),
+                })
+                .collect()
+        }),
     }
 }
 

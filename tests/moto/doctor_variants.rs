@@ -45,14 +45,14 @@ const VARIANTS: &[(&str, &[&str])] = &[
 /// APIs (the SDK retries, then the fact is `unknown` with reason endpoint_error), so
 /// - ZI001-ZI007 need DescribeIntegrations (source) / DescribeInboundIntegrations (target),
 /// - ZT013 and ZT019 need GetIntegrationResourceProperty,
-/// - ZI008 needs GetIntegrationTableProperties,
+/// - ZI008 and ZI010 need GetIntegrationTableProperties,
 /// - ZI009 needs the integrations (whose log streams it reads),
 /// - ZS014 needs the integration's refresh interval,
 ///
 /// and ZC001 (warning) reports those unreadable facts. Nothing else may be unknown.
 const MOTO_UNKNOWN: &[&str] = &[
-    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZS014",
-    "ZT013", "ZT019",
+    "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZI006", "ZI007", "ZI008", "ZI009", "ZI010",
+    "ZS014", "ZT013", "ZT019",
 ];
 
 /// Accounts 1111111111NN / 2222222222NN.
@@ -206,7 +206,7 @@ fn doctor_reports_exactly_the_broken_rules_of_each_moto_variant() {
                 "{name}: unknown {unknown:?}, expected {MOTO_UNKNOWN:?}"
             ));
         }
-        // The healthy setup's key policy names Glue (no ZS011 note) and no integration can
+        // The healthy setup's key policy lets Glue decrypt (ZS011 passes) and no integration can
         // be read (no ZI006/ZI007 note): no variant has an info finding.
         let info = rules_where(report, "findings", "severity", &["info"]);
         if !info.is_empty() {

@@ -203,3 +203,49 @@ fn same_account_findings_mention_what_the_console_does() {
         message(&same)
     );
 }
+
+/// ZP006 needs glue:UpdateIntegrationResourceProperty only once a resource property exists:
+/// when that cannot be read, a configurer who lacks it is `unknown` (never pass), and one who
+/// has every grant passes.
+#[test]
+fn zp006_is_unknown_when_the_resource_property_is_unreadable_and_update_is_denied() {
+    let unreadable = |rel: &str| {
+        let mut snapshot = zetl_core::snapshot::load(&fixtures().join(rel)).expect("fixture");
+        let db = "arn:aws:glue:us-east-1:222222222222:database/lake".to_string();
+        snapshot.resource_properties.insert(
+            db,
+            serde_json::from_value(serde_json::json!({"$unknown": {
+                "reason": "access_denied",
+                "action": "glue:GetIntegrationResourceProperty"
+            }}))
+            .expect("an unknown fact"),
+        );
+        run(&snapshot, catalog().expect("catalog"), &Settings::default())
+    };
+    let report = unreadable("rules/ZP006/fail-update.json");
+    assert_eq!(status_of(&report, "ZP006"), Status::Unknown);
+    let report = unreadable("rules/ZP006/pass.json");
+    assert_eq!(status_of(&report, "ZP006"), Status::Pass);
+    // Denied a create action: a failure whatever the resource property.
+    let report = unreadable("rules/ZP006/fail.json");
+    assert_eq!(status_of(&report, "ZP006"), Status::Fail);
+}
+
+/// ZI010 judges an `identity` partition field against the table's key schema: a snapshot
+/// without it (collected before zetl read it) leaves the check `unknown`, never pass.
+#[test]
+fn zi010_is_unknown_for_identity_partitioning_without_the_key_schema() {
+    let mut snapshot =
+        zetl_core::snapshot::load(&fixtures().join("rules/ZI010/pass-identity.json"))
+            .expect("fixture");
+    let table = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+    if let Some(zetl_core::snapshot::Fact::Known(Some(d))) =
+        snapshot.tables.get_mut(table).map(|t| &mut t.description)
+    {
+        d.key_schema = None;
+    } else {
+        panic!("the fixture describes {table}");
+    }
+    let report = run(&snapshot, catalog().expect("catalog"), &Settings::default());
+    assert_eq!(status_of(&report, "ZI010"), Status::Unknown);
+}

@@ -104,6 +104,7 @@ fn source_table() -> impl Strategy<Value = SourceTable> {
             sse_description: sse,
             table_size_bytes: size,
             item_count: count,
+            key_schema: None,
         });
     let pitr = prop_oneof![Just(PitrStatus::Enabled), Just(PitrStatus::Disabled)];
     let table_policy = (policy(), opt(text())).prop_map(|(policy, revision_id)| TablePolicy {

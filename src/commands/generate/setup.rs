@@ -113,6 +113,7 @@ pub fn blank_snapshot(
                     sse_description: None,
                     table_size_bytes: None,
                     item_count: None,
+                    key_schema: None,
                 })),
                 continuous_backups: Fact::Known(PitrStatus::Enabled),
                 resource_policy: Fact::Known(None),

@@ -1,5 +1,5 @@
 //! Principal rules: who creates the integration (ZP001-ZP003), who uses the console (ZP004),
-//! who configures the target (ZP005).
+//! who configures the target (ZP005, ZP006).
 
 use std::collections::BTreeMap;
 
@@ -12,10 +12,11 @@ use crate::rules::engine::common::{
 };
 use crate::rules::engine::evaluate::{evaluate_requirement, RequirementResult, Side};
 use crate::rules::engine::principals::{resolve, Requester};
-use crate::rules::engine::requirement::PrincipalRole;
+use crate::rules::engine::requirement::{PrincipalRole, Requirement};
 use crate::rules::messages::sentence;
 use crate::rules::outcome::Outcome;
 use crate::rules::runner::Ctx;
+use crate::snapshot::Fact;
 
 /// ZP001: the creator may glue:CreateIntegration. A policy scoped to other Glue resource
 /// types only is a warning (AWS's resource-type list for this action is inconsistent).
@@ -206,6 +207,34 @@ pub fn zp005_configurer_cannot_pass_role(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     generic(scope, &ctx.requirements(), Side::Both)
 }
+
+/// ZP006 (warning): the principal configuring the target can create the integration's
+/// resource and table properties, and update the resource property once one exists.
+pub fn zp006_configurer_cannot_configure_target(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    let all = ctx.requirements();
+    let without_update: Vec<Requirement> = all
+        .iter()
+        .filter(|r| r.id != UPDATE_RESOURCE_PROPERTY)
+        .cloned()
+        .collect();
+    match scope.snapshot.resource_properties.get(&scope.database_arn) {
+        Some(Fact::Known(Some(_))) => generic(scope, &all, Side::Both),
+        Some(Fact::Known(None)) | None => generic(scope, &without_update, Side::Both),
+        // Whether UpdateIntegrationResourceProperty is needed depends on a fact not read: a
+        // failure without it stands, a pass needs it too.
+        Some(Fact::Unknown(u)) => match generic(scope, &without_update, Side::Both) {
+            Outcome::Pass { .. } => match generic(scope, &all, Side::Both) {
+                pass @ Outcome::Pass { .. } => pass,
+                _ => Outcome::from_unknown_fact("glue:GetIntegrationResourceProperty", u),
+            },
+            other => other,
+        },
+    }
+}
+
+/// ZP006's requirement that counts only when a resource property exists.
+const UPDATE_RESOURCE_PROPERTY: &str = "update_resource_property";
 
 #[cfg(test)]
 mod tests {

@@ -187,6 +187,18 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
             .to_string(),
     );
 
+    // S3 Tables: the table bucket behind `catalog/s3tablescatalog/BUCKET`, in the target account.
+    if let Some(table_bucket) = db_resource
+        .strip_prefix("catalog/s3tablescatalog/")
+        .filter(|b| !b.is_empty() && !b.contains('/'))
+    {
+        put("table_bucket", table_bucket.to_string());
+        put(
+            "table_bucket_arn",
+            format!("arn:aws:s3tables:{tgt_region}:{tgt_account}:bucket/{table_bucket}"),
+        );
+    }
+
     let target_table_name = snapshot
         .table_properties
         .get(&db_arn)

@@ -199,6 +199,19 @@ pub struct TableDescription {
     pub table_size_bytes: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_count: Option<u64>,
+    /// The primary key (`KeySchema`): the partition (`HASH`) key, then the sort (`RANGE`) key
+    /// if any. `None`: not read (snapshots from before it was collected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<Vec<KeyElement>>,
+}
+
+/// One attribute of a table's primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyElement {
+    pub attribute_name: String,
+    /// HASH | RANGE
+    pub key_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

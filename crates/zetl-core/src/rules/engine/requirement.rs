@@ -169,6 +169,8 @@ pub const PLACEHOLDERS: &[&str] = &[
     "s3_prefix",
     "object_arn",
     "location_objects_arn",
+    "table_bucket",
+    "table_bucket_arn",
     "log_group_arn",
     "log_streams_arn",
     "role",

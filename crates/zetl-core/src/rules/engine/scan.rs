@@ -1,7 +1,7 @@
 //! Static reads of policy documents for the hygiene-style access rules: statements that name
 //! Glue without confused-deputy keys (ZS006), broad catalog grants (ZT007), grants some guides
 //! add that AWS does not require (ZT016), principals named by unique id (ZC002), ARNs that
-//! match nothing (ZC003), key policies that never mention Glue (ZS011).
+//! match nothing (ZC003).
 
 use crate::rules::messages::sentence;
 use serde::Serialize;
@@ -158,15 +158,6 @@ pub fn unique_id_principals(doc: &PolicyDocument) -> Vec<(usize, String)> {
         }
     }
     out
-}
-
-/// ZS011: whether any statement names the Glue service principal.
-pub fn mentions_service(doc: &PolicyDocument, service: &str) -> bool {
-    doc.statements.iter().any(|s| {
-        s.principal
-            .as_ref()
-            .is_some_and(|b| names_service(&b.spec, service))
-    })
 }
 
 /// An ARN in a policy that can never match (ZC003).

@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::policy_edit::command::{kept_target_properties, shell_word, shorthand_value};
+use crate::report::Severity;
 use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
-use crate::snapshot::{Fact, Integration};
+use crate::snapshot::{Fact, Integration, KeyElement, PartitionField};
 use crate::time::timestamp;
 
 /// DynamoDB's documented default refresh interval, in minutes.
@@ -423,5 +424,144 @@ pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
             )
                 .evidence(json!({"resource_arn": facts.database_arn, "table_name": facts.table_name, "table_properties": null})),
         ),
+    }
+}
+
+/// The partition functions AWS allows a `ConversionSpec` with (IntegrationPartition).
+const TIMESTAMP_FUNCTIONS: [&str; 4] = ["year", "month", "day", "hour"];
+
+/// ZI010: a partition field of the table properties has a `ConversionSpec` only with a
+/// timestamp partition function (AWS's API reference, IntegrationPartition).
+pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
+        return Outcome::unknown(
+            sentence(
+                "unknown.no_table_properties_entry",
+                &[("database", &facts.database_arn)],
+            ),
+            Some("glue:GetIntegrationTableProperties".into()),
+        );
+    };
+    let properties = match by_table.get(&facts.table_name) {
+        Some(Fact::Known(Some(p))) => p,
+        Some(Fact::Unknown(u)) => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u)
+        }
+        Some(Fact::Known(None)) | None => {
+            return Outcome::skipped(ctx.text("skip_no_properties", &[]))
+        }
+    };
+    let misplaced = |f: &PartitionField| {
+        f.conversion_spec.is_some()
+            && !f
+                .function_spec
+                .as_deref()
+                .is_some_and(|function| TIMESTAMP_FUNCTIONS.contains(&function))
+    };
+    // AWS also advises against `identity` on high-cardinality columns, primary keys first:
+    // information, judged against the table's key schema.
+    let identity: Vec<&PartitionField> = properties
+        .partition_spec
+        .iter()
+        .filter(|f| f.function_spec.as_deref() == Some("identity"))
+        .collect();
+    let key_schema = match key_schema(facts) {
+        Ok(k) => k,
+        Err(_) if identity.is_empty() => None,
+        Err(o) if !properties.partition_spec.iter().any(misplaced) => return o,
+        Err(_) => None,
+    };
+    let on_key: Vec<Problem> = identity
+        .iter()
+        .filter_map(|f| {
+            let key = key_schema?
+                .iter()
+                .find(|k| k.attribute_name == f.field_name)?;
+            let mut p = Problem::new(
+                if key.key_type == "RANGE" {
+                    "identity_on_sort_key"
+                } else {
+                    "identity_on_partition_key"
+                },
+                facts.database_arn.clone(),
+            )
+            .param("field", f.field_name.clone())
+            .fix_variant("identity_on_key")
+            .evidence(json!({"partition_field": f, "key": key, "table_name": facts.table_name}));
+            p.severity = Some(Severity::Info);
+            Some(p)
+        })
+        .collect();
+    if !properties.partition_spec.iter().any(misplaced) {
+        if !on_key.is_empty() {
+            return Outcome::Fail(on_key);
+        }
+        return Outcome::pass(json!({"partition_spec": properties.partition_spec}));
+    }
+    // The corrected configuration: the same, without the misplaced ConversionSpecs.
+    let corrected = json!({
+        "UnnestSpec": properties.unnest_spec,
+        "PartitionSpec": properties.partition_spec.iter().map(|f| json!({
+            "FieldName": f.field_name,
+            "FunctionSpec": f.function_spec,
+            "ConversionSpec": if misplaced(f) { None } else { f.conversion_spec.clone() },
+        })).collect::<Vec<_>>(),
+        "TargetTableName": properties.target_table_name,
+    });
+    let config = shell_word(&without_nulls(corrected).to_string());
+    Outcome::Fail(
+        properties
+            .partition_spec
+            .iter()
+            .filter(|f| misplaced(f))
+            .map(|f| {
+                let conversion = f.conversion_spec.clone().unwrap_or_default();
+                let problem = match &f.function_spec {
+                    Some(function) => Problem::new("fail", facts.database_arn.clone())
+                        .param("function", function.clone()),
+                    None => Problem::new("no_function", facts.database_arn.clone()),
+                };
+                problem
+                    .param("field", f.field_name.clone())
+                    .param("conversion", conversion)
+                    .param("target_table_config", config.clone())
+                    .evidence(json!({"partition_field": f, "table_name": facts.table_name}))
+            })
+            .chain(on_key)
+            .collect(),
+    )
+}
+
+/// The source table's primary key as DescribeTable gave it: `Ok(None)` when the table does not
+/// exist (ZS001), the outcome when it was not read.
+fn key_schema<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s Vec<KeyElement>>, Outcome> {
+    let not_read = || {
+        Outcome::unknown(
+            sentence("unknown.no_key_schema", &[("table", &facts.table_arn)]),
+            Some("dynamodb:DescribeTable".into()),
+        )
+    };
+    let Some(table) = facts.table() else {
+        return Err(not_read());
+    };
+    match &table.description {
+        Fact::Known(None) => Ok(None),
+        Fact::Known(Some(d)) => d.key_schema.as_ref().map(Some).ok_or_else(not_read),
+        Fact::Unknown(u) => Err(Outcome::from_unknown_fact("dynamodb:DescribeTable", u)),
+    }
+}
+
+/// `value` without its `null` members (AWS rejects a `null` in a request's JSON).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }

@@ -12,7 +12,6 @@ use crate::policy_edit::command::{CommandTarget, PolicyCommand};
 use crate::policy_edit::deny_edit::DenyEdit;
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::{merge_statement, remove_statement, replace_statement};
-use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
 use crate::policy_edit::{
     correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
 };
@@ -20,12 +19,13 @@ use crate::snapshot::Fact;
 
 use super::conditions::{wrong_source, WrongSource};
 use crate::rules::engine::common::{
-    fix_for_failing, gather, request_evidence, unknown_keys_outcome,
+    fix_for_failing, gather, generic, request_evidence, unknown_keys_outcome,
 };
 use crate::rules::engine::evaluate::{Evaluated, Side};
 use crate::rules::engine::policies::{key_policy, table_policy};
 use crate::rules::engine::principals::GLUE_SERVICE;
-use crate::rules::engine::scan::{mentions_service, unscoped_service_grants};
+use crate::rules::engine::scan::unscoped_service_grants;
+use crate::rules::engine::synth::statement_for;
 use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
@@ -484,7 +484,8 @@ pub fn zs007_table_policy_explicit_deny(ctx: &Ctx) -> Outcome {
     }])
 }
 
-/// ZS011 (info): the table's customer-managed key policy never mentions Glue.
+/// ZS011 (warning, inference): the table's customer-managed key policy lets Glue decrypt with
+/// the key.
 pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     let Some(key) = scope.values.get("source_key_arn") else {
@@ -516,52 +517,40 @@ pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
         }
         Some(Fact::Known(_)) => {}
     }
+    // The key policy must let Glue decrypt (an inference: AWS documents the statement for
+    // Redshift): evaluated like any access requirement. The engine does not rewrite key
+    // policies, so the fix merges the requirement's statement here.
+    let requirements = ctx.requirements();
+    let mut problems = match generic(scope, &requirements, Side::Both) {
+        Outcome::Fail(problems) => problems,
+        other => return other,
+    };
     let loaded = match key_policy(scope.snapshot, key) {
         Ok(p) => p,
         Err(u) => return unknown(u),
     };
-    if mentions_service(&loaded.document, GLUE_SERVICE) {
-        return Outcome::Pass {
-            evidence: json!({"key": key, "mentions_glue": true}),
+    let statement = requirements
+        .iter()
+        .find_map(|r| statement_for(scope, r, None).ok().flatten());
+    for p in problems.iter_mut().filter(|p| p.message_key == "fail") {
+        p.evidence["inference"] = json!(true);
+        let Some(statement) = &statement else {
+            continue;
         };
-    }
-    let stmt = StatementSpec::new(
-        "AllowGlueZeroETLDecrypt",
-        &["kms:Decrypt", "kms:DescribeKey"],
-        &["*"],
-    )
-    .principal(StatementPrincipal::Service(GLUE_SERVICE.into()))
-    .condition(
-        "StringEquals",
-        "aws:SourceAccount",
-        &[&scope.values.source_account],
-    )
-    .condition(
-        "ArnLike",
-        "aws:SourceArn",
-        &[scope
-            .values
-            .get("integration_arn_pattern")
-            .unwrap_or_default()],
-    )
-    .to_json();
-    let mut p = Problem {
-        message_key: "fail".into(),
-        params: BTreeMap::new(),
-        resource: key.into(),
-        evidence: json!({"key": key, "mentions_glue": false, "inference": true}),
-        ..Problem::new("fail", "")
-    };
-    match merge_statement(Some(&loaded.stored), &stmt, PolicyKind::KmsKey) {
-        Ok((doc, _)) => {
-            p.fix_policy = Some(doc);
-            p.extra_commands.push(
-                PolicyCommand::KmsPutKeyPolicy { key_id: key.into() }.render(&source_target(scope)),
-            );
-        }
-        Err(e) => {
-            p.params.insert("fix_error".into(), e.to_string());
+        match merge_statement(Some(&loaded.stored), statement, PolicyKind::KmsKey) {
+            Ok((doc, _)) => {
+                p.fix_policy = Some(doc);
+                p.extra_commands.push(
+                    PolicyCommand::KmsPutKeyPolicy {
+                        key_id: key.to_string(),
+                    }
+                    .render(&source_target(scope)),
+                );
+            }
+            Err(e) => {
+                p.params.insert("fix_error".into(), e.to_string());
+            }
         }
     }
-    Outcome::Fail(vec![p])
+    Outcome::Fail(problems)
 }

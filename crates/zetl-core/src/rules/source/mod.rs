@@ -216,6 +216,69 @@ pub fn zs012_table_too_large(ctx: &Ctx) -> Outcome {
     )
 }
 
+/// Zero-ETL replicates only tables whose names are shorter than this many characters (AWS's
+/// limitations page: a Data Catalog limit on the target table's name).
+const MAX_TABLE_NAME_CHARS: usize = 255;
+
+/// ZS013: the name the target table gets (the table properties' `TargetTableName`, else the
+/// source table's name) is shorter than 255 characters.
+pub fn zs013_table_name_too_long(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let source_length = facts.table_name.chars().count();
+    let properties = facts
+        .snapshot
+        .table_properties
+        .get(&facts.database_arn)
+        .and_then(|by_table| by_table.get(&facts.table_name));
+    let renamed = match properties {
+        Some(Fact::Known(Some(p))) => p.target_table_name.as_deref(),
+        Some(Fact::Known(None)) => None,
+        // The properties could rename the target table: needed only when the source name is
+        // too long.
+        Some(Fact::Unknown(u)) if source_length >= MAX_TABLE_NAME_CHARS => {
+            return Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u);
+        }
+        None if source_length >= MAX_TABLE_NAME_CHARS => {
+            return Outcome::unknown(
+                ctx.text("properties_not_known", &[]),
+                Some("glue:GetIntegrationTableProperties".into()),
+            );
+        }
+        Some(Fact::Unknown(_)) | None => None,
+    };
+    match renamed {
+        Some(target) => {
+            let length = target.chars().count();
+            let evidence = json!({
+                "table_name_length": source_length,
+                "target_table_name": target,
+                "target_table_name_length": length,
+            });
+            if length < MAX_TABLE_NAME_CHARS {
+                return Outcome::pass(evidence);
+            }
+            Outcome::fail(
+                Problem::new("target_name", facts.database_arn.clone())
+                    .param("target_table_name", target.to_string())
+                    .param("length", length.to_string())
+                    .fix_variant("target_name")
+                    .evidence(evidence),
+            )
+        }
+        None => {
+            let evidence = json!({"table_name_length": source_length});
+            if source_length < MAX_TABLE_NAME_CHARS {
+                return Outcome::pass(evidence);
+            }
+            Outcome::fail(
+                Problem::new("fail", facts.table_arn.clone())
+                    .param("length", source_length.to_string())
+                    .evidence(evidence),
+            )
+        }
+    }
+}
+
 pub fn zs010_cross_region_pair(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
     let evidence =

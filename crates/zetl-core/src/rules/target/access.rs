@@ -420,6 +420,16 @@ pub fn zt011_target_role_glue(ctx: &Ctx) -> Outcome {
     generic(scope, &ctx.requirements(), Side::Both)
 }
 
+/// ZT018: for an S3 Tables target, the role has AWS's documented `s3tables` actions on the table
+/// bucket.
+pub fn zt018_s3_tables_role_permissions(ctx: &Ctx) -> Outcome {
+    let scope = ctx.facts;
+    if !scope.values.s3_tables_target {
+        return Outcome::skipped(ctx.text("skip_not_s3_tables", &[]));
+    }
+    generic(scope, &ctx.requirements(), Side::Both)
+}
+
 /// ZT012 (warning): metrics and logs.
 pub fn zt012_target_role_logs_metrics(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
