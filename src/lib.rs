@@ -4,7 +4,7 @@
 //! (policy engine, snapshot, rules, policy editing, reports) is the `zetl-core` crate; this
 //! crate adds the CLI, live collection and `zetl fix`'s guarded writes.
 
-pub use zetl_core::{lang, policy, policy_edit, report, rules, snapshot};
+pub use zetl_core::{arn, lang, policy, policy_edit, report, rules, snapshot, time};
 
 pub mod cli;
 #[cfg(feature = "live")]

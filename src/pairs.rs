@@ -4,19 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use crate::rules::pair::split_arn;
+use crate::arn::Arn;
 use crate::snapshot::{Fact, Integration, Pair, Snapshot};
 
 /// Whether an integration runs from a DynamoDB table of `source_account` into a Glue target
 /// (database or S3 Tables catalog) of `target_account`.
 pub fn between(i: &Integration, source_account: &str, target_account: &str) -> bool {
-    let table = split_arn(&i.source_arn).is_some_and(|p| {
-        p[2] == "dynamodb" && p[4] == source_account && p[5].starts_with("table/")
+    let table = Arn::parse(&i.source_arn).is_some_and(|p| {
+        p.service == "dynamodb" && p.account == source_account && p.resource.starts_with("table/")
     });
-    let target = split_arn(&i.target_arn).is_some_and(|p| {
-        p[2] == "glue"
-            && p[4] == target_account
-            && (p[5].starts_with("database/") || p[5].starts_with("catalog/s3tablescatalog/"))
+    let target = Arn::parse(&i.target_arn).is_some_and(|p| {
+        p.service == "glue"
+            && p.account == target_account
+            && (p.resource.starts_with("database/")
+                || p.resource.starts_with("catalog/s3tablescatalog/"))
     });
     table && target
 }

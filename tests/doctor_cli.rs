@@ -397,7 +397,8 @@ fn is_raw_json(line: &str) -> bool {
 fn the_demo_report_fits_two_screens_and_names_its_failures_in_words() {
     let text = demo_human(&[], &[]);
     let lines: Vec<&str> = text.lines().collect();
-    // Two screens: 60 lines until ZS013, ZT018, ZP006 and ZI010 added a line each (62).
+    // Two screens: 60 lines until ZS013, ZS014, ZT018, ZP006 and ZI010 added a line each;
+    // checks skipped for one reason share a line (ZP005, ZP006), so 62.
     assert!(lines.len() <= 62, "{} lines:\n{text}", lines.len());
     for rule in ["ZS002", "ZS005", "ZI001"] {
         assert!(
@@ -415,6 +416,17 @@ fn the_demo_report_fits_two_screens_and_names_its_failures_in_words() {
         1
     );
     assert!(text.contains("(the same commands as the fix of ZS005)"));
+    // Checks skipped for one reason share a line; -v lists each.
+    assert!(
+        text.contains("  [-] ZP005, ZP006: skipped (no --target-principal given)\n"),
+        "{text}"
+    );
+    let verbose = demo_human(&["-v"], &[]);
+    assert!(verbose
+        .contains("[-] ZP005 configurer-cannot-pass-role: skipped (no --target-principal given)"));
+    assert!(verbose.contains(
+        "[-] ZP006 configurer-cannot-configure-target: skipped (no --target-principal given)"
+    ));
 }
 
 #[test]

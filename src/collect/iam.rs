@@ -29,12 +29,9 @@ pub struct PrincipalRef {
 
 /// Parses a role/user ARN (path allowed) or an assumed-role session ARN.
 pub fn parse_principal(arn: &str) -> Option<PrincipalRef> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" {
-        return None;
-    }
-    let (account, resource) = (parts[4], parts[5]);
-    let (kind, name) = match (parts[2], resource.split_once('/')) {
+    let parsed = crate::arn::Arn::parse(arn)?;
+    let (account, resource) = (parsed.account, parsed.resource);
+    let (kind, name) = match (parsed.service, resource.split_once('/')) {
         ("iam", Some(("role", rest))) => (PrincipalKind::Role, rest.rsplit('/').next()?),
         ("iam", Some(("user", rest))) => (PrincipalKind::User, rest.rsplit('/').next()?),
         ("sts", Some(("assumed-role", rest))) => (PrincipalKind::Role, rest.split('/').next()?),

@@ -93,11 +93,8 @@ impl Plan {
 
 /// A Glue database or an S3 Tables catalog (`catalog/s3tablescatalog/BUCKET`).
 fn parse_target(database: &str) -> Result<(Named, bool), CollectError> {
-    let s3_tables = database.starts_with("arn:")
-        && database
-            .splitn(6, ':')
-            .nth(5)
-            .is_some_and(|r| r.starts_with(S3_TABLES_PREFIX));
+    let s3_tables =
+        crate::arn::Arn::parse(database).is_some_and(|a| a.resource.starts_with(S3_TABLES_PREFIX));
     if s3_tables {
         let mut named = parse(database, "glue", S3_TABLES_PREFIX, "--target-database")?;
         named.name = format!("s3tablescatalog/{}", named.name);
@@ -153,25 +150,25 @@ fn parse(value: &str, service: &str, prefix: &str, flag: &str) -> Result<Named, 
             arn: None,
         });
     }
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
     let bad = || {
         CollectError::Setup(format!(
             "{flag} {value:?} is not an ARN of the form arn:aws:{service}:REGION:ACCOUNT:{prefix}NAME"
         ))
     };
-    if parts.len() != 6 || parts[2] != service {
-        return Err(bad());
-    }
-    let name = parts[5].strip_prefix(prefix).ok_or_else(bad)?;
-    if name.is_empty() || name.contains('/') || parts[3].is_empty() || parts[4].is_empty() {
+    let parts = crate::arn::Arn::parse(value)
+        .filter(|p| p.service == service)
+        .ok_or_else(bad)?;
+    let name = parts.resource_after(prefix).ok_or_else(bad)?;
+    if name.is_empty() || name.contains('/') || parts.region.is_empty() || parts.account.is_empty()
+    {
         return Err(bad());
     }
     Ok(Named {
         name: name.to_string(),
         arn: Some(ArnParts {
-            partition: parts[1].to_string(),
-            region: parts[3].to_string(),
-            account: parts[4].to_string(),
+            partition: parts.partition.to_string(),
+            region: parts.region.to_string(),
+            account: parts.account.to_string(),
         }),
     })
 }

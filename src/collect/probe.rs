@@ -24,17 +24,20 @@ pub fn caller_is(caller: &str, principal: &str) -> bool {
 
 /// (partition, account, kind, name) of a role, role session or user ARN.
 fn identity(arn: &str) -> Option<(&str, &str, &'static str, &str)> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [_, partition, service, _, account, resource] = parts.as_slice() else {
-        return None;
-    };
-    let (kind, name) = match (*service, resource.split_once('/')?) {
+    let crate::arn::Arn {
+        partition,
+        service,
+        account,
+        resource,
+        ..
+    } = crate::arn::Arn::parse(arn)?;
+    let (kind, name) = match (service, resource.split_once('/')?) {
         ("sts", ("assumed-role", rest)) => ("role", rest.split('/').next()?),
         ("iam", ("role", rest)) => ("role", rest.rsplit('/').next()?),
         ("iam", ("user", rest)) => ("user", rest.rsplit('/').next()?),
         _ => return None,
     };
-    (!name.is_empty() && !account.is_empty()).then_some((*partition, *account, kind, name))
+    (!name.is_empty() && !account.is_empty()).then_some((partition, account, kind, name))
 }
 
 /// ListNamespaces and ListWorkgroups with the account's credentials, as `caller`. An answer

@@ -244,7 +244,7 @@ fn table_name(arn: &str) -> &str {
 }
 
 fn target_name(arn: &str) -> (String, bool) {
-    let resource = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+    let resource = crate::arn::Arn::parse(arn).map_or(arn, |a| a.resource);
     match resource.strip_prefix("catalog/") {
         Some(catalog) => (catalog.to_string(), true),
         None => (

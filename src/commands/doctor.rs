@@ -434,11 +434,11 @@ fn complete_arn(
     flag: &str,
 ) -> Result<String, String> {
     if value.starts_with("arn:") {
-        let ok = crate::rules::pair::split_arn(value).is_some_and(|p| {
-            p[2] == service
-                && p[4].len() == 12
-                && (p[5].starts_with(prefix)
-                    || (service == "glue" && p[5].starts_with("catalog/s3tablescatalog")))
+        let ok = crate::arn::Arn::parse(value).is_some_and(|p| {
+            p.service == service
+                && p.account.len() == 12
+                && (p.resource.starts_with(prefix)
+                    || (service == "glue" && p.resource.starts_with("catalog/s3tablescatalog")))
         });
         if !ok {
             return Err(format!(

@@ -142,14 +142,12 @@ fn duration_flag(flag: &str, value: Option<&str>) -> Result<Option<Duration>, Cl
 
 /// `arn:P:glue:R:ACCOUNT:integration:ID` -> `ID`.
 fn integration_id(arn: &str) -> Option<String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[2] == "glue"
-        && !parts[3].is_empty()
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit());
-    let id = parts.get(5)?.strip_prefix("integration:")?;
+    let parts = crate::arn::Arn::parse(arn)?;
+    let ok = parts.service == "glue"
+        && !parts.region.is_empty()
+        && parts.account.len() == 12
+        && parts.account.bytes().all(|b| b.is_ascii_digit());
+    let id = parts.resource_after("integration:")?;
     (ok && !id.is_empty() && !id.contains([':', '/'])).then(|| id.to_string())
 }
 

@@ -4,10 +4,10 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::arn::Arn;
 use crate::policy_edit::limits::size_of;
 use crate::policy_edit::{decode_policy, FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
-use crate::rules::values::split_arn;
 use crate::snapshot::{
     CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
     Snapshot, TablePolicy,
@@ -125,7 +125,7 @@ impl Target {
             | Target::InlinePolicy {
                 principal_arn: arn, ..
             } => {
-                if split_arn(arn).map(|a| a.account) == Some(snapshot.accounts.source.id.as_str())
+                if Arn::parse(arn).map(|a| a.account) == Some(snapshot.accounts.source.id.as_str())
                     && snapshot.accounts.source.id != snapshot.accounts.target.id
                 {
                     Account::Source

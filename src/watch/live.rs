@@ -402,11 +402,10 @@ async fn reach_side(
 
 /// What an ARN fixes of its account: partition, region, account id.
 fn named_by_arn(arn: &str) -> Named {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let arn = (parts.len() == 6).then(|| ArnParts {
-        partition: parts[1].to_string(),
-        region: parts[3].to_string(),
-        account: parts[4].to_string(),
+    let arn = crate::arn::Arn::parse(arn).map(|p| ArnParts {
+        partition: p.partition.to_string(),
+        region: p.region.to_string(),
+        account: p.account.to_string(),
     });
     Named {
         name: String::new(),

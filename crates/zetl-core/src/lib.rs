@@ -5,6 +5,7 @@
 //! so the offline commands (`doctor --from`, `explain`, `rules`, `policy simulate`) build in a
 //! couple of minutes.
 
+pub mod arn;
 pub mod lang;
 pub mod policy;
 pub mod policy_edit;

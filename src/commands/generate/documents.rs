@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::arn::Arn;
 use crate::permissions::{readonly_policy, Side as DoctorSide};
 use crate::policy_edit::command::{
     kept_target_properties, name_from_arn, shell_word, shorthand_value, CommandTarget,
@@ -14,7 +15,6 @@ use crate::policy_edit::{check_size, merge_statement, PolicyKind};
 use crate::rules::engine::generate::{generate, standalone_identity_policy, Generated};
 use crate::rules::engine::requirement::{PolicySource, PrincipalRole};
 use crate::rules::pair::{PairFacts, Profiles};
-use crate::rules::values::split_arn;
 use crate::snapshot::Fact;
 
 use super::setup::Prepared;
@@ -350,7 +350,7 @@ fn from_generated(
     source: &AccountInfo,
     target: &AccountInfo,
 ) -> Document {
-    let account = split_arn(&g.owner)
+    let account = Arn::parse(&g.owner)
         .map(|p| p.account.to_string())
         .filter(|a| !a.is_empty())
         .unwrap_or_else(|| target.id.clone());
@@ -432,7 +432,7 @@ fn create_role_command(role_arn: &str, file: &str, on: &AccountInfo) -> String {
 
 /// `arn:aws:iam::1:role/service-role/x` -> `/service-role/`.
 pub fn role_path(role_arn: &str) -> String {
-    let resource = split_arn(role_arn).map(|p| p.resource).unwrap_or_default();
+    let resource = Arn::parse(role_arn).map(|p| p.resource).unwrap_or_default();
     let inner = resource
         .strip_prefix("role/")
         .or_else(|| resource.strip_prefix("user/"))

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::rules::values::{parse_s3_uri, split_arn};
+use crate::arn::Arn;
+use crate::rules::values::parse_s3_uri;
 use crate::setup::Setup;
 use crate::snapshot::{
     Account, Accounts, Bucket, Database, Fact, IamPrincipal, PitrStatus, PrincipalKind, Snapshot,
@@ -214,7 +215,7 @@ fn find<'s>(snapshot: &'s Snapshot, key: &str) -> Option<&'s Fact<Option<IamPrin
     snapshot.principals.get(key).or_else(|| {
         let (prefix, name) = key.rsplit_once('/')?;
         let kind = prefix.rsplit(':').next()?;
-        let account = split_arn(key)?.account;
+        let account = Arn::parse(key)?.account;
         snapshot.principals.iter().find_map(|(k, f)| {
             (k.starts_with(&format!("arn:aws:iam::{account}:{kind}/"))
                 && k.rsplit('/').next() == Some(name))
@@ -237,7 +238,7 @@ fn empty_principal(arn: &str, kind: PrincipalKind) -> IamPrincipal {
 }
 
 fn region_of(arn: &str) -> Option<&str> {
-    split_arn(arn).map(|p| p.region).filter(|r| !r.is_empty())
+    Arn::parse(arn).map(|p| p.region).filter(|r| !r.is_empty())
 }
 
 /// The account and region of one side: from the resource's ARN, else (for a name) the account
@@ -250,7 +251,7 @@ fn account_of(
     flag: &str,
 ) -> Result<Account, SetupError> {
     let value = resource.unwrap_or_default();
-    if let Some(p) = split_arn(value).filter(|p| p.service == service) {
+    if let Some(p) = Arn::parse(value).filter(|p| p.service == service) {
         return Ok(Account {
             id: p.account.to_string(),
             region: region_flag.unwrap_or(p.region).to_string(),
@@ -260,7 +261,7 @@ fn account_of(
     let account = others
         .iter()
         .flatten()
-        .filter_map(|a| split_arn(a))
+        .filter_map(|a| Arn::parse(a))
         .map(|p| p.account)
         .find(|a| a.len() == 12);
     match (account, region_flag) {

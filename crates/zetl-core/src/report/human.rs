@@ -15,8 +15,9 @@
 //! at most three evidence bullets in words (labels from `[evidence]` in the messages; values
 //! the message already states are left out), `fix:` with the summary, the statements a policy
 //! fix changes and the commands. A fix whose commands another finding already printed points
-//! to it instead. `-v` adds every evidence value and the complete documents; `-q` keeps only
-//! what did not pass and the summary line. Every word comes from `rules/messages`.
+//! to it instead. Checks skipped for the same reason share one line (`-v` lists each). `-v`
+//! adds every evidence value and the complete documents; `-q` keeps only what did not pass
+//! and the summary line. Every word comes from `rules/messages`.
 //!
 //! `[✓]` pass, `[✗]` error, `[!]` warning or could not be checked, `[i]` info, `[-]` skipped or
 //! suppressed.
@@ -219,9 +220,7 @@ impl<'a> View<'a> {
             let heading = self.area_heading(area);
             let mut lines = String::new();
             if troubled || self.options.verbose {
-                for check in &area_checks {
-                    self.check_lines(check, printed, &mut lines);
-                }
+                self.checks_lines(&area_checks, printed, &mut lines);
                 for finding in &area_orphans {
                     self.finding_lines(finding, printed, &mut lines);
                 }
@@ -233,11 +232,12 @@ impl<'a> View<'a> {
                 out.push_str(&lines);
             } else {
                 // Nothing failed here: one line, then what did not run.
-                for check in &area_checks {
-                    if matches!(check.status, Status::Skipped | Status::Suppressed) {
-                        self.check_lines(check, printed, &mut lines);
-                    }
-                }
+                let not_run: Vec<&Check> = area_checks
+                    .iter()
+                    .copied()
+                    .filter(|c| matches!(c.status, Status::Skipped | Status::Suppressed))
+                    .collect();
+                self.checks_lines(&not_run, printed, &mut lines);
                 if self.options.quiet {
                     continue;
                 }
@@ -314,6 +314,46 @@ impl<'a> View<'a> {
                 format!("{} {}", terminal_safe(id), terminal_safe(&rule.passed))
             }
             _ => self.rule_label(id),
+        }
+    }
+
+    /// Each check's lines in order; without `-v`, checks skipped (or suppressed) for the same
+    /// reason share one line where the first of them stands (`ZP005, ZP006: skipped (no
+    /// --target-principal given)`), so a report does not grow with rules that do not apply.
+    fn checks_lines(&self, checks: &[&'a Check], printed: &mut Printed, out: &mut String) {
+        let not_run = |c: &Check| matches!(c.status, Status::Skipped | Status::Suppressed);
+        let same = |a: &Check, b: &Check| {
+            not_run(a) && not_run(b) && a.status == b.status && a.reason == b.reason
+        };
+        for (i, check) in checks.iter().enumerate() {
+            if self.options.verbose || !not_run(check) {
+                self.check_lines(check, printed, out);
+                continue;
+            }
+            if checks[..i].iter().any(|c| same(c, check)) {
+                continue; // shown with the first of its group
+            }
+            let group: Vec<&Check> = checks[i..]
+                .iter()
+                .copied()
+                .filter(|c| same(c, check))
+                .collect();
+            if group.len() == 1 || self.options.quiet {
+                self.check_lines(check, printed, out);
+                continue;
+            }
+            let ids: Vec<String> = group.iter().map(|c| terminal_safe(&c.rule)).collect();
+            let rules = ids.join(", ");
+            let keys = if check.status == Status::Skipped {
+                ("report.skipped", "report.skipped_because")
+            } else {
+                ("report.suppressed", "report.suppressed_because")
+            };
+            let text = match check.reason.as_deref().map(terminal_safe) {
+                Some(r) => sentence(keys.1, &[("rule", &rules), ("reason", &r)]),
+                None => sentence(keys.0, &[("rule", &rules)]),
+            };
+            self.line(out, Mark::Skipped, &text);
         }
     }
 

@@ -4,6 +4,7 @@
 use super::messages::sentence;
 use super::runner::Settings;
 use super::values::{pair_values, PairValues};
+use crate::arn::Arn;
 use crate::snapshot::{Database, Fact, Integration, Pair, Snapshot, Unknown};
 
 /// Where each account's commands run: the named profiles fix commands carry.
@@ -89,28 +90,14 @@ fn valid_bucket_name(name: &str) -> bool {
 /// unique per account whatever their path, and people often omit the path).
 pub fn same_role(a: &str, b: &str) -> bool {
     let key = |arn: &str| -> Option<(String, String)> {
-        let p = split_arn(arn)?;
-        let name = p[5].strip_prefix("role/")?.rsplit('/').next()?.to_string();
-        Some((p[4].to_string(), name))
+        let p = Arn::parse(arn)?;
+        p.resource_after("role/")?;
+        Some((p.account.to_string(), p.last_segment().to_string()))
     };
     match (key(a), key(b)) {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
-}
-
-/// `arn:partition:service:region:account:resource` split; `None` when not an ARN.
-pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
-    let mut it = arn.splitn(6, ':');
-    let parts = [
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    ];
-    (parts[0] == "arn").then_some(parts)
 }
 
 /// Everything about one pair that the checks read.
@@ -148,11 +135,11 @@ pub struct PairFacts<'s> {
 
 impl<'s> PairFacts<'s> {
     pub fn new(snapshot: &'s Snapshot, pair: &'s Pair) -> PairFacts<'s> {
-        let (source_region, source_account, table_name) = match split_arn(&pair.source_table) {
+        let (source_region, source_account, table_name) = match Arn::parse(&pair.source_table) {
             Some(p) => (
-                p[3].to_string(),
-                p[4].to_string(),
-                p[5].strip_prefix("table/").unwrap_or(p[5]).to_string(),
+                p.region.to_string(),
+                p.account.to_string(),
+                p.resource_after("table/").unwrap_or(p.resource).to_string(),
             ),
             None => (
                 snapshot.accounts.source.region.clone(),
@@ -160,8 +147,12 @@ impl<'s> PairFacts<'s> {
                 pair.source_table.clone(),
             ),
         };
-        let (target_region, target_account, db_resource) = match split_arn(&pair.target_database) {
-            Some(p) => (p[3].to_string(), p[4].to_string(), p[5].to_string()),
+        let (target_region, target_account, db_resource) = match Arn::parse(&pair.target_database) {
+            Some(p) => (
+                p.region.to_string(),
+                p.account.to_string(),
+                p.resource.to_string(),
+            ),
             None => (
                 snapshot.accounts.target.region.clone(),
                 snapshot.accounts.target.id.clone(),
@@ -356,13 +347,5 @@ mod tests {
         assert!(Location::parse("s3://").is_err());
         assert!(Location::parse("s3://Upper/x").is_err());
         assert!(Location::parse("s3://bucket/a//b").is_err());
-    }
-
-    #[test]
-    fn arns_split() {
-        let p = split_arn("arn:aws:glue:us-east-1:222222222222:database/lake").unwrap();
-        assert_eq!(p[2], "glue");
-        assert_eq!(p[5], "database/lake");
-        assert!(split_arn("lake").is_none());
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::messages::sentence;
 use super::runner::Settings;
 use super::template::Params;
+use crate::arn::Arn;
 use crate::policy_edit::command::shell_word;
 use crate::report::Side;
 use crate::snapshot::{Pair, Snapshot};
@@ -28,37 +29,6 @@ pub const REPRESENTATIVE_EXPORT_ID: &str = "01700000000000-a1b2c3d4";
 pub const REPRESENTATIVE_INTEGRATION_ID: &str = "a1b2c3d4-5678-90ab-cdef-0123456789ab";
 /// Where Glue writes target-processing logs.
 pub const LOG_GROUP: &str = "/aws-glue/zeroETL-integrations/logs/";
-
-/// Parts of an ARN: `arn:partition:service:region:account:resource`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnParts<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
-
-pub fn split_arn(arn: &str) -> Option<ArnParts<'_>> {
-    let mut it = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-    ) else {
-        return None;
-    };
-    Some(ArnParts {
-        partition,
-        service,
-        region,
-        account,
-        resource,
-    })
-}
 
 /// The placeholder values of a pair, plus the integration that exists for it, if any.
 #[derive(Debug, Clone, Default)]
@@ -111,7 +81,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
     let target = &snapshot.accounts.target;
 
     let table_arn = pair.source_table.clone();
-    let (src_region, src_account, table_name) = match split_arn(&table_arn) {
+    let (src_region, src_account, table_name) = match Arn::parse(&table_arn) {
         Some(p) => (
             p.region.to_string(),
             p.account.to_string(),
@@ -123,7 +93,7 @@ pub fn pair_values(snapshot: &Snapshot, pair: &Pair) -> PairValues {
         None => (source.region.clone(), source.id.clone(), table_arn.clone()),
     };
     let db_arn = pair.target_database.clone();
-    let (tgt_region, tgt_account, db_resource) = match split_arn(&db_arn) {
+    let (tgt_region, tgt_account, db_resource) = match Arn::parse(&db_arn) {
         Some(p) => (
             p.region.to_string(),
             p.account.to_string(),
@@ -373,16 +343,6 @@ mod tests {
         assert_eq!(parse_s3_uri("s3://b"), Some(("b".into(), "".into())));
         assert_eq!(parse_s3_uri("s3://b/"), Some(("b".into(), "".into())));
         assert_eq!(parse_s3_uri("https://b"), None);
-    }
-
-    #[test]
-    fn arns_split() {
-        let p = split_arn("arn:aws:glue:us-east-1:222222222222:table/db/t").unwrap();
-        assert_eq!(
-            (p.service, p.region, p.account, p.resource),
-            ("glue", "us-east-1", "222222222222", "table/db/t")
-        );
-        assert!(split_arn("not an arn").is_none());
     }
 
     #[test]

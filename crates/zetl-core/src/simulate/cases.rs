@@ -312,10 +312,8 @@ fn is_account_id(s: &str) -> bool {
 /// The account part of an ARN, when it has a 12-digit one or is `aws` (resources AWS owns,
 /// such as AWS managed policies `arn:aws:iam::aws:policy/NAME`).
 fn arn_account(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (arn_word, account) = (parts.next()?, parts.nth(3)?);
-    let known = is_account_id(account) || account == "aws";
-    (arn_word == "arn" && parts.next().is_some() && known).then_some(account)
+    let account = crate::arn::Arn::parse(arn)?.account;
+    (is_account_id(account) || account == "aws").then_some(account)
 }
 
 fn parse_request(r: &Map<String, Value>) -> Result<Request, Bad> {
@@ -413,10 +411,9 @@ fn context_value(v: &Value, path: &str) -> Result<ContextValue, Bad> {
 /// policies (they must grant access themselves); everything else is a generic resource policy.
 pub fn resource_policy_kind(action: &str, resource: &str) -> ResourcePolicyKind {
     let action = action.to_ascii_lowercase();
-    let mut parts = resource.splitn(6, ':');
-    let (service, resource_part) = (parts.nth(2), parts.nth(2));
-    let is_role = service == Some("iam") && resource_part.is_some_and(|p| p.starts_with("role/"));
-    let is_key = service == Some("kms") && resource_part.is_some_and(|p| p.starts_with("key/"));
+    let arn = crate::arn::Arn::parse(resource);
+    let is_role = arn.is_some_and(|a| a.service == "iam" && a.resource.starts_with("role/"));
+    let is_key = arn.is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
     // The actions a trust policy authorizes, besides AssumeRole*: session tags, source identity
     // and context are checked against the trust policy as well.
     let trust_action = action.starts_with("sts:assumerole")

@@ -5,8 +5,8 @@ use crate::policy::Principal;
 use crate::rules::messages::sentence;
 use crate::snapshot::{Fact, IamPrincipal, Snapshot, Unknown};
 
+use crate::arn::Arn;
 use crate::rules::engine::requirement::PrincipalRole;
-use crate::rules::values::split_arn;
 
 pub const GLUE_SERVICE: &str = "glue.amazonaws.com";
 
@@ -120,7 +120,7 @@ fn lookup<'s>(snapshot: &'s Snapshot, name: &str) -> Option<&'s Fact<Option<IamP
 
 /// `arn:aws:sts::A:assumed-role/NAME/SESSION` -> `arn:aws:iam::A:role/NAME`.
 pub fn session_role_arn(name: &str) -> Option<String> {
-    let p = split_arn(name)?;
+    let p = Arn::parse(name)?;
     let rest = p.resource.strip_prefix("assumed-role/")?;
     let role = rest.split('/').next()?;
     Some(format!(

@@ -217,13 +217,15 @@ fn check_arn(arn: &str, database_name: &str) -> Option<(String, Option<String>)>
     if arn == "*" {
         return None;
     }
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() < 6 || parts[0] != "arn" {
+    let Some(parts) = crate::arn::Arn::parse(arn) else {
         return Some((sentence("arn.not_an_arn", &[]), None));
-    }
-    let (service, resource) = (parts[2], parts[5]);
-    let prefix = parts[..5].join(":");
-    match service {
+    };
+    let resource = parts.resource;
+    let prefix = format!(
+        "arn:{}:{}:{}:{}",
+        parts.partition, parts.service, parts.region, parts.account
+    );
+    match parts.service {
         "glue" => check_glue(&prefix, resource, database_name),
         "dynamodb" => check_dynamodb(resource),
         _ => None,

@@ -222,7 +222,7 @@ pub fn plan(
                     "a service principal has no identity policy".into(),
                 ));
             };
-            let in_source = crate::rules::values::split_arn(&facts.arn)
+            let in_source = crate::arn::Arn::parse(&facts.arn)
                 .is_some_and(|a| a.account == values.source_account);
             let inline = facts.inline_policies.known().cloned().unwrap_or_default();
             let existing = inline
@@ -293,7 +293,7 @@ pub fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) ->
                 let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
                     Some(p)
                 } else {
-                    crate::rules::values::split_arn(p).map(|a| a.account)
+                    crate::arn::Arn::parse(p).map(|a| a.account)
                 };
                 account.is_some_and(|a| !a.is_empty() && a != target)
             })

@@ -7,8 +7,9 @@ use serde::Serialize;
 use crate::policy::{MissReason, NearMiss};
 use crate::policy_edit::ConditionEdit;
 
+use crate::arn::Arn;
 use crate::rules::messages::sentence;
-use crate::rules::values::{split_arn, PairValues};
+use crate::rules::values::PairValues;
 
 const SOURCE_KEYS: [&str; 2] = ["aws:SourceArn", "aws:SourceAccount"];
 
@@ -118,7 +119,7 @@ fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
             &[("operator", operator), ("value", v)],
         );
     }
-    let Some(p) = split_arn(v) else {
+    let Some(p) = Arn::parse(v) else {
         return sentence("condition.source_arn_not_arn", &[("value", v)]);
     };
     let region = values.get("source_region").unwrap_or_default();
