@@ -135,6 +135,21 @@ fn healthy_cross_account_has_no_error_and_no_warning() {
     assert!(bad.is_empty(), "{bad:?}");
 }
 
+/// The S3 Tables scenario is a working setup written from AWS's S3 Tables target section
+/// (catalog policy and creator on `catalog/s3tablescatalog/*`, the role with AWS's s3tables
+/// statement): no rule may call it broken.
+#[test]
+fn the_s3_tables_scenario_has_no_error_and_no_warning() {
+    let report = report_for(&fixtures().join("scenarios/s3-tables-target.json"));
+    let bad: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+        .map(|f| format!("{} {:?}: {}", f.rule, f.severity, f.message))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
 #[test]
 fn seed_guide_policies_give_no_error_or_warning() {
     let (e, w, i, bad) = counts("seed-guide.json");
