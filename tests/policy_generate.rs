@@ -357,6 +357,19 @@ fn no_wildcard_principal_and_documented_condition_keys_only() {
                     }
                 }
             }
+            // DynamoDB's Block Public Access refuses a table policy it deems public; a service
+            // statement keeps an exact aws:SourceAccount (no wildcard), which it does not.
+            let dynamodb = s["Action"].to_string().contains("dynamodb:");
+            if p.get("Service").is_some() && dynamodb {
+                let account = &s["Condition"]["StringEquals"]["aws:SourceAccount"];
+                assert!(
+                    account
+                        .as_str()
+                        .is_some_and(|a| !a.contains(['*', '?', '$'])),
+                    "{}: {s}",
+                    d.name
+                );
+            }
         }
     }
     // The console's read-only statement is in the set (ZP004).
