@@ -50,17 +50,21 @@ fn profiled() -> Settings {
     }
 }
 
-const HEALTHY: &str = include_str!("testdata/healthy.json");
-const SEED_PATCH: &str = include_str!("testdata/seed-guide.patch.json");
+const HEALTHY: &str = include_str!("../../../../../fixtures/healthy/cross-account.json");
+/// The setup guide's policies, as the bundled fixture lays them over the healthy setup.
+const SEED_GUIDE: &str = include_str!("../../../../../fixtures/healthy/seed-guide.json");
 
-const TABLE: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/Orders";
+const TABLE: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
 const CATALOG: &str = "arn:aws:glue:us-east-1:222222222222:catalog";
 const DB: &str = "arn:aws:glue:us-east-1:222222222222:database/lake";
-const ROLE: &str = "arn:aws:iam::222222222222:role/zero-etl-target";
-const CREATOR: &str = "arn:aws:iam::111111111111:role/etl-admin";
+const ROLE: &str = "arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole";
+const CREATOR: &str = "arn:aws:iam::111111111111:role/IntegrationCreator";
 
+/// The healthy setup before its integration exists (fixes then name the integration ARN
+/// pattern, not the live integration), with `patches` merged in.
 fn snapshot(patches: &[Value]) -> Snapshot {
     let mut v: Value = serde_json::from_str(HEALTHY).unwrap();
+    v["integrations"] = json!({"source": {}, "target": {}});
     for p in patches {
         merge_patch(&mut v, p);
     }
@@ -79,7 +83,8 @@ fn set(snap: Snapshot, path: &[&str], value: Value) -> Snapshot {
 }
 
 fn seed() -> Value {
-    serde_json::from_str(SEED_PATCH).unwrap()
+    let fixture: Value = serde_json::from_str(SEED_GUIDE).unwrap();
+    fixture["$patch"].clone()
 }
 
 fn run(rule: &str, snap: &Snapshot) -> Outcome {
@@ -341,7 +346,7 @@ fn zt005_root_grant_is_delegation_and_zp002_needs_the_identity_allow() {
     );
     assert_eq!(
         p[0].extra_commands,
-        vec!["aws iam put-role-policy --role-name etl-admin --policy-name zetl-zero-etl-create-integration --policy-document file://identity-policy.json --profile src"]
+        vec!["aws iam put-role-policy --role-name IntegrationCreator --policy-name zetl-zero-etl-create-integration --policy-document file://identity-policy.json --profile src"]
     );
 }
 
@@ -426,7 +431,7 @@ fn zt009_trust_with_undocumented_key_is_unknown() {
     ]);
     let p = problems(run("ZT009", &wrong));
     assert!(p[0].extra_commands[0]
-        .starts_with("aws iam update-assume-role-policy --role-name zero-etl-target"));
+        .starts_with("aws iam update-assume-role-policy --role-name ZeroEtlTargetRole"));
     assert_eq!(
         p[0].fix_policy.as_ref().unwrap()["Statement"][1]["Principal"],
         json!({"Service": "glue.amazonaws.com"})
@@ -441,15 +446,15 @@ fn role_statements(statements: Value) -> Value {
 #[test]
 fn zt010_role_without_s3_write() {
     let snap = snapshot(&[role_statements(json!([
-        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::lake-bucket"},
-        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/*"}]))]);
+        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::zetl-lake-bucket"},
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::zetl-lake-bucket/lake/*"}]))]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].params["actions"], "s3:PutObject, s3:DeleteObject");
     assert!(p[0].severity.is_none());
     let policy = p[0].fix_policy.clone().unwrap();
     assert_eq!(
         policy["Statement"][0]["Resource"],
-        "arn:aws:s3:::lake-bucket/lake/*"
+        "arn:aws:s3:::zetl-lake-bucket/lake/*"
     );
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
     assert!(p[0].extra_commands[0].contains("--policy-name zetl-zero-etl-target"));
@@ -458,8 +463,8 @@ fn zt010_role_without_s3_write() {
 #[test]
 fn zt010_grant_on_one_table_folder_is_a_warning() {
     let snap = snapshot(&[role_statements(json!([
-        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::lake-bucket"},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/orders/metadata/*"}]))]);
+        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::zetl-lake-bucket"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::zetl-lake-bucket/lake/orders/metadata/*"}]))]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].message_key, "narrow_scope");
     assert_eq!(p[0].severity, Some(Severity::Warning));
@@ -468,8 +473,8 @@ fn zt010_grant_on_one_table_folder_is_a_warning() {
 #[test]
 fn zt010_explicit_bucket_deny_fails() {
     let snap = snapshot(&[
-        json!({"buckets": {"lake-bucket": {"policy": {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::lake-bucket/*"}]}}}}),
+        json!({"buckets": {"zetl-lake-bucket": {"policy": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::zetl-lake-bucket/*"}]}}}}),
     ]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].message_key, "explicit_deny");
@@ -479,10 +484,10 @@ fn zt010_explicit_bucket_deny_fails() {
     );
     assert_eq!(
         p[0].extra_commands,
-        vec!["aws s3api put-bucket-policy --bucket lake-bucket --policy file://bucket-policy.json --region us-east-1 --profile tgt"]
+        vec!["aws s3api put-bucket-policy --bucket zetl-lake-bucket --policy file://bucket-policy.json --region us-east-1 --profile tgt"]
     );
     let fixed = snapshot(&[
-        json!({"buckets": {"lake-bucket": {"policy": p[0].fix_policy.clone().unwrap()}}}),
+        json!({"buckets": {"zetl-lake-bucket": {"policy": p[0].fix_policy.clone().unwrap()}}}),
     ]);
     assert!(matches!(run("ZT010", &fixed), Outcome::Pass { .. }));
 }
@@ -521,7 +526,7 @@ fn zp001_creator_without_create_integration() {
 #[test]
 fn zc002_unique_id_principal() {
     let snap = snapshot(&[catalog_policy(json!([
-        {"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLESOURCE0001"}, "Action": "glue:CreateInboundIntegration", "Resource": [CATALOG, DB]},
+        {"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLECREATOR01"}, "Action": "glue:CreateInboundIntegration", "Resource": [CATALOG, DB]},
         authorize()]))]);
     let p = problems(run("ZC002", &snap));
     assert_eq!(p[0].params["current_arn"], CREATOR);
@@ -576,7 +581,7 @@ fn fixtures_fail_and_pass() {
 
 #[test]
 fn session_of_a_role_with_a_path_matches_the_catalog_grant_naming_that_role() {
-    let pathed = "arn:aws:iam::111111111111:role/service/etl-admin";
+    let pathed = "arn:aws:iam::111111111111:role/service/IntegrationCreator";
     let mut snap = snapshot(&[catalog_policy(json!([
             {"Effect": "Allow", "Principal": {"AWS": pathed}, "Action": "glue:CreateInboundIntegration", "Resource": [CATALOG, DB]},
             authorize()]))]);
@@ -587,7 +592,7 @@ fn session_of_a_role_with_a_path_matches_the_catalog_grant_naming_that_role() {
     v["principals"][pathed] = creator;
     snap = serde_json::from_value(v).unwrap();
     snap.setup.source_principal =
-        Some("arn:aws:sts::111111111111:assumed-role/etl-admin/alice".into());
+        Some("arn:aws:sts::111111111111:assumed-role/IntegrationCreator/alice".into());
     assert!(
         matches!(run("ZT005", &snap), Outcome::Pass { .. }),
         "{:?}",
@@ -821,24 +826,24 @@ fn catalog_put_needs_enable_hybrid_with_lake_formation_cross_account_grants() {
     let p = problems(run("ZT007", &snap));
     assert_eq!(
         p[0].extra_commands,
-        vec!["aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-hash-condition hash-1 --enable-hybrid TRUE --region us-east-1 --profile tgt"]
+        vec!["aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-hash-condition aGVhbHRoeS1jYXRhbG9nLXBvbGljeQ== --enable-hybrid TRUE --region us-east-1 --profile tgt"]
     );
 }
 
 #[test]
 fn zt010_list_bucket_limited_to_the_table_folder_is_a_warning() {
     let snap = snapshot(&[role_statements(json!([
-        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake-bucket",
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::zetl-lake-bucket",
          "Condition": {"StringLike": {"s3:prefix": ["lake/orders/*"]}}},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/*"}]))]);
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::zetl-lake-bucket/lake/*"}]))]);
     let p = problems(run("ZT010", &snap));
     assert_eq!(p[0].message_key, "narrow_scope");
     assert_eq!(p[0].severity, Some(Severity::Warning));
     // A prefix condition for another folder is an error.
     let other = snapshot(&[role_statements(json!([
-        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::lake-bucket",
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::zetl-lake-bucket",
          "Condition": {"StringLike": {"s3:prefix": ["other/*"]}}},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::lake-bucket/lake/*"}]))]);
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::zetl-lake-bucket/lake/*"}]))]);
     let p = problems(run("ZT010", &other));
     assert_eq!(p[0].message_key, "fail");
     assert_eq!(p[0].severity, None);
@@ -858,7 +863,7 @@ fn generate_on_the_healthy_setup_changes_nothing() {
         vec![
             "table policy",
             "catalog policy",
-            "trust policy of arn:aws:iam::222222222222:role/zero-etl-target",
+            "trust policy of arn:aws:iam::222222222222:role/service-role/ZeroEtlTargetRole",
         ]
     );
     // The role's and the creator's own inline policies already grant everything: no
