@@ -469,7 +469,14 @@ pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
     let key_schema = match key_schema(facts) {
         Ok(k) => k,
         Err(_) if identity.is_empty() => None,
-        Err(o) if !properties.partition_spec.iter().any(misplaced) => return o,
+        // An unread key schema leaves only the identity advice open: a definite failure below
+        // is still reported.
+        Err(o)
+            if !properties.partition_spec.iter().any(misplaced)
+                && properties.partition_spec.len() <= MAX_PARTITION_FIELDS =>
+        {
+            return o
+        }
         Err(_) => None,
     };
     let on_key: Vec<Problem> = identity
@@ -493,12 +500,27 @@ pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
             Some(p)
         })
         .collect();
+    // AWS: "The maximum number of partition columns is limited to 10."
+    let too_many = (properties.partition_spec.len() > MAX_PARTITION_FIELDS).then(|| {
+        Problem::new("too_many_fields", facts.database_arn.clone())
+            .param("count", properties.partition_spec.len().to_string())
+            .param("max", MAX_PARTITION_FIELDS.to_string())
+            .fix_variant("too_many_fields")
+            .evidence(json!({"partition_spec": properties.partition_spec, "table_name": facts.table_name}))
+    });
     if !properties.partition_spec.iter().any(misplaced) {
-        if !on_key.is_empty() {
-            return Outcome::Fail(on_key);
+        let problems: Vec<Problem> = too_many.into_iter().chain(on_key).collect();
+        if !problems.is_empty() {
+            return Outcome::Fail(problems);
         }
         return Outcome::pass(json!({"partition_spec": properties.partition_spec}));
     }
+    // AWS: "Partition specifications cannot be changed after an integration is created": with
+    // an integration, the corrected properties take effect in a new one.
+    let existing = match &facts.integration {
+        Fact::Known(Some(found)) => Some(found.integration.integration_arn.clone()),
+        _ => None,
+    };
     // The corrected configuration: the same, without the misplaced ConversionSpecs.
     let corrected = json!({
         "UnnestSpec": properties.unnest_spec,
@@ -522,16 +544,26 @@ pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
                         .param("function", function.clone()),
                     None => Problem::new("no_function", facts.database_arn.clone()),
                 };
-                problem
+                let problem = problem
                     .param("field", f.field_name.clone())
                     .param("conversion", conversion)
                     .param("target_table_config", config.clone())
-                    .evidence(json!({"partition_field": f, "table_name": facts.table_name}))
+                    .evidence(json!({"partition_field": f, "table_name": facts.table_name}));
+                match &existing {
+                    Some(arn) => problem
+                        .param("integration", arn.clone())
+                        .fix_variant("recreate"),
+                    None => problem,
+                }
             })
+            .chain(too_many)
             .chain(on_key)
             .collect(),
     )
 }
+
+/// The most partition fields a table's properties may hold (AWS's partitioning limitations).
+const MAX_PARTITION_FIELDS: usize = 10;
 
 /// The source table's primary key as DescribeTable gave it: `Ok(None)` when the table does not
 /// exist (ZS001), the outcome when it was not read.
