@@ -15,7 +15,7 @@ use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::{same_role, PairFacts};
 use crate::rules::runner::Ctx;
-use crate::snapshot::{Fact, Integration, KeyElement, PartitionField};
+use crate::snapshot::{Fact, Integration, KeyElement, PartitionField, TableProperties};
 use crate::time::timestamp;
 
 /// DynamoDB's documented default refresh interval, in minutes.
@@ -401,23 +401,36 @@ pub fn zi007_no_integration_yet(ctx: &Ctx) -> Outcome {
     }
 }
 
-pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
-    let facts = ctx.facts;
+/// The source table's integration table properties as GetIntegrationTableProperties gave them
+/// (`None`: there are none), or the outcome when they were not read.
+fn table_properties<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableProperties>, Outcome> {
     let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
-        return Outcome::unknown(
+        return Err(Outcome::unknown(
             sentence(
                 "unknown.no_table_properties_entry",
                 &[("database", &facts.database_arn)],
             ),
             Some("glue:GetIntegrationTableProperties".into()),
-        );
+        ));
     };
     match by_table.get(&facts.table_name) {
-        Some(Fact::Known(Some(p))) => Outcome::pass(json!({"table_properties": p})),
-        Some(Fact::Unknown(u)) => Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u),
+        Some(Fact::Known(Some(p))) => Ok(Some(p)),
+        Some(Fact::Unknown(u)) => Err(Outcome::from_unknown_fact(
+            "glue:GetIntegrationTableProperties",
+            u,
+        )),
+        Some(Fact::Known(None)) | None => Ok(None),
+    }
+}
+
+pub fn zi008_table_properties_missing(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    match table_properties(facts) {
+        Err(o) => o,
+        Ok(Some(p)) => Outcome::pass(json!({"table_properties": p})),
         // AWS asks for them before CreateIntegration cross-account, and for every CLI, API
         // or IaC user in the same account too (the console's wizard creates them itself).
-        Some(Fact::Known(None)) | None => Outcome::fail(
+        Ok(None) => Outcome::fail(
             Problem::new(
                 if facts.cross_account() { "fail" } else { "same_account" },
                 facts.database_arn.clone(),
@@ -434,23 +447,10 @@ const TIMESTAMP_FUNCTIONS: [&str; 4] = ["year", "month", "day", "hour"];
 /// timestamp partition function (AWS's API reference, IntegrationPartition).
 pub fn zi010_table_properties_conversion_spec(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let Some(by_table) = facts.snapshot.table_properties.get(&facts.database_arn) else {
-        return Outcome::unknown(
-            sentence(
-                "unknown.no_table_properties_entry",
-                &[("database", &facts.database_arn)],
-            ),
-            Some("glue:GetIntegrationTableProperties".into()),
-        );
-    };
-    let properties = match by_table.get(&facts.table_name) {
-        Some(Fact::Known(Some(p))) => p,
-        Some(Fact::Unknown(u)) => {
-            return Outcome::from_unknown_fact("glue:GetIntegrationTableProperties", u)
-        }
-        Some(Fact::Known(None)) | None => {
-            return Outcome::skipped(ctx.text("skip_no_properties", &[]))
-        }
+    let properties = match table_properties(facts) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Outcome::skipped(ctx.text("skip_no_properties", &[])),
+        Err(o) => return o,
     };
     let misplaced = |f: &PartitionField| {
         f.conversion_spec.is_some()

@@ -15,7 +15,7 @@ use crate::rules::messages::sentence;
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
-use crate::snapshot::{Fact, KeyMetadata, PitrStatus, TableDescription};
+use crate::snapshot::{Fact, KeyMetadata, PitrStatus, SourceTable, TableDescription};
 
 /// The table description, or the outcome to return when it is not available.
 fn description<'s>(facts: &PairFacts<'s>) -> Result<Option<&'s TableDescription>, Outcome> {
@@ -62,17 +62,28 @@ pub fn zs001_source_table_not_active(ctx: &Ctx) -> Outcome {
     }
 }
 
-pub fn zs002_pitr_disabled(ctx: &Ctx) -> Outcome {
+/// The source table for a check of its continuous backups: unknown when it was not read,
+/// skipped when it does not exist (ZS001 says so).
+fn existing_table<'a>(ctx: &Ctx<'a>) -> Result<&'a SourceTable, Outcome> {
     let facts = ctx.facts;
     let Some(table) = facts.table() else {
-        return Outcome::unknown(
+        return Err(Outcome::unknown(
             sentence("unknown.no_table_entry", &[("table", &facts.table_arn)]),
             Some("dynamodb:DescribeContinuousBackups".into()),
-        );
+        ));
     };
     if matches!(table.description, Fact::Known(None)) {
-        return Outcome::skipped(ctx.text("skip_no_table", &[]));
+        return Err(Outcome::skipped(ctx.text("skip_no_table", &[])));
     }
+    Ok(table)
+}
+
+pub fn zs002_pitr_disabled(ctx: &Ctx) -> Outcome {
+    let facts = ctx.facts;
+    let table = match existing_table(ctx) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
     match &table.continuous_backups {
         Fact::Unknown(u) => Outcome::from_unknown_fact("DescribeContinuousBackups", u),
         Fact::Known(PitrStatus::Enabled) => {
@@ -306,15 +317,10 @@ const MINUTES_PER_DAY: u64 = 1440;
 /// the interval between exports).
 pub fn zs014_pitr_window_shorter_than_refresh(ctx: &Ctx) -> Outcome {
     let facts = ctx.facts;
-    let Some(table) = facts.table() else {
-        return Outcome::unknown(
-            sentence("unknown.no_table_entry", &[("table", &facts.table_arn)]),
-            Some("dynamodb:DescribeContinuousBackups".into()),
-        );
+    let table = match existing_table(ctx) {
+        Ok(t) => t,
+        Err(o) => return o,
     };
-    if matches!(table.description, Fact::Known(None)) {
-        return Outcome::skipped(ctx.text("skip_no_table", &[]));
-    }
     let i = match &facts.integration {
         Fact::Unknown(u) => return Outcome::from_unknown_fact("glue:DescribeIntegrations", u),
         Fact::Known(None) => return Outcome::skipped(ctx.text("skip_no_integration", &[])),
