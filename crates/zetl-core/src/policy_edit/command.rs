@@ -31,6 +31,21 @@ impl CommandTarget {
     }
 }
 
+/// A policy write and the account (region, profile) it runs in: what a finding's fix command
+/// is rendered from, so the text always says what `zetl fix` would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedCommand {
+    pub command: PolicyCommand,
+    pub target: CommandTarget,
+}
+
+impl TypedCommand {
+    /// The `aws ...` command, as pasted into a shell.
+    pub fn render(&self) -> String {
+        self.command.render(&self.target)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyCommand {
     DynamoDbPutResourcePolicy {
@@ -80,6 +95,14 @@ impl PolicyCommand {
             | PolicyCommand::IamPutUserPolicy { .. }
             | PolicyCommand::IamCreatePolicyVersion { .. } => "identity-policy.json",
             PolicyCommand::IamUpdateAssumeRolePolicy { .. } => "trust-policy.json",
+        }
+    }
+
+    /// This write bound to the account it runs in, to be rendered when a report is made.
+    pub fn at(self, target: CommandTarget) -> TypedCommand {
+        TypedCommand {
+            command: self,
+            target,
         }
     }
 

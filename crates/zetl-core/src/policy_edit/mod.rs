@@ -16,7 +16,7 @@ pub mod merge;
 pub mod statement;
 
 pub use action::FixAction;
-pub use command::{CommandTarget, PolicyCommand};
+pub use command::{CommandTarget, PolicyCommand, TypedCommand};
 pub use condition_edit::{correct_conditions, ConditionEdit};
 pub use deny_edit::{exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit};
 pub use document::{decode_policy, FixError};

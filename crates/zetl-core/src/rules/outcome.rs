@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::policy_edit::FixAction;
+use crate::policy_edit::{FixAction, TypedCommand};
 use crate::report::Severity;
 
 use super::messages::sentence;
@@ -88,7 +88,9 @@ pub struct Problem {
     pub fix_variant: Option<String>,
     /// The complete policy document to apply (existing statements merged).
     pub fix_policy: Option<Value>,
-    /// Commands appended after the template's (e.g. one per Lake Formation grant).
+    /// The policy writes the fix makes, rendered into commands after the template's.
+    pub writes: Vec<TypedCommand>,
+    /// Commands appended after those (another rule's commands a finding repeats).
     pub extra_commands: Vec<String>,
     /// Overrides the rule's severity (e.g. a warning-in-evidence case).
     pub severity: Option<Severity>,
@@ -105,6 +107,7 @@ impl Problem {
             evidence: Value::Object(Default::default()),
             fix_variant: None,
             fix_policy: None,
+            writes: Vec::new(),
             extra_commands: Vec::new(),
             severity: None,
             apply: None,

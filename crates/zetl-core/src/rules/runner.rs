@@ -406,12 +406,22 @@ pub fn problem_message(
 /// check's extra commands and policy.
 pub fn problem_fix(rule: &Rule, problem: &Problem, params: &Params) -> Option<Fix> {
     let template = rule.fix_for(problem.fix_variant.as_deref());
-    if template.is_none() && problem.fix_policy.is_none() && problem.extra_commands.is_empty() {
+    if template.is_none()
+        && problem.fix_policy.is_none()
+        && problem.writes.is_empty()
+        && problem.extra_commands.is_empty()
+    {
         return None;
     }
     let mut commands: Vec<String> = template
         .map(|t| t.commands.iter().map(|c| c.fill(params)).collect())
         .unwrap_or_default();
+    commands.extend(
+        problem
+            .writes
+            .iter()
+            .map(crate::policy_edit::TypedCommand::render),
+    );
     commands.extend(problem.extra_commands.iter().cloned());
     Some(Fix {
         summary: template.map(|t| t.summary.fill(params)).unwrap_or_default(),

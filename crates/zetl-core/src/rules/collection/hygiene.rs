@@ -91,10 +91,8 @@ pub fn zc002_principal_by_unique_id(ctx: &Ctx) -> Outcome {
                 if let Some(fixed) = replace_unique_id(&p.stored, index, &id, arn, kind) {
                     problem.fix_policy = Some(fixed);
                     problem
-                        .extra_commands
-                        .extend(crate::rules::engine::synth::put_command(
-                            scope, kind, &owner,
-                        ));
+                        .writes
+                        .extend(crate::rules::engine::synth::put_write(scope, kind, &owner));
                 }
             }
             problem.params = params;
@@ -152,9 +150,9 @@ pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
                 (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),
                 _ => None,
             };
-            let extra_commands = match (&fix_policy, kind) {
+            let writes = match (&fix_policy, kind) {
                 (Some(_), Some(kind)) => {
-                    crate::rules::engine::synth::put_command(scope, kind, &owner)
+                    crate::rules::engine::synth::put_write(scope, kind, &owner)
                         .into_iter()
                         .collect()
                 }
@@ -165,7 +163,7 @@ pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
                 resource: owner.clone(),
                 evidence: json!({"policy": p.name, "statement_index": bad.index, "arn": bad.arn, "why": bad.why, "corrected": bad.corrected}),
                 fix_policy,
-                extra_commands,
+                writes,
                 ..Problem::new("fail", "")
             });
         }

@@ -1,7 +1,7 @@
 //! Pieces every access check shares: gathering requirement results into an outcome, the
 //! evidence a finding carries, and the fix built from the failing requirements.
 
-use crate::policy_edit::FixAction;
+use crate::policy_edit::{FixAction, TypedCommand};
 use crate::rules::messages::sentence;
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ use crate::rules::engine::policies;
 use crate::rules::engine::principals::NoRequester;
 use crate::rules::engine::principals::GLUE_SERVICE;
 use crate::rules::engine::requirement::{Applies, PolicySource, Requirement};
-use crate::rules::engine::synth::put_action;
+use crate::rules::engine::synth::put_write;
 use crate::rules::engine::synth::{fix_into, plan, statement_for, PlannedFix};
 use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
@@ -255,9 +255,9 @@ pub fn problem_for(
     if !explicit.is_empty() {
         problem.message_key = "explicit_deny".into();
         params.insert("deny_statements".into(), explicit.join(", "));
-        if let Some((policy, command, action)) = deny_fix(scope, failed) {
+        if let Some((policy, write, action)) = deny_fix(scope, failed) {
             problem.fix_policy = Some(policy);
-            problem.extra_commands.push(command);
+            problem.writes.push(write);
             problem.apply = Some(action);
         }
     } else {
@@ -265,9 +265,9 @@ pub fn problem_for(
             Ok(Some(fix)) => {
                 evidence["fix_changes"] = json!(fix.changes);
                 problem.fix_policy = Some(fix.policy);
-                problem.extra_commands.push(fix.command);
+                problem.writes.push(fix.write.clone());
                 problem.apply = Some(FixAction::MergeStatements {
-                    command: fix.apply,
+                    command: fix.write.command,
                     statements: fix.statements,
                 });
             }
@@ -297,7 +297,7 @@ pub fn problem_for(
 /// When every deciding Deny sits in one resource policy of the pair: that policy with each
 /// Deny narrowed so it stops matching this requester (Glue, or the IAM principal's ARN).
 /// Denies in identity policies are left to their owner: the message names them.
-fn deny_fix(scope: &PairFacts, failed: &[&Evaluated]) -> Option<(Value, String, FixAction)> {
+fn deny_fix(scope: &PairFacts, failed: &[&Evaluated]) -> Option<(Value, TypedCommand, FixAction)> {
     let refs: Vec<_> = failed
         .iter()
         .filter(|e| e.evaluation.decision == Decision::ExplicitlyDenied)
@@ -345,8 +345,8 @@ fn deny_fix(scope: &PairFacts, failed: &[&Evaluated]) -> Option<(Value, String, 
         };
         policy = replace_statement(&policy, i, &narrowed, kind).ok()?;
     }
-    let (action, command) = put_action(scope, kind, owner)?;
-    Some((policy, command, FixAction::Policy(action)))
+    let write = put_write(scope, kind, owner)?;
+    Some((policy, write.clone(), FixAction::Policy(write.command)))
 }
 
 /// `s3:PutObject, s3:DeleteObject on ARN; s3:ListBucket on ARN2`: actions grouped by resource.

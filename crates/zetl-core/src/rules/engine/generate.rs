@@ -140,7 +140,7 @@ pub fn generate(scope: &PairFacts, catalog: &Catalog) -> Vec<Result<Generated, S
         out.push(Ok(Generated {
             document,
             policy,
-            command: planned.command,
+            command: planned.write.render(),
             into: *into,
             owner,
             policy_name: identity.then(|| policy_name.clone()),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::command::{CommandTarget, PolicyCommand, TypedCommand};
 use crate::policy_edit::limits::{size_of, PolicyKind};
 use crate::policy_edit::merge::{merge_statement, MergeOutcome};
 use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
@@ -23,10 +23,9 @@ use crate::rules::values::PairValues;
 pub struct PlannedFix {
     pub into: PolicySource,
     pub policy: Value,
-    pub command: String,
-    /// The same write in structured form, for `zetl fix`.
+    /// The write, bound to its account: rendered into the fix's command, applied by `zetl fix`.
     #[serde(skip)]
-    pub apply: PolicyCommand,
+    pub write: TypedCommand,
     pub changes: Vec<MergeOutcome>,
     /// The statements merged into the existing document to give `policy`.
     #[serde(skip)]
@@ -265,8 +264,7 @@ pub fn plan(
     Ok(PlannedFix {
         into,
         policy,
-        command: cmd.render(if on_source { &src } else { &tgt }),
-        apply: cmd,
+        write: cmd.at(if on_source { src } else { tgt }),
         changes,
         statements: statements.to_vec(),
     })
@@ -301,16 +299,8 @@ pub fn lake_formation_cross_account(snapshot: &Snapshot, values: &PairValues) ->
 }
 
 /// The command that writes back a resource policy of the pair.
-pub fn put_command(scope: &PairFacts, kind: PolicyKind, owner: &str) -> Option<String> {
-    put_action(scope, kind, owner).map(|(_, rendered)| rendered)
-}
-
-/// The write of a resource policy of the pair, structured and rendered.
-pub(super) fn put_action(
-    scope: &PairFacts,
-    kind: PolicyKind,
-    owner: &str,
-) -> Option<(PolicyCommand, String)> {
+/// The write of a resource policy of the pair, bound to the account it runs in.
+pub fn put_write(scope: &PairFacts, kind: PolicyKind, owner: &str) -> Option<TypedCommand> {
     let v = &scope.values;
     let src = CommandTarget::new(
         v.get("source_region").unwrap_or_default(),
@@ -339,10 +329,9 @@ pub(super) fn put_action(
         _ => return None,
     };
     let on = if kind == PolicyKind::DynamoDbTable {
-        &src
+        src
     } else {
-        &tgt
+        tgt
     };
-    let rendered = cmd.render(on);
-    Some((cmd, rendered))
+    Some(cmd.at(on))
 }

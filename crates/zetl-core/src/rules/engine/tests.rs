@@ -93,6 +93,16 @@ fn run(rule: &str, snap: &Snapshot) -> Outcome {
     check_one(rule, &facts, embedded().unwrap(), &settings)
 }
 
+/// A problem's commands as the report prints them after its template's: its writes, then any
+/// others.
+fn commands(p: &crate::rules::Problem) -> Vec<String> {
+    p.writes
+        .iter()
+        .map(crate::policy_edit::TypedCommand::render)
+        .chain(p.extra_commands.iter().cloned())
+        .collect()
+}
+
 fn problems(o: Outcome) -> Vec<crate::rules::Problem> {
     match o {
         Outcome::Fail(p) => p,
@@ -175,7 +185,7 @@ fn zs003_no_table_policy_gets_the_documented_one() {
     );
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
     assert_eq!(
-        p[0].extra_commands,
+        commands(&p[0]),
         vec![format!("aws dynamodb put-resource-policy --resource-arn {TABLE} --policy file://table-policy.json --expected-revision-id NO_POLICY --region us-east-1 --profile src")]
     );
     assert!(matches!(run("ZS004", &snap), Outcome::Skipped { .. }));
@@ -311,7 +321,7 @@ fn zt004_no_catalog_policy_gets_both_statements() {
         policy["Statement"][1]["Principal"],
         json!({"Service": "glue.amazonaws.com"})
     );
-    assert!(p[0].extra_commands[0].starts_with("aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-exists-condition NOT_EXIST"));
+    assert!(commands(&p[0])[0].starts_with("aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-exists-condition NOT_EXIST"));
 }
 
 fn root_grant() -> Value {
@@ -345,7 +355,7 @@ fn zt005_root_grant_is_delegation_and_zp002_needs_the_identity_allow() {
         "glue:CreateInboundIntegration"
     );
     assert_eq!(
-        p[0].extra_commands,
+        commands(&p[0]),
         vec!["aws iam put-role-policy --role-name IntegrationCreator --policy-name zetl-zero-etl-create-integration --policy-document file://identity-policy.json --profile src"]
     );
 }
@@ -430,7 +440,7 @@ fn zt009_trust_with_undocumented_key_is_unknown() {
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}}),
     ]);
     let p = problems(run("ZT009", &wrong));
-    assert!(p[0].extra_commands[0]
+    assert!(commands(&p[0])[0]
         .starts_with("aws iam update-assume-role-policy --role-name ZeroEtlTargetRole"));
     assert_eq!(
         p[0].fix_policy.as_ref().unwrap()["Statement"][1]["Principal"],
@@ -457,7 +467,7 @@ fn zt010_role_without_s3_write() {
         "arn:aws:s3:::zetl-lake-bucket/lake/*"
     );
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
-    assert!(p[0].extra_commands[0].contains("--policy-name zetl-zero-etl-target"));
+    assert!(commands(&p[0])[0].contains("--policy-name zetl-zero-etl-target"));
 }
 
 #[test]
@@ -483,7 +493,7 @@ fn zt010_explicit_bucket_deny_fails() {
         json!({"ArnNotEquals": {"aws:PrincipalArn": ROLE}})
     );
     assert_eq!(
-        p[0].extra_commands,
+        commands(&p[0]),
         vec!["aws s3api put-bucket-policy --bucket zetl-lake-bucket --policy file://bucket-policy.json --region us-east-1 --profile tgt"]
     );
     let fixed = snapshot(&[
@@ -630,7 +640,7 @@ fn iam_user_group_policies_count() {
     let snap: Snapshot = serde_json::from_value(v).unwrap();
     assert!(matches!(run("ZP001", &snap), Outcome::Pass { .. }));
     let p = problems(run("ZP002", &snap));
-    assert!(p[0].extra_commands[0].starts_with("aws iam put-user-policy --user-name alice"));
+    assert!(commands(&p[0])[0].starts_with("aws iam put-user-policy --user-name alice"));
 }
 
 #[test]
@@ -689,7 +699,7 @@ fn rule_files_fixtures_and_fix_contents() {
                         params.extend(p.params.clone());
                         params
                     }),
-                    p.extra_commands.join("\n"),
+                    commands(&p).join("\n"),
                     p.fix_policy.map(|v| v.to_string()).unwrap_or_default()
                 );
                 for want in &rule.fixtures.fail_fix_contains {
@@ -825,7 +835,7 @@ fn catalog_put_needs_enable_hybrid_with_lake_formation_cross_account_grants() {
     ]);
     let p = problems(run("ZT007", &snap));
     assert_eq!(
-        p[0].extra_commands,
+        commands(&p[0]),
         vec!["aws glue put-resource-policy --policy-in-json file://catalog-policy.json --policy-hash-condition aGVhbHRoeS1jYXRhbG9nLXBvbGljeQ== --enable-hybrid TRUE --region us-east-1 --profile tgt"]
     );
 }

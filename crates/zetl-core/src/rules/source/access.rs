@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::policy::{
     evaluate, Decision, NamedPolicy, PolicyDocument, PolicySet, Request, ResourcePolicyKind,
 };
-use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::command::{CommandTarget, PolicyCommand, TypedCommand};
 use crate::policy_edit::deny_edit::DenyEdit;
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::{merge_statement, remove_statement, replace_statement};
@@ -46,8 +46,9 @@ fn table_policy_put(scope: &PairFacts) -> PolicyCommand {
     }
 }
 
-fn put_table_policy(scope: &PairFacts) -> String {
-    table_policy_put(scope).render(&source_target(scope))
+/// The table-policy write, in the source account.
+fn table_policy_write(scope: &PairFacts) -> TypedCommand {
+    table_policy_put(scope).at(source_target(scope))
 }
 
 fn source_target(scope: &PairFacts) -> CommandTarget {
@@ -85,9 +86,9 @@ pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
             match fix_for_failing(scope, export, &ids, None) {
                 Ok(Some(fix)) => {
                     p.fix_policy = Some(fix.policy);
-                    p.extra_commands.push(fix.command);
+                    p.writes.push(fix.write.clone());
                     p.apply = Some(FixAction::MergeStatements {
-                        command: fix.apply,
+                        command: fix.write.command,
                         statements: fix.statements,
                     });
                 }
@@ -225,9 +226,9 @@ pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
         Ok(Some(fix)) => {
             p.evidence["fix_changes"] = json!(fix.changes);
             p.fix_policy = Some(fix.policy);
-            p.extra_commands.push(fix.command);
+            p.writes.push(fix.write.clone());
             p.apply = Some(FixAction::MergeStatements {
-                command: fix.apply,
+                command: fix.write.command,
                 statements: fix.statements,
             });
         }
@@ -311,7 +312,7 @@ pub fn zs005_table_policy_wrong_source_condition(ctx: &Ctx) -> Outcome {
                 evidence: json!({"statement_index": w.statement_index, "sid": w.sid,
                                   "problems": w.problems, "corrections": w.edits}),
                 fix_policy: fix_error.is_none().then(|| policy.clone()),
-                extra_commands: vec![put_table_policy(scope)],
+                writes: vec![table_policy_write(scope)],
                 apply: fix_error
                     .is_none()
                     .then(|| FixAction::Policy(table_policy_put(scope))),
@@ -394,7 +395,7 @@ pub fn zs006_table_policy_confused_deputy(ctx: &Ctx) -> Outcome {
         resource: scope.values.get("table_arn").unwrap_or_default().into(),
         evidence: json!({"unscoped_statements": found}),
         fix_policy: Some(policy),
-        extra_commands: vec![put_table_policy(scope)],
+        writes: vec![table_policy_write(scope)],
         ..Problem::new("fail", "")
     }])
 }
@@ -478,7 +479,7 @@ pub fn zs007_table_policy_explicit_deny(ctx: &Ctx) -> Outcome {
             "fix_verified": !still_denied,
         }),
         fix_policy: Some(policy),
-        extra_commands: vec![put_table_policy(scope)],
+        writes: vec![table_policy_write(scope)],
         apply: Some(FixAction::Policy(table_policy_put(scope))),
         ..Problem::new("fail", "")
     }])
@@ -540,11 +541,11 @@ pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
         match merge_statement(Some(&loaded.stored), statement, PolicyKind::KmsKey) {
             Ok((doc, _)) => {
                 p.fix_policy = Some(doc);
-                p.extra_commands.push(
+                p.writes.push(
                     PolicyCommand::KmsPutKeyPolicy {
                         key_id: key.to_string(),
                     }
-                    .render(&source_target(scope)),
+                    .at(source_target(scope)),
                 );
             }
             Err(e) => {

@@ -7,7 +7,7 @@ use crate::policy_edit::FixAction;
 use serde_json::json;
 
 use crate::policy::{Decision, MissReason, Principal};
-use crate::policy_edit::command::{CommandTarget, PolicyCommand};
+use crate::policy_edit::command::{CommandTarget, PolicyCommand, TypedCommand};
 use crate::policy_edit::document::statements;
 use crate::policy_edit::merge::{remove_statement, replace_statement};
 use crate::policy_edit::PolicyKind;
@@ -43,7 +43,8 @@ fn target_cmd(scope: &PairFacts) -> CommandTarget {
     )
 }
 
-fn put_catalog_policy(scope: &PairFacts) -> String {
+/// The catalog-policy write, in the target account.
+fn catalog_policy_write(scope: &PairFacts) -> TypedCommand {
     let stored = scope
         .snapshot
         .catalog_policies
@@ -58,7 +59,7 @@ fn put_catalog_policy(scope: &PairFacts) -> String {
             &scope.values,
         ),
     }
-    .render(&target_cmd(scope))
+    .at(target_cmd(scope))
 }
 
 /// The principal a catalog grant names for the creator: the given one (its role ARN for a
@@ -108,9 +109,9 @@ pub fn zt004_catalog_policy_missing(ctx: &Ctx) -> Outcome {
             ) {
                 Ok(fix) => {
                     p.fix_policy = Some(fix.policy);
-                    p.extra_commands.push(fix.command);
+                    p.writes.push(fix.write.clone());
                     p.apply = Some(FixAction::MergeStatements {
-                        command: fix.apply,
+                        command: fix.write.command,
                         statements: fix.statements,
                     });
                 }
@@ -309,7 +310,7 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
         resource: catalog.clone(),
         evidence: json!({"broad_grants": grants}),
         fix_policy: Some(policy),
-        extra_commands: vec![put_catalog_policy(scope)],
+        writes: vec![catalog_policy_write(scope)],
         ..Problem::new("fail", "")
     }])
 }
@@ -352,7 +353,7 @@ pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
         resource: scope.values.get("catalog_arn").unwrap_or_default().into(),
         evidence: json!({"extra_grants": extra}),
         fix_policy: Some(policy),
-        extra_commands: vec![put_catalog_policy(scope)],
+        writes: vec![catalog_policy_write(scope)],
         ..Problem::new("fail", "")
     }])
 }
