@@ -310,13 +310,27 @@ pub fn put_write(scope: &PairFacts, kind: PolicyKind, owner: &str) -> Option<Typ
         v.get("target_region").unwrap_or_default(),
         scope.profiles.target.as_deref(),
     );
+    // The document exists (these writes edit it): the put carries the token read with it, so
+    // it fails instead of overwriting a change made since.
     let cmd = match kind {
         PolicyKind::DynamoDbTable => PolicyCommand::DynamoDbPutResourcePolicy {
             table_arn: owner.to_string(),
-            expected_revision_id: None,
+            expected_revision_id: scope
+                .snapshot
+                .tables
+                .get(owner)
+                .and_then(|t| t.resource_policy.known())
+                .and_then(|p| p.as_ref())
+                .and_then(|p| p.revision_id.clone()),
         },
         PolicyKind::GlueCatalog => PolicyCommand::GluePutResourcePolicy {
-            policy_hash: None,
+            policy_hash: scope
+                .snapshot
+                .catalog_policies
+                .get(v.get("catalog_arn").unwrap_or_default())
+                .and_then(|f| f.known())
+                .and_then(|p| p.as_ref())
+                .and_then(|p| p.policy_hash.clone()),
             create: false,
             enable_hybrid: lake_formation_cross_account(scope.snapshot, v),
         },
