@@ -435,4 +435,8 @@ pub struct Change {
     pub action: String,
     /// The `aws` CLI command that makes the same change by hand.
     pub command: Option<String>,
+    /// The document's concurrency token as the check read it (RevisionId, PolicyHash), which
+    /// the guarded write sends (in-process only).
+    #[serde(skip)]
+    pub token: Option<String>,
 }

@@ -377,14 +377,20 @@ async fn write(
         Target::TablePolicy { table_arn } => {
             // The revision the plan was made from; NO_POLICY makes the put fail if a policy
             // appeared meanwhile.
+            // The token the check read (carried by the plan), else the plan's snapshot's.
             let expected = match &change.before {
                 None => Some("NO_POLICY".to_string()),
-                Some(_) => original
-                    .tables
-                    .get(table_arn)
-                    .and_then(|t| t.resource_policy.known())
-                    .and_then(|p| p.as_ref())
-                    .and_then(|p| p.revision_id.clone())
+                Some(_) => change
+                    .token
+                    .clone()
+                    .or_else(|| {
+                        original
+                            .tables
+                            .get(table_arn)
+                            .and_then(|t| t.resource_policy.known())
+                            .and_then(|p| p.as_ref())
+                            .and_then(|p| p.revision_id.clone())
+                    })
                     .or(token),
             };
             w.dynamodb
@@ -401,12 +407,17 @@ async fn write(
             enable_hybrid,
         } => {
             use aws_sdk_glue::types::{EnableHybridValues, ExistCondition};
-            let hash = original
-                .catalog_policies
-                .get(catalog_arn)
-                .and_then(|f| f.known())
-                .and_then(|p| p.as_ref())
-                .and_then(|p| p.policy_hash.clone())
+            let hash = change
+                .token
+                .clone()
+                .or_else(|| {
+                    original
+                        .catalog_policies
+                        .get(catalog_arn)
+                        .and_then(|f| f.known())
+                        .and_then(|p| p.as_ref())
+                        .and_then(|p| p.policy_hash.clone())
+                })
                 .or(token);
             let mut put = w.glue.put_resource_policy().policy_in_json(document());
             put = match (&change.before, hash) {

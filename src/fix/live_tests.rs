@@ -48,6 +48,7 @@ fn change(target: Target, account: Account, before: Option<Value>, after: Value)
         before,
         after,
         command: None,
+        token: None,
     }
 }
 

@@ -87,6 +87,7 @@ pub fn plan(snapshot: &Snapshot, rules: &Catalog, settings: &Settings, select: &
                 after,
                 &finding.rule,
                 fix.commands.last(),
+                action.token(),
             );
         }
         if touched.is_empty() {
@@ -126,6 +127,7 @@ fn record(
     after: Value,
     rule: &str,
     command: Option<&String>,
+    token: Option<&str>,
 ) {
     if let Some(existing) = changes.iter_mut().find(|c| &c.target == target) {
         existing.after = after;
@@ -145,6 +147,7 @@ fn record(
         before,
         after,
         command: command.cloned(),
+        token: token.map(str::to_string),
     });
 }
 

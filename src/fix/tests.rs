@@ -139,6 +139,10 @@ fn demo_plan_enables_pitr_and_corrects_the_table_policy_source_first() {
         before["Statement"].as_array().unwrap().len(),
         p.changes[1].after["Statement"].as_array().unwrap().len()
     );
+    // The table-policy write carries the RevisionId the check read with the policy (the guarded
+    // write sends it); PITR has no token.
+    assert_eq!(p.changes[0].token, None);
+    assert_eq!(p.changes[1].token.as_deref(), Some("1764300000000"));
     // Only the integration's own state (NEEDS_ATTENTION until AWS retries) remains.
     let left: Vec<&str> = p.remaining().map(|f| f.rule.as_str()).collect();
     assert_eq!(left, ["ZI001"]);

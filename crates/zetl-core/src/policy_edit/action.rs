@@ -28,3 +28,26 @@ pub enum FixAction {
         exists: bool,
     },
 }
+
+impl FixAction {
+    /// The concurrency token read with the document this fix writes (DynamoDB `RevisionId`,
+    /// Glue `PolicyHash`), as the check saw it: the guarded write sends it, so the write fails
+    /// instead of overwriting a change made since.
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            FixAction::Policy(command) | FixAction::MergeStatements { command, .. } => {
+                match command {
+                    PolicyCommand::DynamoDbPutResourcePolicy {
+                        expected_revision_id,
+                        ..
+                    } => expected_revision_id.as_deref(),
+                    PolicyCommand::GluePutResourcePolicy { policy_hash, .. } => {
+                        policy_hash.as_deref()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
