@@ -100,10 +100,14 @@ pub fn wrong_source(miss: &NearMiss, values: &PairValues) -> Option<WrongSource>
 fn describe_account(v: &str, values: &PairValues) -> String {
     let source = values.source_account.as_str();
     if v == values.target_account {
-        sentence(
-            "condition.source_account_is_target",
-            &[("value", v), ("source_account", source)],
-        )
+        // Before any integration exists, where it will live is inferred (AWS's cross-account
+        // setup has the source account's role create it); the message says so.
+        let key = if values.integration.is_some() {
+            "condition.source_account_is_target"
+        } else {
+            "condition.source_account_is_target_planned"
+        };
+        sentence(key, &[("value", v), ("source_account", source)])
     } else {
         sentence(
             "condition.source_account_not_source",
@@ -136,8 +140,13 @@ fn describe_arn(operator: &str, v: &str, values: &PairValues) -> String {
         } else {
             sentence("condition.whose_another_account", &[])
         };
+        let key = if values.integration.is_some() {
+            "condition.source_arn_other_account"
+        } else {
+            "condition.source_arn_other_account_planned"
+        };
         return sentence(
-            "condition.source_arn_other_account",
+            key,
             &[
                 ("value", v),
                 ("account", p.account),
