@@ -2,6 +2,8 @@
 //! the healthy and a broken snapshot), idempotence, the round trip through the doctor, the
 //! size refusal and the CLI's usage errors.
 
+#[path = "../crates/zetl-core/tests/support/aws_cli.rs"]
+mod aws_cli;
 #[path = "support/fixtures.rs"]
 mod fixtures;
 use fixtures::fixture;
@@ -713,30 +715,6 @@ fn the_cli_script_writes_the_documents_and_runs_the_commands() {
     }
 }
 
-/// The pinned AWS CLI of the test venv (`scripts/moto-venv.sh`), as the moto tests find it.
-fn venv_aws() -> Option<std::path::PathBuf> {
-    let venv = std::env::var_os("ZETL_MOTO_VENV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
-                .join(".cache/zetl-venv")
-        });
-    let aws = venv.join("bin/aws");
-    if aws.exists() {
-        return Some(aws);
-    }
-    assert!(
-        std::env::var_os("ZETL_REQUIRE_MOTO").is_none(),
-        "{} is missing: run scripts/moto-venv.sh",
-        aws.display()
-    );
-    eprintln!(
-        "AWS CLI missing ({}); the script is not checked",
-        aws.display()
-    );
-    None
-}
-
 /// Every `cli` script `zetl policy generate` prints runs as-is under `sh`, and the real AWS
 /// CLI's parser accepts each of its commands: an `aws` wrapper first on PATH runs the venv's
 /// CLI against a loopback port nothing listens on and lets the script go on only when the CLI
@@ -745,22 +723,11 @@ fn venv_aws() -> Option<std::path::PathBuf> {
 /// twelve-table setups; with and without profiles (they change every command).
 #[test]
 fn every_generated_cli_script_is_accepted_by_the_aws_cli() {
-    let Some(aws) = venv_aws() else { return };
+    let Some(aws) = aws_cli::venv_aws() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(home.join(".aws")).unwrap();
-    std::fs::write(
-        home.join(".aws/config"),
-        "[default]\nregion = us-east-1\n[profile src]\nregion = us-east-1\n[profile tgt]\nregion = us-east-1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        home.join(".aws/credentials"),
-        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
-         [src]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
-         [tgt]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
-    )
-    .unwrap();
+    let (config, credentials) = aws_cli::write_profiles(dir.path());
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     let wrapper = bin.join("aws");
@@ -783,11 +750,7 @@ fn every_generated_cli_script_is_accepted_by_the_aws_cli() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let endpoint = aws_cli::closed_endpoint();
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -803,10 +766,12 @@ fn every_generated_cli_script_is_accepted_by_the_aws_cli() {
             .current_dir(work.path())
             .env_clear()
             .env("PATH", &path)
-            .env("HOME", &home)
+            .env("HOME", dir.path())
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
             .env("LANG", "C.UTF-8")
             .env("ZETL_ACCEPTED", &accepted)
-            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ENDPOINT_URL", &endpoint)
             .env("AWS_MAX_ATTEMPTS", "1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_PAGER", "")

@@ -18,8 +18,10 @@
 //! Without the venv the test says so and does nothing, unless `ZETL_REQUIRE_MOTO` is set
 //! (`scripts/test.sh` sets it): then a missing CLI fails.
 
+#[path = "support/aws_cli.rs"]
+mod aws_cli;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -29,12 +31,6 @@ use zetl_core::rules::{catalog, run, PairFacts, Settings};
 
 fn repo() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
-}
-
-fn venv() -> PathBuf {
-    std::env::var_os("ZETL_MOTO_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/zetl-venv"))
 }
 
 /// The bundled snapshots: every rule fixture, the demo, the scenarios and the healthy setups
@@ -165,29 +161,11 @@ struct Env {
 impl Env {
     fn new(venv: &Path) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config"),
-            "[default]\nregion = us-east-1\n[profile src]\nregion = us-east-1\n[profile tgt]\nregion = us-east-1\n",
-        )
-        .unwrap();
-        // Named profiles take their keys from here, not from the environment.
-        std::fs::write(
-            dir.path().join("credentials"),
-            "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
-             [src]\naws_access_key_id = testing\naws_secret_access_key = testing\n\
-             [tgt]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
-        )
-        .unwrap();
-        // Bound and closed: nothing listens there, so a request is refused at once.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        aws_cli::write_profiles(dir.path());
         let system_path = std::env::var("PATH").unwrap_or_default();
         Env {
             path: format!("{}:{system_path}", venv.join("bin").display()),
-            endpoint: format!("http://127.0.0.1:{port}"),
+            endpoint: aws_cli::closed_endpoint(),
             dir,
         }
     }
@@ -276,20 +254,10 @@ fn check_all(env: &Env, jobs: &[&Job]) -> Vec<(usize, String)> {
 
 #[test]
 fn every_printed_command_is_accepted_by_the_aws_cli() {
-    let venv = venv();
-    let aws = venv.join("bin/aws");
-    if !aws.exists() {
-        assert!(
-            std::env::var_os("ZETL_REQUIRE_MOTO").is_none(),
-            "{} is missing: run scripts/moto-venv.sh",
-            aws.display()
-        );
-        eprintln!(
-            "AWS CLI missing ({}); printed commands not checked",
-            aws.display()
-        );
+    if aws_cli::venv_aws().is_none() {
         return;
     }
+    let venv = aws_cli::venv();
     let env = Env::new(&venv);
 
     // The check tells a broken command from a good one: the unquoted shorthand bash splits
