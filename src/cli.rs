@@ -129,7 +129,7 @@ pub struct SetupArgs {
 
 pub use crate::report::{FailOn, Format};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct DoctorArgs {
     #[command(flatten)]
     pub setup: SetupArgs,

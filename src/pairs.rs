@@ -93,22 +93,7 @@ mod tests {
     use super::*;
 
     fn integration(arn: &str, source: &str, target: &str) -> Integration {
-        Integration {
-            integration_arn: arn.into(),
-            integration_name: None,
-            source_arn: source.into(),
-            target_arn: target.into(),
-            status: "ACTIVE".into(),
-            create_time: None,
-            errors: Vec::new(),
-            description: None,
-            data_filter: None,
-            kms_key_id: None,
-            refresh_interval: None,
-            continuous_sync: None,
-            last_sync: None,
-            ingestion_logs: None,
-        }
+        Integration::new(arn, source, target, "ACTIVE")
     }
 
     const LAKE: &str = "arn:aws:glue:us-east-1:222222222222:database/lake";

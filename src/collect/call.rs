@@ -102,6 +102,13 @@ where
     }
 }
 
+/// The token of the next page, or `None` when the listing is done: AWS ends a listing with no
+/// token, an empty one, or (CloudWatch Logs read backwards) the same one again.
+pub fn next_page(next: Option<&str>, current: &Option<String>) -> Option<String> {
+    next.filter(|t| !t.is_empty() && Some(*t) != current.as_deref())
+        .map(str::to_string)
+}
+
 /// Decodes a policy document as IAM returns it (URL-encoded JSON) or as other services do
 /// (plain JSON), into the JSON object; text that is no JSON object is kept as a string so the
 /// rules can still report it. Never `null` or another non-object: the snapshot's optional

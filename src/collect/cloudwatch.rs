@@ -16,7 +16,7 @@ use aws_sdk_cloudwatch::types::{Metric, MetricDataQuery, MetricStat, ScanBy};
 use chrono::{DateTime, Duration, Utc};
 
 use super::actions::{CW_GET_METRIC_DATA, CW_LIST_METRICS};
-use super::call::{call, to_chrono};
+use super::call::{call, next_page, to_chrono};
 use super::clients::Account;
 use crate::snapshot::Fact;
 
@@ -81,9 +81,9 @@ pub async fn last_syncs(
                 .position(|arn| is_for(m, arn))
                 .map(|i| (i, m.clone()))
         }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
-            _ => break,
+        match next_page(out.next_token(), &token) {
+            Some(t) => token = Some(t),
+            None => break,
         }
     }
     let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; n];
@@ -137,9 +137,9 @@ pub async fn last_syncs(
                     newest[owner] = newest[owner].max(t);
                 }
             }
-            match out.next_token().filter(|t| !t.is_empty()) {
-                Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
-                _ => break,
+            match next_page(out.next_token(), &token) {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
     }

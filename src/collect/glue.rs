@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_glue::types::IntegrationFilter;
 
 use super::actions::*;
-use super::call::{call, policy_value, to_chrono, CallError};
+use super::call::{call, next_page, policy_value, to_chrono, CallError};
 use super::clients::Account;
 use crate::snapshot::{
     CatalogPolicy, Database, DefaultPermission, Fact, Integration, IntegrationError,
@@ -130,7 +130,7 @@ pub async fn list_source_integrations(
         for i in out.integrations() {
             all.insert(i.integration_arn().to_string(), integration(i));
         }
-        match next_marker(out.marker(), &marker) {
+        match next_page(out.marker(), &marker) {
             Some(m) => marker = Some(m),
             None => break,
         }
@@ -213,17 +213,12 @@ pub async fn list_target_integrations(
         for i in out.inbound_integrations() {
             all.insert(i.integration_arn().to_string(), inbound(i));
         }
-        match next_marker(out.marker(), &marker) {
+        match next_page(out.marker(), &marker) {
             Some(m) => marker = Some(m),
             None => break,
         }
     }
     Fact::Known(all)
-}
-
-fn next_marker(next: Option<&str>, current: &Option<String>) -> Option<String> {
-    next.filter(|m| !m.is_empty() && Some(*m) != current.as_deref())
-        .map(str::to_string)
 }
 
 fn errors(list: &[aws_sdk_glue::types::IntegrationError]) -> Vec<IntegrationError> {
@@ -242,22 +237,18 @@ macro_rules! shared_fields {
         let i = $i;
         let config = i.integration_config();
         Integration {
-            integration_arn: i.integration_arn().to_string(),
-            integration_name: None,
-            source_arn: i.source_arn().to_string(),
-            target_arn: i.target_arn().to_string(),
-            status: i.status().as_str().to_string(),
             create_time: to_chrono(i.create_time()),
             errors: errors(i.errors()),
-            description: None,
-            data_filter: None,
-            kms_key_id: None,
             refresh_interval: config
                 .and_then(|c| c.refresh_interval())
                 .map(str::to_string),
             continuous_sync: config.and_then(|c| c.continuous_sync()),
-            last_sync: None,
-            ingestion_logs: None,
+            ..Integration::new(
+                i.integration_arn(),
+                i.source_arn(),
+                i.target_arn(),
+                i.status().as_str(),
+            )
         }
     }};
 }

@@ -41,7 +41,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::actions::LOGS_GET_LOG_EVENTS;
-use super::call::call;
+use super::call::{call, next_page};
 use super::clients::Account;
 use crate::rules::values::LOG_GROUP;
 use crate::snapshot::{Fact, IngestionEvent, IngestionLogs, Integration};
@@ -146,9 +146,9 @@ async fn read_stream(account: &Account, group: &str, stream: &str, now: DateTime
             events.push(IngestionEvent::parse(time, e.message().unwrap_or_default()));
         }
         // Backwards; the same token again means the start of the stream was reached.
-        match out.next_backward_token().filter(|t| !t.is_empty()) {
-            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
-            _ => break,
+        match next_page(out.next_backward_token(), &token) {
+            Some(t) => token = Some(t),
+            None => break,
         }
     }
     events.sort_by_key(|e| e.time);

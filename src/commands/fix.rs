@@ -80,18 +80,7 @@ fn fix_options(args: &FixArgs) -> Result<Options, CliError> {
     let doctor = DoctorArgs {
         setup: args.setup.clone(),
         from: args.from.clone(),
-        save_snapshot: None,
-        format: None,
-        output: None,
-        fail_on: None,
-        allow_unknown: false,
-        only: Vec::new(),
-        skip: Vec::new(),
-        creating_threshold: None,
-        no_color: false,
-        verbose: false,
-        quiet: false,
-        fix_dir: None,
+        ..DoctorArgs::default()
     };
     options(&doctor, loaded)
 }

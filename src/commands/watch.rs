@@ -60,21 +60,12 @@ pub fn request(args: &WatchArgs) -> Result<Request, CliError> {
     let timeout = duration_flag("--timeout", args.timeout.as_deref())?;
     let loaded =
         config::load(args.setup.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    // The diagnosis is the quiet doctor on the same setup.
     let doctor_args = DoctorArgs {
         setup: args.setup.clone(),
-        from: None,
-        save_snapshot: None,
-        format: None,
-        output: None,
-        fail_on: None,
-        allow_unknown: false,
-        only: Vec::new(),
-        skip: Vec::new(),
-        creating_threshold: None,
         no_color: args.no_color,
-        verbose: false,
         quiet: true,
-        fix_dir: None,
+        ..DoctorArgs::default()
     };
     let options = doctor::options(&doctor_args, loaded)?;
     let setup = options.setup.clone();

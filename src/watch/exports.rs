@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::collect::actions::{DDB_DESCRIBE_EXPORT, DDB_LIST_EXPORTS};
-use crate::collect::call::{call, to_chrono};
+use crate::collect::call::{call, next_page, to_chrono};
 use crate::collect::clients::Account;
 use crate::snapshot::Fact;
 use crate::watch::machine::Export;
@@ -50,9 +50,9 @@ pub async fn newest(
                 summaries.push((arn.to_string(), running));
             }
         }
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
-            _ => break,
+        match next_page(out.next_token(), &token) {
+            Some(t) => token = Some(t),
+            None => break,
         }
     }
     // Running exports first; among the others the greatest ARN (export IDs begin with the

@@ -565,20 +565,13 @@ mod tests {
 
     fn integration(status: &str) -> Integration {
         Integration {
-            integration_arn: ARN.into(),
-            integration_name: None,
-            source_arn: "arn:aws:dynamodb:us-east-1:111111111111:table/orders".into(),
-            target_arn: "arn:aws:glue:us-east-1:222222222222:database/lake".into(),
-            status: status.into(),
             create_time: Some(at(-60)),
-            errors: Vec::new(),
-            description: None,
-            data_filter: None,
-            kms_key_id: None,
-            refresh_interval: None,
-            continuous_sync: None,
-            last_sync: None,
-            ingestion_logs: None,
+            ..Integration::new(
+                ARN,
+                "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+                "arn:aws:glue:us-east-1:222222222222:database/lake",
+                status,
+            )
         }
     }
 

@@ -209,20 +209,13 @@ mod tests {
         fn observe(&mut self, which: &[usize], now: DateTime<Utc>) -> Vec<(usize, Observation)> {
             let status = self.0.remove(0);
             let integration = Integration {
-                integration_arn: "arn:aws:glue:us-east-1:111111111111:integration:x".into(),
-                integration_name: None,
-                source_arn: "arn:aws:dynamodb:us-east-1:111111111111:table/orders".into(),
-                target_arn: "arn:aws:glue:us-east-1:222222222222:database/lake".into(),
-                status: status.into(),
                 create_time: Some(now),
-                errors: Vec::new(),
-                description: None,
-                data_filter: None,
-                kms_key_id: None,
-                refresh_interval: None,
-                continuous_sync: None,
-                last_sync: None,
-                ingestion_logs: None,
+                ..Integration::new(
+                    "arn:aws:glue:us-east-1:111111111111:integration:x",
+                    "arn:aws:dynamodb:us-east-1:111111111111:table/orders",
+                    "arn:aws:glue:us-east-1:222222222222:database/lake",
+                    status,
+                )
             };
             which
                 .iter()

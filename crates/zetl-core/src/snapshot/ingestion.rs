@@ -39,32 +39,24 @@ impl IngestionEvent {
                 Value::Object(m) => Some(m),
                 _ => None,
             });
+        // The same fields either way; only where a key's value is looked up differs.
+        let event = |field: &dyn Fn(&[&str]) -> Option<String>| IngestionEvent {
+            time,
+            event_type: field(TYPE_KEYS),
+            table: field(TABLE_KEYS),
+            message: field(ERROR_KEYS).or_else(|| field(MESSAGE_KEYS)),
+            error_code: field(CODE_KEYS),
+        };
         let event = match &object {
             Some(top) => {
                 let details = top.get("details").and_then(Value::as_object);
-                let field = |keys: &[&str]| {
+                event(&|keys| {
                     details
                         .and_then(|d| first_string(d, keys))
                         .or_else(|| first_string(top, keys))
-                };
-                IngestionEvent {
-                    time,
-                    event_type: field(TYPE_KEYS),
-                    table: field(TABLE_KEYS),
-                    message: field(ERROR_KEYS).or_else(|| field(MESSAGE_KEYS)),
-                    error_code: field(CODE_KEYS),
-                }
+                })
             }
-            None => {
-                let field = |keys: &[&str]| keys.iter().find_map(|k| quoted_field(text, k));
-                IngestionEvent {
-                    time,
-                    event_type: field(TYPE_KEYS),
-                    table: field(TABLE_KEYS),
-                    message: field(ERROR_KEYS).or_else(|| field(MESSAGE_KEYS)),
-                    error_code: field(CODE_KEYS),
-                }
-            }
+            None => event(&|keys| keys.iter().find_map(|k| quoted_field(text, k))),
         };
         let untyped = event.event_type.is_none() && event.message.is_none();
         IngestionEvent {

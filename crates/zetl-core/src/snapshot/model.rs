@@ -535,6 +535,29 @@ pub struct Integration {
     pub ingestion_logs: Option<Fact<IngestionLogs>>,
 }
 
+impl Integration {
+    /// An integration between `source_arn` and `target_arn` in `status`, with nothing else
+    /// known (no name, errors, configuration, metric or logs).
+    pub fn new(integration_arn: &str, source_arn: &str, target_arn: &str, status: &str) -> Self {
+        Integration {
+            integration_arn: integration_arn.to_string(),
+            integration_name: None,
+            source_arn: source_arn.to_string(),
+            target_arn: target_arn.to_string(),
+            status: status.to_string(),
+            create_time: None,
+            errors: Vec::new(),
+            description: None,
+            data_filter: None,
+            kms_key_id: None,
+            refresh_interval: None,
+            continuous_sync: None,
+            last_sync: None,
+            ingestion_logs: None,
+        }
+    }
+}
+
 /// The newest events of an integration's log stream in one account (bounded by time and
 /// count when read live; see `src/collect/logs.rs`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
