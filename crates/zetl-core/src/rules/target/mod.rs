@@ -50,9 +50,11 @@ pub fn zt001_target_database_missing(ctx: &Ctx) -> Outcome {
         Fact::Known(None) if facts.s3_tables_target => {
             // GetCatalog on ACCOUNT:s3tablescatalog/BUCKET found nothing: the account's S3
             // Tables integration with the Data Catalog is off, or the bucket does not exist.
+            // The pair's `{table_bucket}`; a catalog ARN that names more than a bucket has
+            // none, and the message names the catalog as given.
             let bucket = facts
-                .database_name
-                .strip_prefix("s3tablescatalog/")
+                .values
+                .get("table_bucket")
                 .unwrap_or(&facts.database_name)
                 .to_string();
             Outcome::fail(
