@@ -125,7 +125,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     assert_eq!(sse.sse_type.as_deref(), Some("KMS"));
     let key_arn = sse.kms_master_key_arn.clone().unwrap();
     let policy = table.resource_policy.known().unwrap().as_ref().unwrap();
-    assert_eq!(policy.policy, created["table_policy"]);
+    assert_eq!(policy.policy.stored(), &created["table_policy"]);
 
     // The table's key, read in the source account.
     let key = &snap.kms_keys[&key_arn];
@@ -135,7 +135,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     // moto reports the default DynamoDB key as CUSTOMER-managed; its alias tells the truth.
     assert_eq!(meta.key_manager, "CUSTOMER");
     assert_eq!(meta.aliases, vec!["alias/aws/dynamodb".to_string()]);
-    assert!(key.policy.known().unwrap().is_object());
+    assert!(key.policy.known().unwrap().stored().is_object());
 
     // Target catalog: no policy yet (moto answers `{}`, AWS EntityNotFoundException) = none.
     let catalog = format!("arn:aws:glue:us-east-1:{TGT}:catalog");
@@ -155,7 +155,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     assert_eq!(bucket.region, Fact::Known(Some("us-east-1".to_string())));
     assert_eq!(
         bucket.policy,
-        Fact::Known(Some(created["bucket_policy"].clone()))
+        Fact::Known(Some(created["bucket_policy"].clone().into()))
     );
     let enc = bucket.encryption.known().unwrap().as_ref().unwrap();
     assert_eq!(enc.sse_algorithm, "AES256");
@@ -177,13 +177,14 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
         Some(
             json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+            .into()
         )
     );
     let inline = role.inline_policies.known().unwrap();
     assert_eq!(inline.len(), 1);
     assert_eq!(inline[0].name, "write-lake");
     assert_eq!(
-        inline[0].document["Statement"][0]["Action"][0],
+        inline[0].document.stored()["Statement"][0]["Action"][0],
         "s3:PutObject"
     );
     let attached = role.attached_policies.known().unwrap();
@@ -194,7 +195,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     );
     assert_eq!(attached[0].version_id.as_deref(), Some("v1"));
     assert_eq!(
-        attached[0].document["Statement"][0]["Action"][0],
+        attached[0].document.stored()["Statement"][0]["Action"][0],
         "glue:GetDatabase"
     );
     assert_eq!(role.permissions_boundary, Fact::Known(None));
@@ -273,7 +274,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
         .unwrap()
         .as_ref()
         .unwrap();
-    assert_eq!(catalog_policy.policy, added["catalog_policy"]);
+    assert_eq!(catalog_policy.policy.stored(), &added["catalog_policy"]);
     assert!(catalog_policy
         .policy_hash
         .as_deref()

@@ -109,50 +109,7 @@ pub fn next_page(next: Option<&str>, current: &Option<String>) -> Option<String>
         .map(str::to_string)
 }
 
-/// Decodes a policy document as IAM returns it (URL-encoded JSON) or as other services do
-/// (plain JSON), into the JSON object; text that is no JSON object is kept as a string so the
-/// rules can still report it. Never `null` or another non-object: the snapshot's optional
-/// policies would read a `null` document back as "no policy".
-pub fn policy_value(text: &str) -> serde_json::Value {
-    let object = |t: &str| {
-        serde_json::from_str::<serde_json::Value>(t)
-            .ok()
-            .filter(serde_json::Value::is_object)
-    };
-    if let Some(v) = object(text) {
-        return v;
-    }
-    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
-    object(&decoded).unwrap_or_else(|| serde_json::Value::String(decoded.into_owned()))
-}
-
 /// An SDK timestamp as chrono's.
 pub fn to_chrono(t: &aws_sdk_sts::primitives::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn url_encoded_policy_is_decoded() {
-        let v = policy_value("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D");
-        assert_eq!(
-            v,
-            serde_json::json!({"Version": "2012-10-17", "Statement": []})
-        );
-    }
-
-    #[test]
-    fn plain_policy_is_parsed_and_garbage_kept() {
-        assert_eq!(
-            policy_value(r#"{"a":"x%20y"}"#),
-            serde_json::json!({"a": "x%20y"})
-        );
-        assert_eq!(policy_value("not json%21"), serde_json::json!("not json!"));
-        // JSON that is no policy object stays text: never a null document.
-        assert_eq!(policy_value("null"), serde_json::json!("null"));
-        assert_eq!(policy_value("[1]"), serde_json::json!("[1]"));
-    }
 }

@@ -7,10 +7,11 @@ use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use super::actions::{
     DDB_DESCRIBE_CONTINUOUS_BACKUPS, DDB_DESCRIBE_TABLE, DDB_GET_RESOURCE_POLICY,
 };
-use super::call::{call, policy_value, to_chrono, CallError};
+use super::call::{call, to_chrono, CallError};
 use super::clients::Account;
 use crate::snapshot::{
-    Fact, KeyElement, PitrStatus, SourceTable, SseDescription, TableDescription, TablePolicy,
+    Fact, KeyElement, PitrStatus, SourceTable, SseDescription, StoredPolicy, TableDescription,
+    TablePolicy,
 };
 
 /// Reads the three table facts concurrently. `table_name` is used for the Describe calls
@@ -71,7 +72,7 @@ where
         pitr_recovery_period_days: Some(pitr_recovery_period_days),
         resource_policy: match policy {
             Ok(out) => Fact::Known(out.policy().map(|p| TablePolicy {
-                policy: policy_value(p),
+                policy: StoredPolicy::from_service(p),
                 revision_id: out.revision_id().map(str::to_string),
             })),
             Err(e) if e.is(&["PolicyNotFoundException"]) => Fact::Known(None),

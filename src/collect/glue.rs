@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use aws_sdk_glue::types::IntegrationFilter;
 
 use super::actions::*;
-use super::call::{call, next_page, policy_value, to_chrono, CallError};
+use super::call::{call, next_page, to_chrono, CallError};
 use super::clients::Account;
 use crate::snapshot::{
     CatalogPolicy, Database, DefaultPermission, Fact, Integration, IntegrationError,
-    PartitionField, ResourceProperty, TableProperties,
+    PartitionField, ResourceProperty, StoredPolicy, TableProperties,
 };
 
 /// Pages read at most per listing, so a service that keeps answering with a marker cannot
@@ -36,8 +36,8 @@ pub async fn catalog_policy(account: &Account) -> Fact<Option<CatalogPolicy>> {
     {
         Ok(out) => {
             let text = out.policy_in_json().unwrap_or("").trim();
-            let policy = policy_value(text);
-            let empty = text.is_empty() || policy.as_object().is_some_and(|o| o.is_empty());
+            let policy = StoredPolicy::from_service(text);
+            let empty = text.is_empty() || policy.document().is_ok_and(|o| o.is_empty());
             Fact::Known((!empty).then(|| CatalogPolicy {
                 policy,
                 policy_hash: out.policy_hash().map(str::to_string),

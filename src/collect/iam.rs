@@ -10,10 +10,11 @@ use aws_sdk_iam::types::AttachedPolicy;
 use futures::future::try_join_all;
 
 use super::actions::*;
-use super::call::{call, policy_value, CallError};
+use super::call::{call, CallError};
 use super::clients::Account;
 use crate::snapshot::{
-    Fact, Group, IamPrincipal, InlinePolicy, ManagedPolicy, PrincipalKind, Unknown, UnknownReason,
+    Fact, Group, IamPrincipal, InlinePolicy, ManagedPolicy, PrincipalKind, StoredPolicy, Unknown,
+    UnknownReason,
 };
 
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
@@ -83,7 +84,9 @@ async fn role(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
         arn: role.arn().to_string(),
         kind: PrincipalKind::Role,
         unique_id: Some(role.role_id().to_string()),
-        trust_policy: role.assume_role_policy_document().map(policy_value),
+        trust_policy: role
+            .assume_role_policy_document()
+            .map(StoredPolicy::from_service),
         inline_policies: fact(inline),
         attached_policies: fact(attached),
         permissions_boundary: fact(boundary),
@@ -211,7 +214,7 @@ where
     try_join_all(names.into_iter().map(|name| async move {
         let document = call(account, get_action, || get(name.clone())).await?;
         Ok(InlinePolicy {
-            document: policy_value(&document),
+            document: StoredPolicy::from_service(&document),
             name,
         })
     }))
@@ -335,8 +338,8 @@ async fn managed(account: &Account, arn: &str) -> Result<ManagedPolicy, CallErro
     let document = out
         .policy_version()
         .and_then(|v| v.document())
-        .map(policy_value)
-        .unwrap_or(serde_json::Value::Null);
+        .map(StoredPolicy::from_service)
+        .unwrap_or_else(|| StoredPolicy::new(serde_json::Value::Null));
     Ok(ManagedPolicy {
         arn: arn.to_string(),
         version_id: Some(version),
@@ -511,7 +514,7 @@ mod tests {
             p.inline_policies,
             Fact::Known(vec![InlinePolicy {
                 name: "user-inline".into(),
-                document: doc("dynamodb:DescribeTable"),
+                document: doc("dynamodb:DescribeTable").into(),
             }])
         );
         assert_eq!(
@@ -519,7 +522,7 @@ mod tests {
             Fact::Known(vec![ManagedPolicy {
                 arn: P1.into(),
                 version_id: Some("v3".into()),
-                document: doc("s3:GetObject"),
+                document: doc("s3:GetObject").into(),
             }])
         );
         assert_eq!(
@@ -528,12 +531,12 @@ mod tests {
                 arn: "arn:aws:iam::111111111111:group/devs".into(),
                 inline_policies: vec![InlinePolicy {
                     name: "group-inline".into(),
-                    document: doc("glue:CreateIntegration"),
+                    document: doc("glue:CreateIntegration").into(),
                 }],
                 attached_policies: vec![ManagedPolicy {
                     arn: P2.into(),
                     version_id: Some("v1".into()),
-                    document: doc("glue:GetTable"),
+                    document: doc("glue:GetTable").into(),
                 }],
             }])
         );

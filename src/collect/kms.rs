@@ -1,9 +1,9 @@
 //! A KMS key: DescribeKey, the aliases pointing at it (ListAliases), its key policy.
 
 use super::actions::{KMS_DESCRIBE_KEY, KMS_GET_KEY_POLICY, KMS_LIST_ALIASES};
-use super::call::{call, policy_value};
+use super::call::call;
 use super::clients::Account;
-use crate::snapshot::{Fact, KeyMetadata, KmsKey};
+use crate::snapshot::{Fact, KeyMetadata, KmsKey, StoredPolicy};
 
 /// Reads one key by ARN (or id). Returns the key's ARN as DescribeKey gives it (the
 /// snapshot's map key) when known, else `key_ref`.
@@ -55,8 +55,8 @@ pub async fn key(account: &Account, key_ref: &str) -> (String, KmsKey) {
     };
     let policy = match policy {
         Ok(out) => match out.policy() {
-            Some(p) => Fact::Known(policy_value(p)),
-            None => Fact::Known(serde_json::Value::Null),
+            Some(p) => Fact::Known(StoredPolicy::from_service(p)),
+            None => Fact::Known(StoredPolicy::new(serde_json::Value::Null)),
         },
         Err(e) => Fact::Unknown(e.unknown),
     };

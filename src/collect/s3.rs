@@ -3,9 +3,9 @@
 use super::actions::{
     S3_GET_BUCKET_LOCATION, S3_GET_BUCKET_POLICY, S3_GET_ENCRYPTION_CONFIGURATION,
 };
-use super::call::{call, policy_value};
+use super::call::call;
 use super::clients::Account;
-use crate::snapshot::{Bucket, BucketEncryption, Fact, Unknown};
+use crate::snapshot::{Bucket, BucketEncryption, Fact, StoredPolicy, Unknown};
 
 /// The bucket of an `s3://bucket/prefix` location (`s3a://` and `s3n://` too).
 pub fn bucket_of(location_uri: &str) -> Option<String> {
@@ -77,10 +77,7 @@ async fn policy_and_encryption(
     account: &Account,
     s3: &aws_sdk_s3::Client,
     name: &str,
-) -> (
-    Fact<Option<serde_json::Value>>,
-    Fact<Option<BucketEncryption>>,
-) {
+) -> (Fact<Option<StoredPolicy>>, Fact<Option<BucketEncryption>>) {
     let (policy, encryption) = futures::join!(
         call(account, S3_GET_BUCKET_POLICY, || s3
             .get_bucket_policy()
@@ -93,7 +90,7 @@ async fn policy_and_encryption(
     );
     (
         match policy {
-            Ok(out) => Fact::Known(out.policy().map(policy_value)),
+            Ok(out) => Fact::Known(out.policy().map(StoredPolicy::from_service)),
             Err(e) if e.is(&["NoSuchBucketPolicy"]) => Fact::Known(None),
             Err(e) => Fact::Unknown(e.unknown),
         },

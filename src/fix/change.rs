@@ -6,11 +6,11 @@ use serde_json::{json, Value};
 
 use crate::arn::Arn;
 use crate::policy_edit::limits::size_of;
-use crate::policy_edit::{decode_policy, FixAction, PolicyCommand, PolicyKind};
+use crate::policy_edit::{FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
 use crate::snapshot::{
     CatalogPolicy, Fact, IamPrincipal, InlinePolicy, PitrStatus, PrincipalKind, ResourceProperty,
-    Snapshot, TablePolicy,
+    Snapshot, StoredPolicy, TablePolicy,
 };
 
 /// What a change writes.
@@ -173,8 +173,8 @@ impl Target {
             .map(|list| {
                 list.iter()
                     .filter(|p| &p.name != policy_name)
-                    .filter_map(|p| decode_policy(&p.document).ok())
-                    .map(|m| size_of(&Value::Object(m), kind))
+                    .filter_map(|p| p.document.document().ok())
+                    .map(|m| size_of(&Value::Object(m.clone()), kind))
                     .sum()
             })
             .unwrap_or(0)
@@ -241,17 +241,17 @@ impl Target {
                 .resource_policy
                 .known()?
                 .as_ref()
-                .map(|p| decoded(&p.policy)),
+                .map(|p| p.policy.to_value()),
             Target::CatalogPolicy { catalog_arn, .. } => snapshot
                 .catalog_policies
                 .get(catalog_arn)?
                 .known()?
                 .as_ref()
-                .map(|p| decoded(&p.policy)),
+                .map(|p| p.policy.to_value()),
             Target::TrustPolicy { role_arn } => principal(snapshot, role_arn)?
                 .trust_policy
                 .as_ref()
-                .map(decoded),
+                .map(StoredPolicy::to_value),
             Target::InlinePolicy {
                 principal_arn,
                 policy_name,
@@ -261,7 +261,7 @@ impl Target {
                 .known()?
                 .iter()
                 .find(|p| &p.name == policy_name)
-                .map(|p| decoded(&p.document)),
+                .map(|p| p.document.to_value()),
             Target::PointInTimeRecovery { table_arn } => {
                 let status = snapshot.tables.get(table_arn)?.continuous_backups.known()?;
                 Some(json!({"PointInTimeRecoveryEnabled": *status == PitrStatus::Enabled}))
@@ -289,7 +289,7 @@ impl Target {
                     .and_then(|p| p.as_ref())
                     .and_then(|p| p.revision_id.clone());
                 table.resource_policy = Fact::Known(Some(TablePolicy {
-                    policy: value.clone(),
+                    policy: value.clone().into(),
                     revision_id,
                 }));
                 true
@@ -304,7 +304,7 @@ impl Target {
                 snapshot.catalog_policies.insert(
                     catalog_arn.clone(),
                     Fact::Known(Some(CatalogPolicy {
-                        policy: value.clone(),
+                        policy: value.clone().into(),
                         policy_hash,
                     })),
                 );
@@ -312,7 +312,7 @@ impl Target {
             }
             Target::TrustPolicy { role_arn } => match principal_mut(snapshot, role_arn) {
                 Some(p) => {
-                    p.trust_policy = Some(value.clone());
+                    p.trust_policy = Some(value.clone().into());
                     true
                 }
                 None => false,
@@ -329,10 +329,10 @@ impl Target {
                     return false;
                 };
                 match list.iter_mut().find(|i| &i.name == policy_name) {
-                    Some(existing) => existing.document = value.clone(),
+                    Some(existing) => existing.document = value.clone().into(),
                     None => list.push(InlinePolicy {
                         name: policy_name.clone(),
-                        document: value.clone(),
+                        document: value.clone().into(),
                     }),
                 }
                 true
@@ -378,9 +378,7 @@ impl Target {
 /// A stored policy as a JSON object (IAM's URL-encoded strings decoded); kept as is when it
 /// does not parse, so a garbled document still shows up as "different".
 pub fn decoded(stored: &Value) -> Value {
-    decode_policy(stored)
-        .map(Value::Object)
-        .unwrap_or_else(|_| stored.clone())
+    StoredPolicy::new(stored.clone()).to_value()
 }
 
 /// The principal's facts. The snapshot keys them by the ARN the setup gave, which may lack

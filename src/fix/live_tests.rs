@@ -68,7 +68,7 @@ fn snapshot_with_revision(revision: &str, stored: &Value) -> Snapshot {
     let mut snap = healthy();
     let table = snap.tables.get_mut(TABLE_ARN).expect("table");
     table.resource_policy = crate::snapshot::Fact::Known(Some(crate::snapshot::TablePolicy {
-        policy: stored.clone(),
+        policy: stored.clone().into(),
         revision_id: Some(revision.into()),
     }));
     snap
@@ -208,7 +208,7 @@ async fn catalog_policy_put_uses_the_hash_and_its_condition_failure_is_a_conflic
     snap.catalog_policies.insert(
         catalog.clone(),
         crate::snapshot::Fact::Known(Some(crate::snapshot::CatalogPolicy {
-            policy: old.clone(),
+            policy: old.clone().into(),
             policy_hash: Some("hash-read".into()),
         })),
     );

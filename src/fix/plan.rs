@@ -71,7 +71,7 @@ pub fn plan(snapshot: &Snapshot, rules: &Catalog, settings: &Settings, select: &
                     None => continue,
                 }
             } else {
-                super::change::decoded(&after)
+                after
             };
             if target.read(&current).as_ref() == Some(&after) || !target.write(&mut current, &after)
             {

@@ -264,3 +264,69 @@ fn zi010_is_unknown_for_identity_partitioning_without_the_key_schema() {
     let report = run(&snapshot, catalog().expect("catalog"), &Settings::default());
     assert_eq!(status_of(&report, "ZI010"), Status::Unknown);
 }
+
+/// Every policy of a snapshot stored as IAM returns it: URL-encoded JSON text.
+fn url_encode_policies(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Value::Object(map) = v else {
+        if let Value::Array(items) = v {
+            items.iter_mut().for_each(url_encode_policies);
+        }
+        return;
+    };
+    for (key, field) in map.iter_mut() {
+        let is_policy = matches!(key.as_str(), "policy" | "document" | "trust_policy")
+            && field.is_object()
+            && field.get("$unknown").is_none();
+        if is_policy {
+            let text = field.to_string();
+            *field = Value::String(
+                percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string(),
+            );
+        } else {
+            url_encode_policies(field);
+        }
+    }
+}
+
+/// A snapshot decodes its policies once, on load: a fixture whose policies are stored as the
+/// service's (URL-encoded) text reports exactly like the one holding the JSON objects.
+#[test]
+fn url_encoded_policies_report_like_decoded_ones() {
+    let catalog = catalog().expect("catalog");
+    let mut files = Vec::new();
+    let mut dirs = vec![fixtures()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 100, "the bundled fixtures: {}", files.len());
+    let mut encoded_some = 0;
+    for file in files {
+        let snapshot = zetl_core::snapshot::load(&file).unwrap_or_else(|e| panic!("{e}"));
+        let mut value = serde_json::to_value(&snapshot).unwrap();
+        let before = value.clone();
+        url_encode_policies(&mut value);
+        encoded_some += usize::from(value != before);
+        let encoded = zetl_core::snapshot::from_str(&value.to_string(), &file)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::default();
+        assert_eq!(
+            zetl_core::report::json::render(&run(&encoded, catalog, &settings)),
+            zetl_core::report::json::render(&run(&snapshot, catalog, &settings)),
+            "{}",
+            file.display()
+        );
+    }
+    assert!(
+        encoded_some > 100,
+        "policies were encoded in {encoded_some} fixtures"
+    );
+}

@@ -71,13 +71,14 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// A policy as stored: a JSON object or the text the service returned.
-fn policy() -> impl Strategy<Value = PolicyText> {
+fn policy() -> impl Strategy<Value = StoredPolicy> {
     prop_oneof![
         text().prop_map(Value::String),
         (json_value(), vec(json_value(), 0..3)).prop_map(|(extra, statements)| {
             json!({"Version": "2012-10-17", "Statement": statements, "Extra": extra})
         }),
     ]
+    .prop_map(StoredPolicy::new)
 }
 
 fn source_table() -> impl Strategy<Value = SourceTable> {

@@ -20,7 +20,7 @@ pub fn apply_to(snapshot: &mut Snapshot, set: &PolicySet) {
                         .and_then(|p| p.as_ref())
                         .and_then(|p| p.revision_id.clone());
                     t.resource_policy = Fact::Known(Some(TablePolicy {
-                        policy: d.policy.clone(),
+                        policy: d.policy.clone().into(),
                         revision_id,
                     }));
                 }
@@ -35,7 +35,7 @@ pub fn apply_to(snapshot: &mut Snapshot, set: &PolicySet) {
                 snapshot.catalog_policies.insert(
                     d.resource.clone(),
                     Fact::Known(Some(CatalogPolicy {
-                        policy: d.policy.clone(),
+                        policy: d.policy.clone().into(),
                         policy_hash: hash,
                     })),
                 );
@@ -45,16 +45,16 @@ pub fn apply_to(snapshot: &mut Snapshot, set: &PolicySet) {
                     continue;
                 };
                 if d.kind == Kind::IamRoleTrustPolicy {
-                    p.trust_policy = Some(d.policy.clone());
+                    p.trust_policy = Some(d.policy.clone().into());
                     continue;
                 }
                 if let Fact::Known(list) = &mut p.inline_policies {
                     let name = d.policy_name.clone().unwrap_or_default();
                     match list.iter_mut().find(|i| i.name == name) {
-                        Some(i) => i.document = d.policy.clone(),
+                        Some(i) => i.document = d.policy.clone().into(),
                         None => list.push(InlinePolicy {
                             name,
-                            document: d.policy.clone(),
+                            document: d.policy.clone().into(),
                         }),
                     }
                 }

@@ -132,43 +132,74 @@ fn url_decoded(text: &str) -> Option<String> {
     None
 }
 
+/// Decodes a policy document as services return it and snapshots store it (a JSON object, a
+/// JSON string holding one, or URL-encoded JSON text as IAM returns it) into the JSON object.
+/// The one decoder: the engine parses with it, and a snapshot decodes each stored policy with
+/// it once, when it loads.
+pub fn decode_document(v: &Value) -> Result<Map<String, Value>, PolicyError> {
+    let decoded;
+    let value = match v {
+        Value::String(text) => {
+            decoded = decode_text(text)?;
+            &decoded
+        }
+        other => other,
+    };
+    match value {
+        Value::Object(map) => Ok(map.clone()),
+        _ => Err(not_an_object()),
+    }
+}
+
+fn not_an_object() -> PolicyError {
+    err("", "a policy document must be a JSON object")
+}
+
+/// JSON text, URL-encoded JSON text, or a JSON string holding either (one level only).
+fn decode_text(text: &str) -> Result<Value, PolicyError> {
+    let owned;
+    let text = match url_decoded(text) {
+        Some(d) => {
+            owned = d;
+            owned.as_str()
+        }
+        None => text,
+    };
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+    match value {
+        Value::String(inner) => {
+            let inner_text = url_decoded(&inner).unwrap_or(inner);
+            serde_json::from_str(&inner_text)
+                .map_err(|e| err("", format!("the string does not hold a JSON policy: {e}")))
+        }
+        other => Ok(other),
+    }
+}
+
 impl PolicyDocument {
     /// Parses JSON text, or URL-encoded JSON text.
     pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
-        let owned;
-        let text = match url_decoded(text) {
-            Some(d) => {
-                owned = d;
-                owned.as_str()
-            }
-            None => text,
-        };
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
-        match &value {
-            // A JSON string holding the document (possibly URL-encoded itself), one level only.
-            Value::String(inner) => {
-                let inner_text = url_decoded(inner).unwrap_or_else(|| inner.clone());
-                let v: Value = serde_json::from_str(&inner_text)
-                    .map_err(|e| err("", format!("the string does not hold a JSON policy: {e}")))?;
-                Self::from_object(&v)
-            }
-            other => Self::from_object(other),
-        }
+        Self::from_object(&decode_text(text)?)
     }
 
     /// Parses a JSON object, or a JSON string holding one (plain or URL-encoded).
     pub fn from_value(v: &Value) -> Result<PolicyDocument, PolicyError> {
         match v {
-            Value::String(s) => Self::parse(s),
+            Value::String(text) => Self::parse(text),
             other => Self::from_object(other),
         }
     }
 
     fn from_object(v: &Value) -> Result<PolicyDocument, PolicyError> {
-        let Value::Object(obj) = v else {
-            return Err(err("", "a policy document must be a JSON object"));
-        };
+        match v {
+            Value::Object(obj) => Self::from_map(obj),
+            _ => Err(not_an_object()),
+        }
+    }
+
+    /// Parses a decoded document (see [`decode_document`]).
+    pub fn from_map(obj: &Map<String, Value>) -> Result<PolicyDocument, PolicyError> {
         let mut version = None;
         let mut id = None;
         let mut statement = None;

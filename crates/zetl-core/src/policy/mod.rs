@@ -41,8 +41,8 @@ mod tri;
 pub use condition::Condition;
 pub use context::{ContextValue, RequestContext};
 pub use document::{
-    ActionBlock, ActionPattern, Effect, NamedPolicy, PolicyDocument, PolicyError, PrincipalBlock,
-    ResourceBlock, ResourcePattern, Statement,
+    decode_document, ActionBlock, ActionPattern, Effect, NamedPolicy, PolicyDocument, PolicyError,
+    PrincipalBlock, ResourceBlock, ResourcePattern, Statement,
 };
 pub use evaluate::{
     evaluate, evaluate_with, Decision, EvaluateOptions, Evaluation, PolicySet, Request,

@@ -1,7 +1,6 @@
-//! Turning a stored policy (object, JSON string, or URL-encoded JSON string as IAM returns it)
-//! into a JSON object the fix code can edit.
+//! The document the fix code edits: a decoded policy, a JSON object. Decoding what a service
+//! returned is the snapshot's job ([`StoredPolicy`](crate::snapshot::StoredPolicy)), done once.
 
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 /// Why a fix could not be produced. The message is shown to the user as is.
@@ -20,23 +19,10 @@ pub enum FixError {
     NoSuchStatement { index: usize },
 }
 
-/// Decodes a stored policy into a JSON object.
-pub fn decode_policy(stored: &Value) -> Result<Map<String, Value>, FixError> {
-    match stored {
+/// The policy's top-level object, to edit (a copy).
+pub fn policy_object(doc: &Value) -> Result<Map<String, Value>, FixError> {
+    match doc {
         Value::Object(map) => Ok(map.clone()),
-        Value::String(text) => {
-            let parsed = serde_json::from_str::<Value>(text).or_else(|_| {
-                let decoded = percent_decode_str(text)
-                    .decode_utf8()
-                    .map_err(|e| FixError::NotAPolicy(e.to_string()))?;
-                serde_json::from_str::<Value>(&decoded)
-                    .map_err(|e| FixError::NotAPolicy(e.to_string()))
-            })?;
-            match parsed {
-                Value::Object(map) => Ok(map),
-                other => Err(FixError::NotAPolicy(format!("found {}", kind_of(&other)))),
-            }
-        }
         other => Err(FixError::NotAPolicy(format!("found {}", kind_of(other)))),
     }
 }
@@ -67,27 +53,18 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn decodes_object_string_and_url_encoded_string() {
+    fn only_an_object_is_a_policy() {
         let obj = json!({"Version": "2012-10-17", "Statement": []});
-        assert_eq!(decode_policy(&obj).unwrap(), *obj.as_object().unwrap());
-        let text = Value::String(obj.to_string());
-        assert_eq!(decode_policy(&text).unwrap(), *obj.as_object().unwrap());
-        let encoded = Value::String(
-            "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D".into(),
-        );
-        assert_eq!(decode_policy(&encoded).unwrap(), *obj.as_object().unwrap());
-    }
-
-    #[test]
-    fn rejects_non_objects() {
+        assert_eq!(policy_object(&obj).unwrap(), *obj.as_object().unwrap());
         assert_eq!(
-            decode_policy(&json!([1])),
+            policy_object(&json!([1])),
             Err(FixError::NotAPolicy("found an array".into()))
         );
-        assert!(matches!(
-            decode_policy(&Value::String("not json".into())),
-            Err(FixError::NotAPolicy(_))
-        ));
+        // Decoding is the snapshot's: text here is no document.
+        assert_eq!(
+            policy_object(&Value::String(obj.to_string())),
+            Err(FixError::NotAPolicy("found a string".into()))
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::document::{decode_policy, statements, FixError};
+use super::document::{policy_object, statements, FixError};
 use super::limits::{check_size, PolicyKind};
 
 /// What the merge did, for the finding's evidence.
@@ -38,7 +38,7 @@ pub enum MergeOutcome {
     },
 }
 
-/// Merges `statement` into `existing` (a stored policy, or `None` when there is none) and
+/// Merges `statement` into `existing` (a decoded policy, or `None` when there is none) and
 /// checks the result against `kind`'s size limit. Returns the complete document.
 pub fn merge_statement(
     existing: Option<&Value>,
@@ -50,7 +50,7 @@ pub fn merge_statement(
         check_size(&doc, kind, 0)?;
         return Ok((doc, MergeOutcome::Created));
     };
-    let mut policy = decode_policy(existing)?;
+    let mut policy = policy_object(existing)?;
     let mut list = statements(&policy);
 
     if let Some(index) = list.iter().position(|s| same_grant(s, statement)) {
@@ -110,7 +110,7 @@ pub fn replace_statement(
     statement: &Value,
     kind: PolicyKind,
 ) -> Result<Value, FixError> {
-    let mut policy = decode_policy(existing)?;
+    let mut policy = policy_object(existing)?;
     let mut list = statements(&policy);
     let slot = list
         .get_mut(index)
@@ -124,7 +124,7 @@ pub fn replace_statement(
 
 /// Removes statement `index` (used when a Deny names only Glue and must go entirely).
 pub fn remove_statement(existing: &Value, index: usize) -> Result<Value, FixError> {
-    let mut policy = decode_policy(existing)?;
+    let mut policy = policy_object(existing)?;
     let mut list = statements(&policy);
     if index >= list.len() {
         return Err(FixError::NoSuchStatement { index });

@@ -19,7 +19,7 @@ pub use action::FixAction;
 pub use command::{CommandTarget, PolicyCommand, TypedCommand};
 pub use condition_edit::{correct_conditions, ConditionEdit};
 pub use deny_edit::{exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit};
-pub use document::{decode_policy, FixError};
+pub use document::{policy_object, FixError};
 pub use limits::{check_size, PolicyKind};
 pub use merge::{merge_statement, replace_statement, MergeOutcome};
 pub use statement::{Conditions, StatementSpec};

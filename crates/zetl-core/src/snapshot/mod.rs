@@ -5,8 +5,10 @@ mod fact;
 mod ingestion;
 mod load;
 pub mod model;
+mod policy;
 mod validate;
 
 pub use fact::{optional_fact, Fact, Unknown, UnknownReason};
 pub use load::{from_str, load, merge_patch, SnapshotError};
 pub use model::*;
+pub use policy::StoredPolicy;

@@ -2,10 +2,10 @@
 //! snapshot can hold many source -> target pairs and each shared fact (a catalog policy, a
 //! role) is stored once.
 //!
-//! Field names follow the AWS API in snake_case. Policy documents are kept as JSON values:
-//! either the object, or the string exactly as the service returned it (possibly
-//! URL-encoded, as IAM does); the policy engine parses both. Never `null`, so an optional
-//! policy's `null` can only mean "none".
+//! Field names follow the AWS API in snake_case. Policy documents are [`StoredPolicy`]s: in
+//! the file either the object, or the string exactly as the service returned it (possibly
+//! URL-encoded, as IAM does), decoded once when the snapshot loads. Never `null`, so an
+//! optional policy's `null` can only mean "none".
 //!
 //! Writing a snapshot and loading it gives the same value back (a property test in
 //! `tests/snapshot_roundtrip.rs` holds it to that). Every fact that may be missing at one
@@ -32,11 +32,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::fact::Fact;
+use super::policy::StoredPolicy;
 
 pub const SNAPSHOT_SCHEMA: &str = "zetl.snapshot/v1";
-
-/// A policy document as stored: a JSON object, or a (possibly URL-encoded) JSON string.
-pub type PolicyText = serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,7 +237,7 @@ pub enum PitrStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TablePolicy {
-    pub policy: PolicyText,
+    pub policy: StoredPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
 }
@@ -250,7 +248,7 @@ pub struct KmsKey {
     /// DescribeKey.
     pub metadata: Fact<KeyMetadata>,
     /// GetKeyPolicy (policy name `default`).
-    pub policy: Fact<PolicyText>,
+    pub policy: Fact<StoredPolicy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -296,7 +294,7 @@ pub struct IamPrincipal {
     pub unique_id: Option<String>,
     /// Roles only: the trust policy (AssumeRolePolicyDocument).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_policy: Option<PolicyText>,
+    pub trust_policy: Option<StoredPolicy>,
     pub inline_policies: Fact<Vec<InlinePolicy>>,
     pub attached_policies: Fact<Vec<ManagedPolicy>>,
     pub permissions_boundary: Fact<Option<ManagedPolicy>>,
@@ -315,7 +313,7 @@ impl Default for Fact<Vec<Group>> {
 #[serde(deny_unknown_fields)]
 pub struct InlinePolicy {
     pub name: String,
-    pub document: PolicyText,
+    pub document: StoredPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -325,7 +323,7 @@ pub struct ManagedPolicy {
     /// The default version's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
-    pub document: PolicyText,
+    pub document: StoredPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -343,7 +341,7 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogPolicy {
-    pub policy: PolicyText,
+    pub policy: StoredPolicy,
     /// PolicyHash, for optimistic concurrency on write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_hash: Option<String>,
@@ -375,7 +373,7 @@ pub struct Bucket {
     /// `Known(None)`: NoSuchBucket.
     pub region: Fact<Option<String>>,
     /// GetBucketPolicy. `Known(None)`: NoSuchBucketPolicy.
-    pub policy: Fact<Option<PolicyText>>,
+    pub policy: Fact<Option<StoredPolicy>>,
     /// GetBucketEncryption (first rule). `Known(None)`: none configured.
     pub encryption: Fact<Option<BucketEncryption>>,
 }

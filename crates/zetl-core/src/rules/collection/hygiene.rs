@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::policy_edit::document::statements;
+use crate::policy_edit::document::{policy_object, statements};
 use crate::policy_edit::merge::replace_statement;
-use crate::policy_edit::{decode_policy, PolicyKind};
+use crate::policy_edit::PolicyKind;
 use crate::snapshot::Fact;
 
 use crate::rules::engine::policies::{self, LoadedPolicy};
@@ -88,7 +88,7 @@ pub fn zc002_principal_by_unique_id(ctx: &Ctx) -> Outcome {
             };
             if let (Some(arn), Some(kind)) = (&current, kind) {
                 params.insert("current_arn".into(), arn.clone());
-                if let Some(fixed) = replace_unique_id(&p.stored, index, &id, arn, kind) {
+                if let Some(fixed) = replace_unique_id(&p.json, index, &id, arn, kind) {
                     problem.fix_policy = Some(fixed);
                     problem
                         .writes
@@ -109,19 +109,19 @@ pub fn zc002_principal_by_unique_id(ctx: &Ctx) -> Outcome {
 }
 
 fn replace_unique_id(
-    stored: &Value,
+    policy: &Value,
     index: usize,
     id: &str,
     arn: &str,
     kind: PolicyKind,
 ) -> Option<Value> {
-    let stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let stmt = statements(&policy_object(policy).ok()?).get(index)?.clone();
     let text = serde_json::to_string(stmt.get("Principal")?).ok()?;
     let replaced: Value =
         serde_json::from_str(&text.replace(&format!("\"{id}\""), &format!("\"{arn}\""))).ok()?;
     let mut new = stmt.clone();
     new.as_object_mut()?.insert("Principal".into(), replaced);
-    replace_statement(stored, index, &new, kind).ok()
+    replace_statement(policy, index, &new, kind).ok()
 }
 
 /// ZC003 (info): an ARN that does not parse or names a resource type that does not exist.
@@ -147,7 +147,7 @@ pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
                     .unwrap_or_else(|| ctx.text("no_single_correction", &[])),
             );
             let fix_policy = match (&bad.corrected, kind) {
-                (Some(c), Some(kind)) => replace_resource(&p.stored, bad.index, &bad.arn, c, kind),
+                (Some(c), Some(kind)) => replace_resource(&p.json, bad.index, &bad.arn, c, kind),
                 _ => None,
             };
             let writes = match (&fix_policy, kind) {
@@ -179,13 +179,13 @@ pub fn zc003_arn_matches_nothing(ctx: &Ctx) -> Outcome {
 
 /// The policy with one Resource entry of statement `index` replaced.
 fn replace_resource(
-    stored: &Value,
+    policy: &Value,
     index: usize,
     old: &str,
     new: &str,
     kind: PolicyKind,
 ) -> Option<Value> {
-    let mut stmt = statements(&decode_policy(stored).ok()?).get(index)?.clone();
+    let mut stmt = statements(&policy_object(policy).ok()?).get(index)?.clone();
     let resource = stmt.get_mut("Resource")?;
     match resource {
         Value::String(s) if s == old => *s = new.to_string(),
@@ -198,5 +198,5 @@ fn replace_resource(
         }
         _ => return None,
     }
-    replace_statement(stored, index, &stmt, kind).ok()
+    replace_statement(policy, index, &stmt, kind).ok()
 }

@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use crate::policy::{Decision, MissReason};
 
-use crate::policy_edit::document::statements;
+use crate::policy_edit::document::{policy_object, statements};
 use crate::policy_edit::merge::replace_statement;
 use crate::policy_edit::{
-    decode_policy, exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit, PolicyKind,
+    exclude_glue_from_deny, exclude_principal_from_deny, DenyEdit, PolicyKind,
 };
 use crate::rules::engine::evaluate::{evaluate_requirement, Evaluated, RequirementResult, Side};
 use crate::rules::engine::policies;
@@ -333,9 +333,9 @@ fn deny_fix(scope: &PairFacts, failed: &[&Evaluated]) -> Option<(Value, TypedCom
     let mut indices: Vec<usize> = refs.iter().map(|r| r.index).collect();
     indices.sort_unstable();
     indices.dedup();
-    let mut policy = loaded.stored.clone();
+    let mut policy = loaded.json.clone();
     for i in indices {
-        let stmt = statements(&decode_policy(&policy).ok()?).get(i)?.clone();
+        let stmt = statements(&policy_object(&policy).ok()?).get(i)?.clone();
         let narrowed = match &principal_arn {
             Some(arn) => exclude_principal_from_deny(&stmt, arn),
             None => match exclude_glue_from_deny(&stmt, GLUE_SERVICE) {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::policy::Decision;
-use crate::policy_edit::{decode_policy, MergeOutcome};
+use crate::policy_edit::MergeOutcome;
 
 use crate::rules::catalog::Catalog;
 use crate::rules::engine::evaluate::{evaluate_requirement, RequirementResult, Side};
@@ -128,14 +128,7 @@ pub fn generate(scope: &PairFacts, catalog: &Catalog) -> Vec<Result<Generated, S
         // nothing at all when it does not exist.
         let policy = match &planned.policy {
             Value::Null => continue,
-            Value::Object(_) => planned.policy.clone(),
-            stored => match decode_policy(stored) {
-                Ok(map) => Value::Object(map),
-                Err(e) => {
-                    out.push(Err(format!("{document}: {e}")));
-                    continue;
-                }
-            },
+            decoded => decoded.clone(),
         };
         out.push(Ok(Generated {
             document,

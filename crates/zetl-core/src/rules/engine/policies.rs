@@ -3,16 +3,16 @@
 
 use crate::policy::{PolicyDocument, PolicyError};
 use crate::rules::messages::sentence;
-use crate::snapshot::{Fact, IamPrincipal, PolicyText, PrincipalKind, Snapshot, Unknown};
+use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot, StoredPolicy, Unknown};
 
 use crate::rules::values::PairValues;
 
-/// A parsed document with the name explanations show, and its stored JSON (for fixes).
+/// A parsed document with the name explanations show, and its decoded JSON (what fixes edit).
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
     pub name: String,
     pub document: PolicyDocument,
-    pub stored: PolicyText,
+    pub json: serde_json::Value,
 }
 
 /// Why a policy could not be used.
@@ -60,12 +60,15 @@ impl Unreadable {
     }
 }
 
-fn parse(name: &str, stored: &PolicyText) -> Result<LoadedPolicy, Unreadable> {
-    let document = PolicyDocument::from_value(stored).map_err(|e| Unreadable::invalid(name, e))?;
+fn parse(name: &str, stored: &StoredPolicy) -> Result<LoadedPolicy, Unreadable> {
+    let decoded = stored
+        .document()
+        .map_err(|e| Unreadable::invalid(name, e.clone()))?;
+    let document = PolicyDocument::from_map(decoded).map_err(|e| Unreadable::invalid(name, e))?;
     Ok(LoadedPolicy {
         name: name.to_string(),
         document,
-        stored: stored.clone(),
+        json: serde_json::Value::Object(decoded.clone()),
     })
 }
 

@@ -9,7 +9,7 @@ use crate::policy_edit::limits::{size_of, PolicyKind};
 use crate::policy_edit::merge::{merge_statement, MergeOutcome};
 use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
 use crate::policy_edit::{check_size, FixError};
-use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot};
+use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot, StoredPolicy};
 
 use crate::rules::engine::principals::{resolve, Requester, GLUE_SERVICE};
 use crate::rules::engine::requirement::{
@@ -141,7 +141,7 @@ pub fn plan(
         profiles.target.as_deref(),
     );
     let (existing, kind, cmd, on_source, siblings): (
-        Option<Value>,
+        Option<&StoredPolicy>,
         PolicyKind,
         PolicyCommand,
         bool,
@@ -162,7 +162,7 @@ pub fn plan(
                 },
             };
             (
-                stored.map(|p| p.policy.clone()),
+                stored.map(|p| &p.policy),
                 PolicyKind::DynamoDbTable,
                 cmd,
                 true,
@@ -181,7 +181,7 @@ pub fn plan(
                 enable_hybrid: lake_formation_cross_account(snapshot, values),
             };
             (
-                stored.map(|p| p.policy.clone()),
+                stored.map(|p| &p.policy),
                 PolicyKind::GlueCatalog,
                 cmd,
                 false,
@@ -194,7 +194,7 @@ pub fn plan(
                 .buckets
                 .get(bucket)
                 .and_then(|b| b.policy.known())
-                .and_then(|p| p.clone());
+                .and_then(Option::as_ref);
             let cmd = PolicyCommand::S3PutBucketPolicy {
                 bucket: bucket.into(),
             };
@@ -207,7 +207,7 @@ pub fn plan(
         }
         PolicySource::Trust => {
             let role = values.get("role_arn").unwrap_or_default();
-            let stored = iam_facts(snapshot, role).and_then(|p| p.trust_policy.clone());
+            let stored = iam_facts(snapshot, role).and_then(|p| p.trust_policy.as_ref());
             let cmd = PolicyCommand::IamUpdateAssumeRolePolicy {
                 role_arn: role.into(),
             };
@@ -223,11 +223,11 @@ pub fn plan(
             };
             let in_source = crate::arn::Arn::parse(&facts.arn)
                 .is_some_and(|a| a.account == values.source_account);
-            let inline = facts.inline_policies.known().cloned().unwrap_or_default();
+            let inline = facts.inline_policies.known().map_or(&[][..], Vec::as_slice);
             let existing = inline
                 .iter()
                 .find(|p| p.name == policy_name)
-                .map(|p| p.document.clone());
+                .map(|p| &p.document);
             let kind = match facts.kind {
                 PrincipalKind::Role => PolicyKind::IamRoleInline,
                 PrincipalKind::User => PolicyKind::IamUserInline,
@@ -236,8 +236,8 @@ pub fn plan(
             let siblings = inline
                 .iter()
                 .filter(|p| p.name != policy_name)
-                .filter_map(|p| crate::policy_edit::decode_policy(&p.document).ok())
-                .map(|m| size_of(&Value::Object(m), kind))
+                .filter_map(|p| p.document.document().ok())
+                .map(|m| size_of(&Value::Object(m.clone()), kind))
                 .sum();
             let cmd = match facts.kind {
                 PrincipalKind::Role => PolicyCommand::IamPutRolePolicy {
@@ -252,7 +252,7 @@ pub fn plan(
             (existing, kind, cmd, in_source, siblings)
         }
     };
-    let mut doc = existing;
+    let mut doc = existing.map(decoded).transpose()?;
     let mut changes = Vec::new();
     for s in statements {
         let (merged, outcome) = merge_statement(doc.as_ref(), s, kind)?;
@@ -268,6 +268,14 @@ pub fn plan(
         changes,
         statements: statements.to_vec(),
     })
+}
+
+/// A stored policy as the document a fix edits, or why it cannot be edited.
+fn decoded(stored: &StoredPolicy) -> Result<Value, FixError> {
+    stored
+        .document()
+        .map(|m| Value::Object(m.clone()))
+        .map_err(|e| FixError::NotAPolicy(e.to_string()))
 }
 
 fn iam_facts<'s>(snapshot: &'s Snapshot, arn: &str) -> Option<&'s IamPrincipal> {

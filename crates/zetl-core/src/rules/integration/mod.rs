@@ -128,14 +128,7 @@ fn policy_names(facts: &PairFacts<'_>, integration_arn: &str) -> bool {
     let Some(Fact::Known(Some(p))) = facts.table().map(|t| &t.resource_policy) else {
         return false;
     };
-    let text = match &p.policy {
-        Value::String(s) => s.clone(),
-        v => v.to_string(),
-    };
-    let decoded = percent_encoding::percent_decode_str(&text)
-        .decode_utf8_lossy()
-        .to_string();
-    text.contains(integration_arn) || decoded.contains(integration_arn)
+    p.policy.to_value().to_string().contains(integration_arn)
 }
 
 fn recreate_problem(key: &str, facts: &PairFacts<'_>, i: &Integration) -> Problem {

@@ -10,11 +10,9 @@ use crate::policy::{
 };
 use crate::policy_edit::command::{CommandTarget, PolicyCommand, TypedCommand};
 use crate::policy_edit::deny_edit::DenyEdit;
-use crate::policy_edit::document::statements;
+use crate::policy_edit::document::{policy_object, statements};
 use crate::policy_edit::merge::{merge_statement, remove_statement, replace_statement};
-use crate::policy_edit::{
-    correct_conditions, decode_policy, exclude_glue_from_deny, ConditionEdit, PolicyKind,
-};
+use crate::policy_edit::{correct_conditions, exclude_glue_from_deny, ConditionEdit, PolicyKind};
 use crate::snapshot::Fact;
 
 use super::conditions::{wrong_source, WrongSource};
@@ -112,7 +110,7 @@ fn export_requests(ctx: &Ctx) -> Result<(Vec<Evaluated>, Value), Outcome> {
                 reason: ctx.text("skip_no_table_policy", &[]),
             })
         }
-        Ok(Some(p)) => p.stored,
+        Ok(Some(p)) => p.json,
     };
     let evals = gather(scope, &ctx.requirements(), Side::Both)?;
     Ok((evals, stored))
@@ -135,7 +133,7 @@ fn reevaluate(e: &Evaluated, policy: &Value, resource: Option<&str>) -> Option<D
 
 /// The policy without its Deny statements (what ZS004 judges; Denies are ZS007's).
 fn without_denies(stored: &Value) -> Option<Value> {
-    let mut doc = decode_policy(stored).ok()?;
+    let mut doc = policy_object(stored).ok()?;
     let kept: Vec<Value> = statements(&doc)
         .into_iter()
         .filter(|s| s.get("Effect").and_then(Value::as_str) != Some("Deny"))
@@ -270,7 +268,7 @@ pub fn zs005_table_policy_wrong_source_condition(ctx: &Ctx) -> Outcome {
     let mut policy = stored.clone();
     let mut fix_error = None;
     for w in &found {
-        let current = decode_policy(&policy).ok().map(|d| statements(&d));
+        let current = policy_object(&policy).ok().map(|d| statements(&d));
         let Some(stmt) = current.and_then(|s| s.get(w.statement_index).cloned()) else {
             continue;
         };
@@ -367,9 +365,9 @@ pub fn zs006_table_policy_confused_deputy(ctx: &Ctx) -> Outcome {
             new_values: vec![arn],
         },
     ];
-    let mut policy = loaded.stored.clone();
+    let mut policy = loaded.json.clone();
     for &i in &found {
-        let stmt = decode_policy(&policy)
+        let stmt = policy_object(&policy)
             .ok()
             .and_then(|d| statements(&d).get(i).cloned());
         if let Some(stmt) = stmt {
@@ -428,7 +426,7 @@ pub fn zs007_table_policy_explicit_deny(ctx: &Ctx) -> Outcome {
     let mut edits = Vec::new();
     let mut policy = stored.clone();
     let mut removals = Vec::new();
-    let current = decode_policy(&stored)
+    let current = policy_object(&stored)
         .map(|d| statements(&d))
         .unwrap_or_default();
     for &i in &indices {
@@ -538,7 +536,7 @@ pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
         let Some(statement) = &statement else {
             continue;
         };
-        match merge_statement(Some(&loaded.stored), statement, PolicyKind::KmsKey) {
+        match merge_statement(Some(&loaded.json), statement, PolicyKind::KmsKey) {
             Ok((doc, _)) => {
                 p.fix_policy = Some(doc);
                 p.writes.push(

@@ -273,9 +273,9 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
         .get("database_arn")
         .unwrap_or_default()
         .to_string();
-    let mut policy = loaded.stored.clone();
+    let mut policy = loaded.json.clone();
     for g in &grants {
-        let current = crate::policy_edit::decode_policy(&policy)
+        let current = crate::policy_edit::document::policy_object(&policy)
             .ok()
             .map(|d| statements(&d));
         let Some(mut stmt) = current.and_then(|s| s.get(g.index).cloned()) else {
@@ -333,7 +333,7 @@ pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
             evidence: json!({"extra_grants": []}),
         };
     }
-    let mut policy = loaded.stored.clone();
+    let mut policy = loaded.json.clone();
     for &i in extra.iter().rev() {
         if let Ok(p) = remove_statement(&policy, i) {
             policy = p;
