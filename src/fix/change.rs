@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::arn::Arn;
-use crate::policy_edit::limits::size_of;
+use crate::policy_edit::limits::siblings_size;
 use crate::policy_edit::{FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
 use crate::snapshot::{
@@ -170,13 +170,7 @@ impl Target {
         };
         principal(snapshot, principal_arn)
             .and_then(|p| p.inline_policies.known())
-            .map(|list| {
-                list.iter()
-                    .filter(|p| &p.name != policy_name)
-                    .filter_map(|p| p.document.document().ok())
-                    .map(|m| size_of(&Value::Object(m.clone()), kind))
-                    .sum()
-            })
+            .map(|list| siblings_size(list, policy_name, kind))
             .unwrap_or(0)
     }
 

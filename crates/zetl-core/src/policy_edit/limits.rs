@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::document::FixError;
+use crate::snapshot::InlinePolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -74,6 +75,18 @@ pub fn size_of(doc: &Value, kind: PolicyKind) -> usize {
     } else {
         compact.len()
     }
+}
+
+/// What a principal's inline policies other than `except` take of the quota they share with
+/// it (IAM counts a role's or user's inline policies together); a document that does not
+/// decode counts nothing.
+pub fn siblings_size(inline: &[InlinePolicy], except: &str, kind: PolicyKind) -> usize {
+    inline
+        .iter()
+        .filter(|p| p.name != except)
+        .filter_map(|p| p.document.document().ok())
+        .map(|m| size_of(&Value::Object(m.clone()), kind))
+        .sum()
 }
 
 pub fn check_size(doc: &Value, kind: PolicyKind, others: usize) -> Result<usize, FixError> {

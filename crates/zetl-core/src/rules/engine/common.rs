@@ -264,12 +264,7 @@ pub fn problem_for(
         match fix_for_failing(scope, reqs, &failing, principal_override) {
             Ok(Some(fix)) => {
                 evidence["fix_changes"] = json!(fix.changes);
-                problem.fix_policy = Some(fix.policy);
-                problem.writes.push(fix.write.clone());
-                problem.apply = Some(FixAction::MergeStatements {
-                    command: fix.write.command,
-                    statements: fix.statements,
-                });
+                fix.attach_to(&mut problem);
             }
             Ok(None) => {}
             Err(e) => {

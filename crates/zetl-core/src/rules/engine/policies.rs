@@ -3,6 +3,7 @@
 
 use crate::policy::{PolicyDocument, PolicyError};
 use crate::rules::messages::sentence;
+use crate::rules::outcome::Outcome;
 use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot, StoredPolicy, Unknown};
 
 use crate::rules::values::PairValues;
@@ -57,6 +58,28 @@ impl Unreadable {
                 &[("what", what), ("error", &e.to_string())],
             ),
         }
+    }
+}
+
+impl From<Unreadable> for Outcome {
+    fn from(u: Unreadable) -> Outcome {
+        Outcome::Unknown {
+            reason: u.reason,
+            missing_action: u.action,
+        }
+    }
+}
+
+/// The policy a check inspects, or the check's outcome without it: unknown when it could not
+/// be read, skipped (for the reason `skipped` gives) when there is none.
+pub fn present(
+    read: Result<Option<LoadedPolicy>, Unreadable>,
+    skipped: impl FnOnce() -> String,
+) -> Result<LoadedPolicy, Outcome> {
+    match read {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(Outcome::Skipped { reason: skipped() }),
+        Err(u) => Err(u.into()),
     }
 }
 

@@ -5,10 +5,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::policy_edit::command::{CommandTarget, PolicyCommand, TypedCommand};
-use crate::policy_edit::limits::{size_of, PolicyKind};
+use crate::policy_edit::limits::{siblings_size, PolicyKind};
 use crate::policy_edit::merge::{merge_statement, MergeOutcome};
 use crate::policy_edit::statement::{StatementPrincipal, StatementSpec};
-use crate::policy_edit::{check_size, FixError};
+use crate::policy_edit::{check_size, FixAction, FixError};
+use crate::rules::outcome::Problem;
 use crate::snapshot::{Fact, IamPrincipal, PrincipalKind, Snapshot, StoredPolicy};
 
 use crate::rules::engine::principals::{resolve, Requester, GLUE_SERVICE};
@@ -30,6 +31,19 @@ pub struct PlannedFix {
     /// The statements merged into the existing document to give `policy`.
     #[serde(skip)]
     pub statements: Vec<Value>,
+}
+
+impl PlannedFix {
+    /// Gives `problem` this fix: the document, the write that applies it, and the statements
+    /// `zetl fix` merges into the document it reads again.
+    pub fn attach_to(self, problem: &mut Problem) {
+        problem.fix_policy = Some(self.policy);
+        problem.writes.push(self.write.clone());
+        problem.apply = Some(FixAction::MergeStatements {
+            command: self.write.command,
+            statements: self.statements,
+        });
+    }
 }
 
 /// The document a requirement's fix goes into.
@@ -233,12 +247,7 @@ pub fn plan(
                 PrincipalKind::User => PolicyKind::IamUserInline,
             };
             // Inline policies share one quota: count the others.
-            let siblings = inline
-                .iter()
-                .filter(|p| p.name != policy_name)
-                .filter_map(|p| p.document.document().ok())
-                .map(|m| size_of(&Value::Object(m.clone()), kind))
-                .sum();
+            let siblings = siblings_size(inline, policy_name, kind);
             let cmd = match facts.kind {
                 PrincipalKind::Role => PolicyCommand::IamPutRolePolicy {
                     role_arn: facts.arn.clone(),

@@ -20,7 +20,7 @@ use crate::rules::engine::common::{
     fix_for_failing, gather, generic, request_evidence, unknown_keys_outcome,
 };
 use crate::rules::engine::evaluate::{Evaluated, Side};
-use crate::rules::engine::policies::{key_policy, table_policy};
+use crate::rules::engine::policies::{key_policy, present, table_policy};
 use crate::rules::engine::principals::GLUE_SERVICE;
 use crate::rules::engine::scan::unscoped_service_grants;
 use crate::rules::engine::synth::statement_for;
@@ -56,18 +56,11 @@ fn source_target(scope: &PairFacts) -> CommandTarget {
     )
 }
 
-fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
-    Outcome::Unknown {
-        reason: u.reason,
-        missing_action: u.action,
-    }
-}
-
 /// ZS003: the table has a resource-based policy at all.
 pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     match table_policy(scope.snapshot, &scope.values) {
-        Err(u) => unknown(u),
+        Err(u) => u.into(),
         Ok(Some(_)) => Outcome::Pass {
             evidence: json!({"table_policy": "present"}),
         },
@@ -82,14 +75,7 @@ pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
                 ..Problem::new("fail", "")
             };
             match fix_for_failing(scope, export, &ids, None) {
-                Ok(Some(fix)) => {
-                    p.fix_policy = Some(fix.policy);
-                    p.writes.push(fix.write.clone());
-                    p.apply = Some(FixAction::MergeStatements {
-                        command: fix.write.command,
-                        statements: fix.statements,
-                    });
-                }
+                Ok(Some(fix)) => fix.attach_to(&mut p),
                 Ok(None) => {}
                 Err(e) => {
                     p.params.insert("fix_error".into(), e);
@@ -103,15 +89,10 @@ pub fn zs003_table_policy_missing(ctx: &Ctx) -> Outcome {
 /// The ZS004 requests, or the outcome that stops a check before them.
 fn export_requests(ctx: &Ctx) -> Result<(Vec<Evaluated>, Value), Outcome> {
     let scope = ctx.facts;
-    let stored = match table_policy(scope.snapshot, &scope.values) {
-        Err(u) => return Err(unknown(u)),
-        Ok(None) => {
-            return Err(Outcome::Skipped {
-                reason: ctx.text("skip_no_table_policy", &[]),
-            })
-        }
-        Ok(Some(p)) => p.json,
-    };
+    let stored = present(table_policy(scope.snapshot, &scope.values), || {
+        ctx.text("skip_no_table_policy", &[])
+    })?
+    .json;
     let evals = gather(scope, &ctx.requirements(), Side::Both)?;
     Ok((evals, stored))
 }
@@ -223,12 +204,7 @@ pub fn zs004_table_policy_denies_glue_export(ctx: &Ctx) -> Outcome {
     match fix_for_failing(scope, &ctx.requirements(), &ids, None) {
         Ok(Some(fix)) => {
             p.evidence["fix_changes"] = json!(fix.changes);
-            p.fix_policy = Some(fix.policy);
-            p.writes.push(fix.write.clone());
-            p.apply = Some(FixAction::MergeStatements {
-                command: fix.write.command,
-                statements: fix.statements,
-            });
+            fix.attach_to(&mut p);
         }
         Ok(None) => {}
         Err(e) => {
@@ -328,14 +304,11 @@ fn statement_name(sid: Option<&str>, index: usize) -> String {
 /// ZS006: a statement grants Glue (or everyone) access with no confused-deputy condition.
 pub fn zs006_table_policy_confused_deputy(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
-    let loaded = match table_policy(scope.snapshot, &scope.values) {
-        Err(u) => return unknown(u),
-        Ok(None) => {
-            return Outcome::Skipped {
-                reason: ctx.text("skip_no_table_policy", &[]),
-            }
-        }
-        Ok(Some(p)) => p,
+    let loaded = match present(table_policy(scope.snapshot, &scope.values), || {
+        ctx.text("skip_no_table_policy", &[])
+    }) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
     };
     let found = unscoped_service_grants(&loaded.document);
     if found.is_empty() {
@@ -526,7 +499,7 @@ pub fn zs011_table_key_policy_no_glue(ctx: &Ctx) -> Outcome {
     };
     let loaded = match key_policy(scope.snapshot, key) {
         Ok(p) => p,
-        Err(u) => return unknown(u),
+        Err(u) => return u.into(),
     };
     let statement = requirements
         .iter()

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::policy_edit::FixAction;
 use serde_json::json;
 
 use crate::policy::{Decision, MissReason, Principal};
@@ -18,7 +17,7 @@ use crate::rules::engine::common::{
     problem_for,
 };
 use crate::rules::engine::evaluate::{evaluate_as, Evaluated, RequirementResult, Side};
-use crate::rules::engine::policies::catalog_policy;
+use crate::rules::engine::policies::{catalog_policy, present};
 use crate::rules::engine::principals::{NoRequester, Requester};
 use crate::rules::engine::requirement::{PolicySource, PrincipalRole, Requirement};
 use crate::rules::engine::scan::{broad_catalog_grants, extra_service_grants};
@@ -28,13 +27,6 @@ use crate::rules::outcome::{Outcome, Problem};
 use crate::rules::pair::PairFacts;
 use crate::rules::runner::Ctx;
 use crate::rules::values::statement_name;
-
-fn unknown(u: crate::rules::engine::policies::Unreadable) -> Outcome {
-    Outcome::Unknown {
-        reason: u.reason,
-        missing_action: u.action,
-    }
-}
 
 fn target_cmd(scope: &PairFacts) -> CommandTarget {
     CommandTarget::new(
@@ -79,7 +71,7 @@ fn creator_for_grant(scope: &PairFacts) -> String {
 pub fn zt004_catalog_policy_missing(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
     match catalog_policy(scope.snapshot, &scope.values) {
-        Err(u) => unknown(u),
+        Err(u) => u.into(),
         Ok(Some(_)) => Outcome::Pass {
             evidence: json!({"catalog_policy": "present"}),
         },
@@ -107,14 +99,7 @@ pub fn zt004_catalog_policy_missing(ctx: &Ctx) -> Outcome {
                 &stmts,
                 "",
             ) {
-                Ok(fix) => {
-                    p.fix_policy = Some(fix.policy);
-                    p.writes.push(fix.write.clone());
-                    p.apply = Some(FixAction::MergeStatements {
-                        command: fix.write.command,
-                        statements: fix.statements,
-                    });
-                }
+                Ok(fix) => fix.attach_to(&mut p),
                 Err(e) => {
                     p.params.insert("fix_error".into(), e.to_string());
                 }
@@ -140,7 +125,7 @@ fn creator_evals(
     for r in reqs {
         match evaluate_as(scope, r, side, requester) {
             RequirementResult::Evaluated(mut e) => out.append(&mut e),
-            RequirementResult::Unreadable(u) => return Err(unknown(u)),
+            RequirementResult::Unreadable(u) => return Err(u.into()),
             RequirementResult::NoRequester(n) => {
                 return Err(crate::rules::engine::common::no_requester(n))
             }
@@ -248,14 +233,11 @@ pub fn zt006_catalog_policy_denies_glue_authorize(ctx: &Ctx) -> Outcome {
 /// what zero-ETL needs.
 pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
-    let loaded = match catalog_policy(scope.snapshot, &scope.values) {
-        Err(u) => return unknown(u),
-        Ok(None) => {
-            return Outcome::Skipped {
-                reason: ctx.text("skip_no_catalog_policy", &[]),
-            }
-        }
-        Ok(Some(p)) => p,
+    let loaded = match present(catalog_policy(scope.snapshot, &scope.values), || {
+        ctx.text("skip_no_catalog_policy", &[])
+    }) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
     };
     let grants = broad_catalog_grants(&loaded.document, &scope.values.target_account);
     if grants.is_empty() {
@@ -318,14 +300,11 @@ pub fn zt007_catalog_policy_too_broad(ctx: &Ctx) -> Outcome {
 /// ZT016 (info): grants some guides add that AWS does not require.
 pub fn zt016_catalog_policy_extra_grants(ctx: &Ctx) -> Outcome {
     let scope = ctx.facts;
-    let loaded = match catalog_policy(scope.snapshot, &scope.values) {
-        Err(u) => return unknown(u),
-        Ok(None) => {
-            return Outcome::Skipped {
-                reason: ctx.text("skip_no_catalog_policy", &[]),
-            }
-        }
-        Ok(Some(p)) => p,
+    let loaded = match present(catalog_policy(scope.snapshot, &scope.values), || {
+        ctx.text("skip_no_catalog_policy", &[])
+    }) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
     };
     let extra = extra_service_grants(&loaded.document);
     if extra.is_empty() {
