@@ -74,15 +74,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     };
     // Base credentials for the assume-role calls; nothing may come from this machine's
     // own AWS configuration or instance metadata.
-    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/zetl-test-config");
-    std::env::set_var(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "/nonexistent/zetl-test-credentials",
-    );
-    std::env::remove_var("AWS_PROFILE");
+    server::isolate_this_process();
     std::env::remove_var("AWS_ENDPOINT_URL");
     let created = setup_healthy(&moto, &[]);
 

@@ -14,23 +14,16 @@ use zetl::report::Severity;
 use zetl::rules::runner::Settings;
 use zetl::setup::{Setup, SetupPair};
 
-use super::server::{build_variants, isolate, start_moto};
+use super::server::{build_variants, isolate, isolate_this_process, start_moto};
 
 #[test]
 fn twelve_tables_are_collected_with_what_they_share_read_once() {
     let Some(moto) = start_moto("many-pairs collector e2e test") else {
         return;
     };
-    // As collects_the_healthy_cross_account_setup_from_moto (same values): base credentials
-    // for the assume-role calls, nothing from this machine's AWS configuration.
-    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/zetl-test-config");
-    std::env::set_var(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "/nonexistent/zetl-test-credentials",
-    );
+    // Base credentials for the assume-role calls, nothing from this machine's AWS
+    // configuration.
+    isolate_this_process();
     let variant = "tables-12-missing-last";
     let built = build_variants(&moto, [variant], ("5555555555", "6666666666"));
     let v = &built[variant];

@@ -67,19 +67,42 @@ pub fn start_moto(test: &str) -> Option<Moto> {
 }
 
 /// Environment for anything that talks to moto: fake base credentials, and nothing from this
-/// machine's AWS configuration or instance metadata.
+/// machine's AWS configuration or instance metadata (`None`: unset).
+const ISOLATED: &[(&str, Option<&str>)] = &[
+    ("AWS_ACCESS_KEY_ID", Some("testing")),
+    ("AWS_SECRET_ACCESS_KEY", Some("testing")),
+    ("AWS_EC2_METADATA_DISABLED", Some("true")),
+    ("AWS_CONFIG_FILE", Some("/nonexistent/zetl-test-config")),
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        Some("/nonexistent/zetl-test-credentials"),
+    ),
+    ("AWS_SESSION_TOKEN", None),
+    ("AWS_PROFILE", None),
+    ("AWS_ENDPOINT_URL", None),
+];
+
+/// A child process (the zetl binary) isolated as [`ISOLATED`] says.
 pub fn isolate(cmd: &mut Command) -> &mut Command {
-    cmd.env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/zetl-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/zetl-test-credentials",
-        )
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
+    for (name, value) in ISOLATED {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    cmd
+}
+
+/// This test process isolated the same way, for collection run in-process (every test sets
+/// the same values, so tests running in parallel agree). `AWS_ENDPOINT_URL` is left alone: a
+/// test sets it for a while to check that collection follows it.
+pub fn isolate_this_process() {
+    for (name, value) in ISOLATED.iter().filter(|(n, _)| *n != "AWS_ENDPOINT_URL") {
+        match value {
+            Some(v) => std::env::set_var(name, v),
+            None => std::env::remove_var(name),
+        }
+    }
 }
 
 /// The accounts of the `index`-th variant: `PREFIX` + two digits, so each test's variants
