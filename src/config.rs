@@ -281,6 +281,40 @@ ZT012 = "error"
     }
 
     #[test]
+    fn unknown_keys_are_refused_at_their_line() {
+        let e = parse("fail_on = \"error\"\ncolour = true\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2 `colour = true`: unknown field `colour`, expected one of "),
+            "{e}"
+        );
+        // Every key the file may hold is offered, the setup fields first.
+        assert!(e.contains("`source_table`, `target_database`"), "{e}");
+        assert!(e.contains("`endpoint_url`, `pair`, `all`"), "{e}");
+        let e = parse("region = \"us-east-1\"\n\n[colour]\nred = 1\n").unwrap_err();
+        assert!(
+            e.starts_with("line 3 `[colour]`: unknown field `colour`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_wrongly_typed_setup_key_is_named_at_its_line() {
+        let e = parse("fail_on = \"error\"\nsource_profile = 5\n").unwrap_err();
+        assert_eq!(
+            e,
+            "line 2 `source_profile = 5`: invalid type: integer `5`, expected a string"
+        );
+        let e = parse("region = \"us-east-1\"\nconcurrency = \"8\"\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2 `concurrency = \"8\"`: invalid type: string"),
+            "{e}"
+        );
+        let c = parse("source_profile = \"src\"\nregion = \"eu-west-1\"\n").unwrap();
+        assert_eq!(c.source_profile.as_deref(), Some("src"));
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
     fn pairs_parse_with_top_level_defaults() {
         let c = parse(
             r#"
