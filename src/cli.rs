@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::setup::SetupFields;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "zetl",
@@ -64,57 +66,9 @@ pub struct CompletionsArgs {
 /// policy generate; every field can also come from `zetl.toml`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct SetupArgs {
-    /// Source DynamoDB table (ARN preferred: it fixes account and region).
-    #[arg(long, value_name = "ARN|NAME")]
-    pub source_table: Option<String>,
-    /// Target Glue database (arn:aws:glue:R:TGT:database/DB).
-    #[arg(long, value_name = "ARN|NAME")]
-    pub target_database: Option<String>,
-    /// IAM role the integration writes with.
-    #[arg(long, value_name = "ARN|NAME")]
-    pub target_role: Option<String>,
-    /// IAM user/role in the source account that creates the integration.
-    #[arg(long, value_name = "ARN")]
-    pub source_principal: Option<String>,
-    /// Principal that uses the console (rule ZP004).
-    #[arg(long, value_name = "ARN")]
-    pub console_principal: Option<String>,
-    /// Principal that configures the target (rule ZP005).
-    #[arg(long, value_name = "ARN")]
-    pub target_principal: Option<String>,
-    /// An existing integration to troubleshoot (else found from table -> database).
-    #[arg(long, value_name = "ARN")]
-    pub integration: Option<String>,
-    /// Named AWS profile for both accounts.
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Named AWS profile for the source account.
-    #[arg(long)]
-    pub source_profile: Option<String>,
-    /// Named AWS profile for the target account.
-    #[arg(long)]
-    pub target_profile: Option<String>,
-    /// Role to assume to read the source account.
-    #[arg(long, value_name = "ARN")]
-    pub source_role_arn: Option<String>,
-    /// Role to assume to read the target account.
-    #[arg(long, value_name = "ARN")]
-    pub target_role_arn: Option<String>,
-    /// External id for the assume-role calls.
-    #[arg(long)]
-    pub external_id: Option<String>,
-    /// Region for both accounts (default from the ARNs, then the AWS config chain).
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Region of the source account.
-    #[arg(long)]
-    pub source_region: Option<String>,
-    /// Region of the target account.
-    #[arg(long)]
-    pub target_region: Option<String>,
-    /// Send every AWS call there (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    // --source-table, --target-database, ...: declared with their help in `setup.rs`.
+    #[command(flatten)]
+    pub fields: SetupFields,
     /// A zetl.toml holding the same settings (flags override it); default ./zetl.toml if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

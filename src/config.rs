@@ -41,27 +41,17 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::report::{FailOn, Format, Severity};
+use crate::setup::SetupFields;
 
+mod keys;
+
+/// zetl.toml. Unknown keys are refused by [`parse`], not by `deny_unknown_fields`: the top
+/// level also holds the setup fields, which this struct does not read (see [`parse`]).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
-    pub source_table: Option<String>,
-    pub target_database: Option<String>,
-    pub target_role: Option<String>,
-    pub source_principal: Option<String>,
-    pub console_principal: Option<String>,
-    pub target_principal: Option<String>,
-    pub integration: Option<String>,
-    pub profile: Option<String>,
-    pub source_profile: Option<String>,
-    pub target_profile: Option<String>,
-    pub source_role_arn: Option<String>,
-    pub target_role_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub region: Option<String>,
-    pub source_region: Option<String>,
-    pub target_region: Option<String>,
-    pub endpoint_url: Option<String>,
+    /// `source_table`, `target_database`, ... at the top level: read by [`parse`].
+    #[serde(skip)]
+    pub fields: SetupFields,
     /// `[[pair]]`: one source table -> target database each (the top-level `target_database`
     /// and `target_role` are their defaults).
     #[serde(default)]
@@ -148,22 +138,18 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, Config)>, Config
 }
 
 /// Parse and check the text; the error names the key (and line) that is wrong.
+///
+/// The top level holds the setup fields ([`SetupFields`], declared once for flags and file)
+/// beside `Config`'s own keys. serde's `flatten` would join the two structs but loses toml's
+/// line numbers (and `deny_unknown_fields`), so toml reads the text once as each, and a key
+/// neither reads is refused first, at its line.
 pub fn parse(text: &str) -> Result<Config, String> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        // toml's message carries the line, a caret excerpt and what is wrong; keep it on one
-        // line so it reads well after the file name.
-        let msg = e.message().trim().to_string();
-        let at = e
-            .span()
-            .map(|s| {
-                let start = s.start.min(text.len());
-                let line = text[..start].matches('\n').count() + 1;
-                let line_text = text.lines().nth(line - 1).unwrap_or_default().trim();
-                format!("line {line} `{line_text}`: ")
-            })
-            .unwrap_or_default();
-        format!("{at}{msg}")
-    })?;
+    keys::refuse_unknown(text)?;
+    let located = |e: toml::de::Error| at_line(text, e.span(), e.message());
+    let config = Config {
+        fields: toml::from_str(text).map_err(located)?,
+        ..toml::from_str(text).map_err(located)?
+    };
     for (i, s) in config.suppress.iter().enumerate() {
         if !is_rule_id(&s.rule) {
             return Err(format!(
@@ -185,8 +171,8 @@ pub fn parse(text: &str) -> Result<Config, String> {
     if !config.pair.is_empty() {
         // Per-pair values at the top level would apply to every pair: say where they go.
         for (key, set) in [
-            ("source_table", config.source_table.is_some()),
-            ("integration", config.integration.is_some()),
+            ("source_table", config.fields.source_table.is_some()),
+            ("integration", config.fields.integration.is_some()),
         ] {
             if set {
                 return Err(format!(
@@ -222,6 +208,20 @@ pub fn parse(text: &str) -> Result<Config, String> {
         }
     }
     Ok(config)
+}
+
+/// `message` after the line the span starts on (`line 3 `colour = true`: ...`): toml's
+/// message carries a caret excerpt over several lines; one line reads well after the file name.
+fn at_line(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let at = span
+        .map(|s| {
+            let start = s.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            let line_text = text.lines().nth(line - 1).unwrap_or_default().trim();
+            format!("line {line} `{line_text}`: ")
+        })
+        .unwrap_or_default();
+    format!("{at}{}", message.trim())
 }
 
 /// `ZS002`: two capital letters and three digits.
@@ -278,6 +278,40 @@ ZT012 = "error"
         assert!(e.contains("fatal"), "{e}");
         let e = parse("[[suppress]]\nrule = \"nope\"\nreason = \"x\"\n").unwrap_err();
         assert!(e.starts_with("suppress[0].rule"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_at_their_line() {
+        let e = parse("fail_on = \"error\"\ncolour = true\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2 `colour = true`: unknown field `colour`, expected one of "),
+            "{e}"
+        );
+        // Every key the file may hold is offered, the setup fields first.
+        assert!(e.contains("`source_table`, `target_database`"), "{e}");
+        assert!(e.contains("`endpoint_url`, `pair`, `all`"), "{e}");
+        let e = parse("region = \"us-east-1\"\n\n[colour]\nred = 1\n").unwrap_err();
+        assert!(
+            e.starts_with("line 3 `[colour]`: unknown field `colour`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_wrongly_typed_setup_key_is_named_at_its_line() {
+        let e = parse("fail_on = \"error\"\nsource_profile = 5\n").unwrap_err();
+        assert_eq!(
+            e,
+            "line 2 `source_profile = 5`: invalid type: integer `5`, expected a string"
+        );
+        let e = parse("region = \"us-east-1\"\nconcurrency = \"8\"\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2 `concurrency = \"8\"`: invalid type: string"),
+            "{e}"
+        );
+        let c = parse("source_profile = \"src\"\nregion = \"eu-west-1\"\n").unwrap();
+        assert_eq!(c.fields.source_profile.as_deref(), Some("src"));
+        assert_eq!(c.fields.region.as_deref(), Some("eu-west-1"));
     }
 
     #[test]

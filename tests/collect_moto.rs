@@ -27,7 +27,7 @@ use server::{start_moto, Moto};
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::collect::{collect_blocking, collect_guarded};
 use zetl::permissions::READ_ACTIONS;
-use zetl::setup::Setup as SetupArgs;
+use zetl::setup::{Setup as SetupArgs, SetupFields};
 use zetl::snapshot::{Fact, PitrStatus, PrincipalKind, UnknownReason};
 
 const SRC: &str = "111111111111";
@@ -51,14 +51,17 @@ fn setup_healthy(moto: &Moto, phase: &[&str]) -> Value {
 
 fn setup_args(endpoint: Option<&str>) -> SetupArgs {
     SetupArgs {
-        source_table: Some(format!("arn:aws:dynamodb:us-east-1:{SRC}:table/orders")),
-        target_database: Some(format!("arn:aws:glue:us-east-1:{TGT}:database/lake")),
-        target_role: Some("zetl-target-role".to_string()),
-        source_principal: Some(format!("arn:aws:iam::{SRC}:role/zetl-creator")),
-        source_role_arn: Some(format!("arn:aws:iam::{SRC}:role/zetl-read")),
-        target_role_arn: Some(format!("arn:aws:iam::{TGT}:role/zetl-read")),
-        external_id: Some("zetl-test".to_string()),
-        endpoint_url: endpoint.map(str::to_string),
+        fields: SetupFields {
+            source_table: Some(format!("arn:aws:dynamodb:us-east-1:{SRC}:table/orders")),
+            target_database: Some(format!("arn:aws:glue:us-east-1:{TGT}:database/lake")),
+            target_role: Some("zetl-target-role".to_string()),
+            source_principal: Some(format!("arn:aws:iam::{SRC}:role/zetl-creator")),
+            source_role_arn: Some(format!("arn:aws:iam::{SRC}:role/zetl-read")),
+            target_role_arn: Some(format!("arn:aws:iam::{TGT}:role/zetl-read")),
+            external_id: Some("zetl-test".to_string()),
+            endpoint_url: endpoint.map(str::to_string),
+            ..SetupFields::default()
+        },
         ..SetupArgs::default()
     }
 }

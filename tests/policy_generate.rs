@@ -16,6 +16,7 @@ use zetl::commands::generate::documents::{build, Kind, PolicySet};
 use zetl::commands::generate::feed_back::apply_to;
 use zetl::commands::generate::{prepared, render};
 use zetl::report::{Severity, Status};
+use zetl::setup::SetupFields;
 
 const TABLE: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
 const DB: &str = "arn:aws:glue:us-east-1:222222222222:database/lake";
@@ -120,12 +121,15 @@ fn args(merge_with: Option<String>, setup: SetupArgs, location: Option<&str>) ->
 
 fn flags_setup() -> SetupArgs {
     SetupArgs {
-        source_table: Some(TABLE.into()),
-        target_database: Some(DB.into()),
-        target_role: Some(ROLE.into()),
-        source_principal: Some(CREATOR.into()),
-        console_principal: Some("arn:aws:iam::111111111111:user/console-user".into()),
-        target_principal: Some("arn:aws:iam::222222222222:role/Configurer".into()),
+        fields: SetupFields {
+            source_table: Some(TABLE.into()),
+            target_database: Some(DB.into()),
+            target_role: Some(ROLE.into()),
+            source_principal: Some(CREATOR.into()),
+            console_principal: Some("arn:aws:iam::111111111111:user/console-user".into()),
+            target_principal: Some("arn:aws:iam::222222222222:role/Configurer".into()),
+            ..SetupFields::default()
+        },
         ..SetupArgs::default()
     }
 }
@@ -232,9 +236,12 @@ fn generated_documents_pass_every_access_rule() {
             args(
                 None,
                 SetupArgs {
-                    source_principal: None,
-                    console_principal: None,
-                    target_principal: None,
+                    fields: SetupFields {
+                        source_principal: None,
+                        console_principal: None,
+                        target_principal: None,
+                        ..flags_setup().fields
+                    },
                     ..flags_setup()
                 },
                 Some("s3://zetl-lake-bucket"),

@@ -28,7 +28,7 @@ fn the_ci_gate_zetl_toml_loads_with_its_suppression_and_override() {
     std::fs::write(&path, blocks[0]).unwrap();
     let (_, config) = zetl::config::load(Some(path.as_path())).unwrap().unwrap();
     assert_eq!(
-        config.target_database.as_deref(),
+        config.fields.target_database.as_deref(),
         Some("arn:aws:glue:us-east-1:222222222222:database/lake")
     );
     assert_eq!(config.suppress.len(), 1);

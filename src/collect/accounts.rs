@@ -26,26 +26,26 @@ impl AccountOptions {
     pub fn for_side(setup: &Setup, side: Side, arn_region: Option<&str>) -> Self {
         let (profile, role_arn, side_region) = match side {
             Side::Source => (
-                &setup.source_profile,
-                &setup.source_role_arn,
-                &setup.source_region,
+                &setup.fields.source_profile,
+                &setup.fields.source_role_arn,
+                &setup.fields.source_region,
             ),
             Side::Target => (
-                &setup.target_profile,
-                &setup.target_role_arn,
-                &setup.target_region,
+                &setup.fields.target_profile,
+                &setup.fields.target_role_arn,
+                &setup.fields.target_region,
             ),
         };
         AccountOptions {
-            profile: profile.clone().or_else(|| setup.profile.clone()),
+            profile: profile.clone().or_else(|| setup.fields.profile.clone()),
             role_arn: role_arn.clone(),
-            external_id: setup.external_id.clone(),
+            external_id: setup.fields.external_id.clone(),
             region: arn_region
                 .filter(|r| !r.is_empty())
                 .map(str::to_string)
                 .or_else(|| side_region.clone())
-                .or_else(|| setup.region.clone()),
-            endpoint_url: setup.endpoint_url.clone(),
+                .or_else(|| setup.fields.region.clone()),
+            endpoint_url: setup.fields.endpoint_url.clone(),
         }
     }
 
@@ -122,17 +122,21 @@ pub const SESSION_NAME: &str = "zetl-doctor";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::setup::SetupFields;
 
     #[test]
     fn region_precedence_is_arn_then_side_flag_then_region_flag() {
         let setup = Setup {
-            region: Some("eu-west-1".into()),
-            target_region: Some("us-west-2".into()),
-            profile: Some("both".into()),
-            source_profile: Some("src".into()),
-            source_role_arn: Some("arn:aws:iam::111111111111:role/read".into()),
-            external_id: Some("x-1".into()),
-            endpoint_url: Some("http://127.0.0.1:5000".into()),
+            fields: SetupFields {
+                region: Some("eu-west-1".into()),
+                target_region: Some("us-west-2".into()),
+                profile: Some("both".into()),
+                source_profile: Some("src".into()),
+                source_role_arn: Some("arn:aws:iam::111111111111:role/read".into()),
+                external_id: Some("x-1".into()),
+                endpoint_url: Some("http://127.0.0.1:5000".into()),
+                ..SetupFields::default()
+            },
             ..Setup::default()
         };
         let s = AccountOptions::for_side(&setup, Side::Source, Some("ap-northeast-1"));

@@ -18,6 +18,7 @@ use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use super::clients::{Account, Clients};
 use super::guard::ReadOnlyGuard;
 use super::*;
+use crate::setup::SetupFields;
 use crate::snapshot::{Integration, IntegrationError, PartitionField, PitrStatus};
 
 mod errors;
@@ -704,8 +705,11 @@ fn target_denied_everything() -> Mocks {
 
 fn arn_setup() -> Setup {
     Setup {
-        source_table: Some(TABLE_ARN.to_string()),
-        target_database: Some(DB_ARN.to_string()),
+        fields: SetupFields {
+            source_table: Some(TABLE_ARN.to_string()),
+            target_database: Some(DB_ARN.to_string()),
+            ..SetupFields::default()
+        },
         ..Setup::default()
     }
 }

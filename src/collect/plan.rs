@@ -176,12 +176,15 @@ fn parse(value: &str, service: &str, prefix: &str, flag: &str) -> Result<Named, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::SetupPair;
+    use crate::setup::{SetupFields, SetupPair};
 
     fn setup(table: &str, db: &str) -> Setup {
         Setup {
-            source_table: Some(table.into()),
-            target_database: Some(db.into()),
+            fields: SetupFields {
+                source_table: Some(table.into()),
+                target_database: Some(db.into()),
+                ..SetupFields::default()
+            },
             ..Setup::default()
         }
     }

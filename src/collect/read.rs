@@ -129,7 +129,7 @@ pub async fn pairs(
     let (pairs, read, (source_integrations, target_integrations)) = if plan.all {
         let (mut s, mut t) = lists.await;
         let mut pairs = given;
-        let role = setup.target_role.as_ref().map(role_arn);
+        let role = setup.fields.target_role.as_ref().map(role_arn);
         let found =
             crate::pairs::integration_pairs([&s, &t], &source.id, &target.id, role.as_deref());
         crate::pairs::extend(&mut pairs, found);
@@ -179,9 +179,9 @@ pub async fn pairs(
         },
         SnapshotSetup {
             pairs,
-            source_principal: setup.source_principal.clone(),
-            console_principal: setup.console_principal.clone(),
-            target_principal: setup.target_principal.clone(),
+            source_principal: setup.fields.source_principal.clone(),
+            console_principal: setup.fields.console_principal.clone(),
+            target_principal: setup.fields.target_principal.clone(),
         },
     );
     snapshot.tool_version = Some(env!("CARGO_PKG_VERSION").to_string());
@@ -275,9 +275,9 @@ async fn read_all(
         .filter_map(|p| p.target_role.clone())
         .chain(
             [
-                &setup.source_principal,
-                &setup.console_principal,
-                &setup.target_principal,
+                &setup.fields.source_principal,
+                &setup.fields.console_principal,
+                &setup.fields.target_principal,
             ]
             .into_iter()
             .flatten()
@@ -307,7 +307,7 @@ async fn read_all(
             .map(|arn| collect_principal(arn, source, target)),
     );
     let probe_side = probes(
-        setup.console_principal.as_deref(),
+        setup.fields.console_principal.as_deref(),
         [
             (source, callers[0].as_deref()),
             (target, callers[1].as_deref()),

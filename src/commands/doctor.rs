@@ -175,13 +175,15 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
             .collect(),
         severity_overrides: config.severity.clone(),
         source_profile: setup
+            .fields
             .source_profile
             .clone()
-            .or_else(|| setup.profile.clone()),
+            .or_else(|| setup.fields.profile.clone()),
         target_profile: setup
+            .fields
             .target_profile
             .clone()
-            .or_else(|| setup.profile.clone()),
+            .or_else(|| setup.fields.profile.clone()),
         pass_evidence: args.verbose,
     };
     Ok(Options {
@@ -194,13 +196,12 @@ pub fn options(args: &DoctorArgs, loaded: Option<(PathBuf, Config)>) -> Result<O
     })
 }
 
-/// Flags over zetl.toml, field by field (shared with `zetl policy generate`). With `[[pair]]`
-/// tables each pair takes its own values, then the top-level ones; `--target-database`,
-/// `--target-role` and `--integration` replace that field of every pair, and
-/// `--source-table` makes the run about that one table (with its `[[pair]]`'s values when one
-/// names it).
+/// Flags over zetl.toml, field by field (`SetupFields::or`; shared with `zetl policy
+/// generate`). With `[[pair]]` tables each pair takes its own values, then the top-level ones;
+/// `--target-database`, `--target-role` and `--integration` replace that field of every pair,
+/// and `--source-table` makes the run about that one table (with its `[[pair]]`'s values when
+/// one names it).
 pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
-    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     let pair = |table: &str, entry: Option<&config::PairEntry>| {
         let field = |flag: &Option<String>,
                      own: fn(&config::PairEntry) -> &Option<String>,
@@ -212,15 +213,19 @@ pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
         SetupPair {
             source_table: table.to_string(),
             target_database: field(
-                &flags.target_database,
+                &flags.fields.target_database,
                 |e| &e.target_database,
-                &c.target_database,
+                &c.fields.target_database,
             ),
-            target_role: field(&flags.target_role, |e| &e.target_role, &c.target_role),
-            integration: field(&flags.integration, |e| &e.integration, &None),
+            target_role: field(
+                &flags.fields.target_role,
+                |e| &e.target_role,
+                &c.fields.target_role,
+            ),
+            integration: field(&flags.fields.integration, |e| &e.integration, &None),
         }
     };
-    let pairs: Vec<SetupPair> = match &flags.source_table {
+    let pairs: Vec<SetupPair> = match &flags.fields.source_table {
         _ if c.pair.is_empty() => Vec::new(),
         Some(table) => {
             let entry = c.pair.iter().find(|e| {
@@ -237,26 +242,10 @@ pub fn merge_setup(flags: &SetupArgs, c: &Config) -> Setup {
             .collect(),
     };
     Setup {
+        fields: flags.fields.clone().or(c.fields.clone()),
         pairs,
         all: flags.all || c.all.unwrap_or(false),
         concurrency: flags.concurrency.map(usize::from).or(c.concurrency),
-        source_table: or(&flags.source_table, &c.source_table),
-        target_database: or(&flags.target_database, &c.target_database),
-        target_role: or(&flags.target_role, &c.target_role),
-        source_principal: or(&flags.source_principal, &c.source_principal),
-        console_principal: or(&flags.console_principal, &c.console_principal),
-        target_principal: or(&flags.target_principal, &c.target_principal),
-        integration: or(&flags.integration, &c.integration),
-        profile: or(&flags.profile, &c.profile),
-        source_profile: or(&flags.source_profile, &c.source_profile),
-        target_profile: or(&flags.target_profile, &c.target_profile),
-        source_role_arn: or(&flags.source_role_arn, &c.source_role_arn),
-        target_role_arn: or(&flags.target_role_arn, &c.target_role_arn),
-        external_id: or(&flags.external_id, &c.external_id),
-        region: or(&flags.region, &c.region),
-        source_region: or(&flags.source_region, &c.source_region),
-        target_region: or(&flags.target_region, &c.target_region),
-        endpoint_url: or(&flags.endpoint_url, &c.endpoint_url),
     }
 }
 
@@ -272,16 +261,19 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
     let source = snapshot.accounts.source.clone();
     let target = snapshot.accounts.target.clone();
     let src_region = setup
+        .fields
         .source_region
         .clone()
-        .or(setup.region.clone())
+        .or(setup.fields.region.clone())
         .unwrap_or(source.region.clone());
     let tgt_region = setup
+        .fields
         .target_region
         .clone()
-        .or(setup.region.clone())
+        .or(setup.fields.region.clone())
         .unwrap_or(target.region.clone());
     let table = setup
+        .fields
         .source_table
         .as_deref()
         .map(|t| {
@@ -296,6 +288,7 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
         })
         .transpose()?;
     let database = setup
+        .fields
         .target_database
         .as_deref()
         .map(|d| {
@@ -310,17 +303,18 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
         })
         .transpose()?;
     let role = setup
+        .fields
         .target_role
         .as_deref()
         .map(|r| complete_role(r, snapshot, &target.id))
         .transpose()?;
-    if let Some(i) = &setup.integration {
+    if let Some(i) = &setup.fields.integration {
         check_integration(i)?;
     }
     for (flag, value) in [
-        ("--source-principal", &setup.source_principal),
-        ("--console-principal", &setup.console_principal),
-        ("--target-principal", &setup.target_principal),
+        ("--source-principal", &setup.fields.source_principal),
+        ("--console-principal", &setup.fields.console_principal),
+        ("--target-principal", &setup.fields.target_principal),
     ] {
         if let Some(v) = value {
             if !v.starts_with("arn:") {
@@ -397,7 +391,7 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
             if let Some(r) = &role {
                 pair.target_role = Some(r.clone());
             }
-            if let Some(i) = &setup.integration {
+            if let Some(i) = &setup.fields.integration {
                 pair.integration = Some(i.clone());
             }
         }
@@ -406,12 +400,21 @@ pub fn apply_setup_overrides(snapshot: &mut Snapshot, setup: &Setup) -> Result<(
         crate::pairs::add_integration_pairs(snapshot, role.as_deref());
     }
     let s = &mut snapshot.setup;
-    s.source_principal = setup.source_principal.clone().or(s.source_principal.take());
+    s.source_principal = setup
+        .fields
+        .source_principal
+        .clone()
+        .or(s.source_principal.take());
     s.console_principal = setup
+        .fields
         .console_principal
         .clone()
         .or(s.console_principal.take());
-    s.target_principal = setup.target_principal.clone().or(s.target_principal.take());
+    s.target_principal = setup
+        .fields
+        .target_principal
+        .clone()
+        .or(s.target_principal.take());
     Ok(())
 }
 

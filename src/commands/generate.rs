@@ -62,8 +62,16 @@ pub fn prepared(args: &GenerateArgs) -> Result<(Prepared, Profiles), CliError> {
     let config = loaded.map(|(_, c)| c).unwrap_or_default();
     let setup = super::doctor::merge_setup(&args.setup, &config);
     let profiles = Profiles {
-        source: setup.source_profile.clone().or(setup.profile.clone()),
-        target: setup.target_profile.clone().or(setup.profile.clone()),
+        source: setup
+            .fields
+            .source_profile
+            .clone()
+            .or(setup.fields.profile.clone()),
+        target: setup
+            .fields
+            .target_profile
+            .clone()
+            .or(setup.fields.profile.clone()),
     };
     let (snapshot, blank) = match args.merge_with.as_deref() {
         None => {

@@ -73,7 +73,7 @@ pub fn request(args: &WatchArgs) -> Result<Request, CliError> {
     // integration is named.
     let pairs = setup.pair_list();
     let complete = !pairs.is_empty() && pairs.iter().all(|p| p.target_database.is_some());
-    let targets = match &setup.integration {
+    let targets = match &setup.fields.integration {
         Some(arn) => vec![Target {
             followed: Followed {
                 name: integration_id(arn).ok_or_else(|| {

@@ -136,9 +136,9 @@ impl Live {
         // The diagnosis is about this pair alone.
         setup.pairs.clear();
         setup.all = false;
-        setup.source_table = Some(table);
-        setup.target_database = Some(database);
-        setup.integration = pair.integration_arn;
+        setup.fields.source_table = Some(table);
+        setup.fields.target_database = Some(database);
+        setup.fields.integration = pair.integration_arn;
         let plan = Plan::from_setup(&setup).map_err(|e| e.to_string())?;
         let reach = |a: &Account| Reach {
             clients: a.clients.clone(),

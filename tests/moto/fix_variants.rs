@@ -127,14 +127,17 @@ fn fix_apply_repairs_each_fixable_moto_variant_and_twice_is_a_no_op() {
 fn setup_args(endpoint: &str, setup: &Value) -> zetl::setup::Setup {
     let arg = |k: &str| setup[k].as_str().map(str::to_string);
     zetl::setup::Setup {
-        source_table: arg("source_table"),
-        target_database: arg("target_database"),
-        target_role: arg("target_role"),
-        source_principal: arg("source_principal"),
-        source_role_arn: arg("source_role_arn"),
-        target_role_arn: arg("target_role_arn"),
-        external_id: Some("zetl-test".into()),
-        endpoint_url: Some(endpoint.into()),
+        fields: zetl::setup::SetupFields {
+            source_table: arg("source_table"),
+            target_database: arg("target_database"),
+            target_role: arg("target_role"),
+            source_principal: arg("source_principal"),
+            source_role_arn: arg("source_role_arn"),
+            target_role_arn: arg("target_role_arn"),
+            external_id: Some("zetl-test".into()),
+            endpoint_url: Some(endpoint.into()),
+            ..zetl::setup::SetupFields::default()
+        },
         ..zetl::setup::Setup::default()
     }
 }
@@ -177,7 +180,7 @@ fn a_table_policy_changed_between_plan_and_apply_is_never_overwritten() {
         .find(|c| matches!(c.target, Target::TablePolicy { .. }))
         .expect("a table policy change for ZS005")
         .clone();
-    let table = setup.source_table.clone().unwrap();
+    let table = setup.fields.source_table.clone().unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (source, target) = runtime.block_on(Writer::connect(&setup, &snap));
     let read_policy = || {

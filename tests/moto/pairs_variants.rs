@@ -12,7 +12,7 @@ use zetl::collect::collect_guarded;
 use zetl::collect::guard::ReadOnlyGuard;
 use zetl::report::Severity;
 use zetl::rules::runner::Settings;
-use zetl::setup::{Setup, SetupPair};
+use zetl::setup::{Setup, SetupFields, SetupPair};
 
 use super::server::{build_variants, isolate, isolate_this_process, start_moto};
 
@@ -36,6 +36,14 @@ fn twelve_tables_are_collected_with_what_they_share_read_once() {
         .collect();
     assert_eq!(tables.len(), 12);
     let setup = Setup {
+        fields: SetupFields {
+            source_principal: Some(s("source_principal")),
+            source_role_arn: Some(s("source_role_arn")),
+            target_role_arn: Some(s("target_role_arn")),
+            external_id: Some("zetl-test".into()),
+            endpoint_url: Some(moto.endpoint.clone()),
+            ..SetupFields::default()
+        },
         pairs: tables
             .iter()
             .map(|t| SetupPair {
@@ -45,11 +53,6 @@ fn twelve_tables_are_collected_with_what_they_share_read_once() {
                 integration: None,
             })
             .collect(),
-        source_principal: Some(s("source_principal")),
-        source_role_arn: Some(s("source_role_arn")),
-        target_role_arn: Some(s("target_role_arn")),
-        external_id: Some("zetl-test".into()),
-        endpoint_url: Some(moto.endpoint.clone()),
         concurrency: Some(4),
         ..Setup::default()
     };

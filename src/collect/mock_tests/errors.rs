@@ -200,8 +200,11 @@ async fn throttling_past_the_retries_says_wait_or_raise_max_attempts() {
 #[tokio::test]
 async fn no_region_is_a_setup_error_before_any_call() {
     let setup = Setup {
-        source_table: Some("orders".into()),
-        target_database: Some("lake".into()),
+        fields: SetupFields {
+            source_table: Some("orders".into()),
+            target_database: Some("lake".into()),
+            ..SetupFields::default()
+        },
         ..Setup::default()
     };
     let plan = Plan::from_setup(&setup).unwrap();
@@ -225,8 +228,11 @@ async fn no_region_is_a_setup_error_before_any_call() {
 #[tokio::test]
 async fn an_unnamed_account_that_cannot_be_read_stops_the_run_in_three_lines() {
     let setup = Setup {
-        source_table: Some("orders".into()),
-        target_database: Some(DB_ARN.into()),
+        fields: SetupFields {
+            source_table: Some("orders".into()),
+            target_database: Some(DB_ARN.into()),
+            ..SetupFields::default()
+        },
         ..Setup::default()
     };
     let plan = Plan::from_setup(&setup).unwrap();

@@ -21,7 +21,10 @@ const CATALOG_ARN: &str =
 
 fn setup_with_console(console: &str) -> Setup {
     Setup {
-        console_principal: Some(console.to_string()),
+        fields: SetupFields {
+            console_principal: Some(console.to_string()),
+            ..arn_setup().fields
+        },
         ..arn_setup()
     }
 }
@@ -403,7 +406,10 @@ fn s3_tables_target() -> Mocks {
 #[tokio::test]
 async fn an_s3_tables_target_is_collected_and_bucket_rules_are_skipped() {
     let setup = Setup {
-        target_database: Some(CATALOG_ARN.to_string()),
+        fields: SetupFields {
+            target_database: Some(CATALOG_ARN.to_string()),
+            ..arn_setup().fields
+        },
         ..arn_setup()
     };
     let plan = Plan::from_setup(&setup).unwrap();

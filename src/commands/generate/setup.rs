@@ -67,15 +67,23 @@ pub fn blank_snapshot(
     let source = account_of(
         source_table,
         "dynamodb",
-        &[setup.source_principal.as_deref()],
-        setup.source_region.as_deref().or(setup.region.as_deref()),
+        &[setup.fields.source_principal.as_deref()],
+        setup
+            .fields
+            .source_region
+            .as_deref()
+            .or(setup.fields.region.as_deref()),
         "--source-table",
     )?;
     let target = account_of(
         target_database,
         "glue",
-        &[target_role, setup.target_principal.as_deref()],
-        setup.target_region.as_deref().or(setup.region.as_deref()),
+        &[target_role, setup.fields.target_principal.as_deref()],
+        setup
+            .fields
+            .target_region
+            .as_deref()
+            .or(setup.fields.region.as_deref()),
         "--target-database",
     )?;
     // An S3 Tables target has no general-purpose bucket location.
@@ -280,13 +288,17 @@ fn account_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::setup::SetupFields;
 
     fn setup() -> Setup {
         Setup {
-            source_table: Some("arn:aws:dynamodb:us-east-1:111111111111:table/orders".into()),
-            target_database: Some("arn:aws:glue:us-east-1:222222222222:database/lake".into()),
-            target_role: Some("arn:aws:iam::222222222222:role/service-role/ZeroEtl".into()),
-            source_principal: Some("arn:aws:iam::111111111111:role/Creator".into()),
+            fields: SetupFields {
+                source_table: Some("arn:aws:dynamodb:us-east-1:111111111111:table/orders".into()),
+                target_database: Some("arn:aws:glue:us-east-1:222222222222:database/lake".into()),
+                target_role: Some("arn:aws:iam::222222222222:role/service-role/ZeroEtl".into()),
+                source_principal: Some("arn:aws:iam::111111111111:role/Creator".into()),
+                ..SetupFields::default()
+            },
             ..Setup::default()
         }
     }
@@ -316,13 +328,13 @@ mod tests {
     #[test]
     fn names_need_an_account_and_a_location_is_required() {
         let mut s = setup();
-        s.source_table = Some("orders".into());
-        s.source_principal = None;
+        s.fields.source_table = Some("orders".into());
+        s.fields.source_principal = None;
         let e = blank_snapshot(&s, Some("s3://b/"), Utc::now()).unwrap_err();
         assert!(e.starts_with("--source-table \"orders\" is a name"), "{e}");
         // With another source-side ARN and a region, a name is enough.
-        s.source_principal = Some("arn:aws:iam::111111111111:user/alice".into());
-        s.region = Some("eu-west-1".into());
+        s.fields.source_principal = Some("arn:aws:iam::111111111111:user/alice".into());
+        s.fields.region = Some("eu-west-1".into());
         let snap = blank_snapshot(&s, Some("s3://b/"), Utc::now()).unwrap();
         assert_eq!(
             snap.setup.pairs[0].source_table,
@@ -332,7 +344,7 @@ mod tests {
         assert!(e.starts_with("--location is required"), "{e}");
         // An S3 Tables target has no bucket location to give.
         let mut s = setup();
-        s.target_database =
+        s.fields.target_database =
             Some("arn:aws:glue:us-east-1:222222222222:catalog/s3tablescatalog/tb".into());
         let snap = blank_snapshot(&s, None, Utc::now()).unwrap();
         assert!(snap.databases.is_empty() && snap.buckets.is_empty());
