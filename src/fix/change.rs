@@ -5,6 +5,12 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::arn::Arn;
+use crate::permissions::{
+    Action, DDB_PUT_RESOURCE_POLICY, DDB_UPDATE_CONTINUOUS_BACKUPS,
+    GLUE_CREATE_INTEGRATION_RESOURCE_PROPERTY, GLUE_PUT_RESOURCE_POLICY,
+    GLUE_UPDATE_INTEGRATION_RESOURCE_PROPERTY, IAM_PUT_ROLE_POLICY, IAM_PUT_USER_POLICY,
+    IAM_UPDATE_ASSUME_ROLE_POLICY,
+};
 use crate::policy_edit::limits::size_of;
 use crate::policy_edit::{decode_policy, FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
@@ -181,22 +187,22 @@ impl Target {
     }
 
     /// The IAM action the write needs (printed in the plan and when it is denied).
-    pub fn write_action(&self, exists: bool) -> &'static str {
+    pub fn write_action(&self, exists: bool) -> Action {
         match self {
-            Target::TablePolicy { .. } => "dynamodb:PutResourcePolicy",
-            Target::CatalogPolicy { .. } => "glue:PutResourcePolicy",
-            Target::TrustPolicy { .. } => "iam:UpdateAssumeRolePolicy",
+            Target::TablePolicy { .. } => DDB_PUT_RESOURCE_POLICY,
+            Target::CatalogPolicy { .. } => GLUE_PUT_RESOURCE_POLICY,
+            Target::TrustPolicy { .. } => IAM_UPDATE_ASSUME_ROLE_POLICY,
             Target::InlinePolicy {
                 principal_kind: PrincipalKind::Role,
                 ..
-            } => "iam:PutRolePolicy",
+            } => IAM_PUT_ROLE_POLICY,
             Target::InlinePolicy {
                 principal_kind: PrincipalKind::User,
                 ..
-            } => "iam:PutUserPolicy",
-            Target::PointInTimeRecovery { .. } => "dynamodb:UpdateContinuousBackups",
-            Target::ResourceProperty { .. } if exists => "glue:UpdateIntegrationResourceProperty",
-            Target::ResourceProperty { .. } => "glue:CreateIntegrationResourceProperty",
+            } => IAM_PUT_USER_POLICY,
+            Target::PointInTimeRecovery { .. } => DDB_UPDATE_CONTINUOUS_BACKUPS,
+            Target::ResourceProperty { .. } if exists => GLUE_UPDATE_INTEGRATION_RESOURCE_PROPERTY,
+            Target::ResourceProperty { .. } => GLUE_CREATE_INTEGRATION_RESOURCE_PROPERTY,
         }
     }
 

@@ -42,7 +42,7 @@ fn policy(sid: &str) -> Value {
 fn change(target: Target, account: Account, before: Option<Value>, after: Value) -> Change {
     Change {
         account,
-        action: target.write_action(before.is_some()).to_string(),
+        action: target.write_action(before.is_some()).iam.to_string(),
         target,
         rules: vec!["ZS004".into()],
         before,
