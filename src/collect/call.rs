@@ -7,7 +7,7 @@ use std::future::Future;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use super::actions::{Action, Side};
+use super::actions::{Action, Side, Sides};
 use super::advice::{self, Context};
 use super::cause::{service_message, Cause};
 use super::clients::Account;
@@ -27,10 +27,24 @@ impl CallError {
     pub fn is(&self, codes: &[&str]) -> bool {
         self.code.as_deref().is_some_and(|c| codes.contains(&c))
     }
+
+    /// A call of `action` that could not be made at all (its request did not build).
+    pub fn unsent(action: Action, message: String) -> CallError {
+        CallError {
+            code: None,
+            unknown: Unknown {
+                reason: UnknownReason::Other,
+                action: Some(action.iam.to_string()),
+                message: Some(message.clone()),
+            },
+            cause: Cause::Other(message),
+        }
+    }
 }
 
-/// Calls `f` (an SDK request's `send()`), unless the account is down; tells the account's
-/// progress reporter what is being read.
+/// Calls `f` (an SDK request's `send()`), unless the account is down, holding a slot of the
+/// account's request limit; tells the account's progress reporter what is being read (a
+/// `zetl fix` write is no read: the command logs each write itself).
 pub async fn call<T, E, Fut, F>(account: &Account, action: Action, f: F) -> Result<T, CallError>
 where
     F: FnOnce() -> Fut,
@@ -45,7 +59,9 @@ where
         });
     }
     let _permit = account.clients.limit.acquire(&action).await;
-    account.progress.reading(account.side, &account.id, action);
+    if action.sides != Sides::Write {
+        account.progress.reading(account.side, &account.id, action);
+    }
     f().await
         .map_err(|e| classify(account.side, action, &e, crate::debug::enabled()))
 }
