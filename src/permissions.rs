@@ -1,7 +1,9 @@
-//! Every IAM action the collectors call, in ONE place. The checked-in read-only policies in
-//! `permissions/` are generated from this list (and a test keeps them in sync), and every AWS
-//! call goes through `call::call` with one of these constants, so a collector cannot use an
-//! action the published policies do not grant.
+//! Every IAM action zetl calls, in ONE place. The checked-in read-only policies in
+//! `permissions/` are generated from the read actions (and a test keeps them in sync), and
+//! every AWS call goes through `call::call` with one of these constants, so a collector cannot
+//! use an action the published policies do not grant. `zetl fix --apply`'s writes are listed
+//! apart (`WRITE_ACTIONS`): no read-only policy grants them and the read-only guard refuses
+//! them.
 
 use serde_json::{json, Value};
 
@@ -19,6 +21,9 @@ pub enum Sides {
     /// `--<side>-role-arn`): granted by the caller's own policy and the role's trust policy,
     /// never by the doctor's read-only policies, and not a read of the account.
     Caller,
+    /// A `zetl fix --apply` write, made in the account the change is in: in no read-only
+    /// policy (the credentials `zetl fix` runs with need it).
+    Write,
 }
 
 impl Sides {
@@ -119,6 +124,25 @@ read_actions! {
     // ZP004 probes, made with the console principal's own credentials
     RSS_LIST_NAMESPACES = "redshift-serverless:ListNamespaces" / "ListNamespaces": Probe,
     RSS_LIST_WORKGROUPS = "redshift-serverless:ListWorkgroups" / "ListWorkgroups": Probe,
+}
+
+macro_rules! write_actions {
+    ($($name:ident = $iam:literal / $op:literal),* $(,)?) => {
+        $(pub const $name: Action = Action { iam: $iam, operation: $op, sides: Sides::Write };)*
+        /// Every write `zetl fix --apply` makes.
+        pub const WRITE_ACTIONS: &[Action] = &[$($name),*];
+    };
+}
+
+write_actions! {
+    DDB_PUT_RESOURCE_POLICY = "dynamodb:PutResourcePolicy" / "PutResourcePolicy",
+    DDB_UPDATE_CONTINUOUS_BACKUPS = "dynamodb:UpdateContinuousBackups" / "UpdateContinuousBackups",
+    GLUE_PUT_RESOURCE_POLICY = "glue:PutResourcePolicy" / "PutResourcePolicy",
+    GLUE_CREATE_INTEGRATION_RESOURCE_PROPERTY = "glue:CreateIntegrationResourceProperty" / "CreateIntegrationResourceProperty",
+    GLUE_UPDATE_INTEGRATION_RESOURCE_PROPERTY = "glue:UpdateIntegrationResourceProperty" / "UpdateIntegrationResourceProperty",
+    IAM_UPDATE_ASSUME_ROLE_POLICY = "iam:UpdateAssumeRolePolicy" / "UpdateAssumeRolePolicy",
+    IAM_PUT_ROLE_POLICY = "iam:PutRolePolicy" / "PutRolePolicy",
+    IAM_PUT_USER_POLICY = "iam:PutUserPolicy" / "PutUserPolicy",
 }
 
 /// How the collector gets into an account when a role is given. Not in `READ_ACTIONS`: it is
@@ -267,6 +291,22 @@ mod tests {
         assert!(!crate::collect::guard::ReadOnlyGuard::allows(
             "AssumeRoleWithSAML"
         ));
+    }
+
+    /// `zetl fix`'s writes are in no read-only policy, and the guard refuses every one.
+    #[test]
+    fn writes_are_refused_by_the_guard_and_outside_the_policies() {
+        for a in WRITE_ACTIONS {
+            assert!(
+                !crate::collect::guard::ReadOnlyGuard::allows(a.operation),
+                "{}",
+                a.iam
+            );
+            assert!(!READ_ACTIONS.contains(a), "{}", a.iam);
+            for side in [Side::Source, Side::Target] {
+                assert!(!actions_for(side).contains(&a.iam), "{} in {side:?}", a.iam);
+            }
+        }
     }
 
     /// Probes are reads the guard lets through, but no read-only policy grants them.

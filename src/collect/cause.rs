@@ -243,7 +243,7 @@ fn chain<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Er
 
 /// The innermost error's text on one line, at most 200 characters: the SDK's outer layers
 /// only say which stage failed.
-pub fn innermost(err: &(dyn Error + 'static)) -> String {
+fn innermost(err: &(dyn Error + 'static)) -> String {
     let text = chain(err)
         .map(|e| e.to_string())
         .filter(|t| !t.trim().is_empty())

@@ -1,4 +1,5 @@
-//! The source table: DescribeTable, DescribeContinuousBackups, GetResourcePolicy.
+//! The source table: DescribeTable, DescribeContinuousBackups, GetResourcePolicy (the last two
+//! also alone: `zetl fix` reads them again before writing).
 
 use std::future::Future;
 
@@ -48,38 +49,54 @@ where
         let after = then(&description).await;
         (description, after)
     };
-    let ((description, after), backups, policy) = futures::join!(
+    let ((description, after), backups, resource_policy) = futures::join!(
         described,
-        call(account, DDB_DESCRIBE_CONTINUOUS_BACKUPS, || ddb
-            .describe_continuous_backups()
-            .table_name(table_name)
-            .send()),
-        call(account, DDB_GET_RESOURCE_POLICY, || ddb
-            .get_resource_policy()
-            .resource_arn(table_arn)
-            .send()),
+        continuous_backups(account, table_name),
+        table_policy(account, table_arn),
     );
     let (continuous_backups, pitr_recovery_period_days) = match backups {
-        Ok(out) => (
-            Fact::Known(pitr_status(&out)),
-            Fact::Known(recovery_period_days(&out)),
-        ),
+        Ok((status, period)) => (Fact::Known(status), Fact::Known(period)),
         Err(CallError { unknown, .. }) => (Fact::Unknown(unknown.clone()), Fact::Unknown(unknown)),
     };
     let table = SourceTable {
         description,
         continuous_backups,
         pitr_recovery_period_days: Some(pitr_recovery_period_days),
-        resource_policy: match policy {
-            Ok(out) => Fact::Known(out.policy().map(|p| TablePolicy {
-                policy: StoredPolicy::from_service(p),
-                revision_id: out.revision_id().map(str::to_string),
-            })),
-            Err(e) if e.is(&["PolicyNotFoundException"]) => Fact::Known(None),
-            Err(e) => Fact::Unknown(e.unknown),
-        },
+        resource_policy,
     };
     (table, after)
+}
+
+/// DescribeContinuousBackups of the table (`table`: its name, or its ARN): whether
+/// point-in-time recovery is on, and its recovery period when DynamoDB gives one.
+pub async fn continuous_backups(
+    account: &Account,
+    table: &str,
+) -> Result<(PitrStatus, Option<u32>), CallError> {
+    let ddb = &account.clients.dynamodb;
+    let out = call(account, DDB_DESCRIBE_CONTINUOUS_BACKUPS, || {
+        ddb.describe_continuous_backups().table_name(table).send()
+    })
+    .await?;
+    Ok((pitr_status(&out), recovery_period_days(&out)))
+}
+
+/// The table's resource policy (GetResourcePolicy) and its revision. `Known(None)`: none
+/// (PolicyNotFoundException).
+pub async fn table_policy(account: &Account, table_arn: &str) -> Fact<Option<TablePolicy>> {
+    let ddb = &account.clients.dynamodb;
+    match call(account, DDB_GET_RESOURCE_POLICY, || {
+        ddb.get_resource_policy().resource_arn(table_arn).send()
+    })
+    .await
+    {
+        Ok(out) => Fact::Known(out.policy().map(|p| TablePolicy {
+            policy: StoredPolicy::from_service(p),
+            revision_id: out.revision_id().map(str::to_string),
+        })),
+        Err(e) if e.is(&["PolicyNotFoundException"]) => Fact::Known(None),
+        Err(e) => Fact::Unknown(e.unknown),
+    }
 }
 
 fn table_description(t: &aws_sdk_dynamodb::types::TableDescription) -> TableDescription {

@@ -1,6 +1,7 @@
 //! IAM principals: the role or user, its trust policy, inline and attached policies (each
-//! managed policy's default version), permissions boundary and, for users, groups. IAM
-//! returns documents URL-encoded; the snapshot stores the decoded JSON.
+//! managed policy's default version), permissions boundary and, for users, groups; and a trust
+//! or inline policy alone, for `zetl fix`'s re-reads. IAM returns documents URL-encoded; the
+//! snapshot stores the decoded JSON.
 
 use std::future::Future;
 
@@ -128,6 +129,58 @@ async fn user(account: &Account, name: &str) -> Fact<Option<IamPrincipal>> {
         permissions_boundary: fact(boundary),
         groups: fact(groups),
     }))
+}
+
+/// One role's trust policy, read alone (GetRole): what `zetl fix` reads again right before
+/// writing it. A role that does not exist is the service's error (NoSuchEntity), not `None`:
+/// there is nothing to write to.
+pub async fn trust_policy(
+    account: &Account,
+    role_name: &str,
+) -> Result<Option<StoredPolicy>, CallError> {
+    let iam = &account.clients.iam;
+    let out = call(account, IAM_GET_ROLE, || {
+        iam.get_role().role_name(role_name).send()
+    })
+    .await?;
+    Ok(out
+        .role()
+        .and_then(|r| r.assume_role_policy_document())
+        .map(StoredPolicy::from_service))
+}
+
+/// One inline policy of a role or user, read alone (GetRolePolicy / GetUserPolicy): what
+/// `zetl fix` reads again right before writing it. `None`: there is no such policy.
+pub async fn inline_policy(
+    account: &Account,
+    kind: PrincipalKind,
+    principal_name: &str,
+    policy_name: &str,
+) -> Result<Option<StoredPolicy>, CallError> {
+    let iam = &account.clients.iam;
+    let document = match kind {
+        PrincipalKind::Role => call(account, IAM_GET_ROLE_POLICY, || {
+            iam.get_role_policy()
+                .role_name(principal_name)
+                .policy_name(policy_name)
+                .send()
+        })
+        .await
+        .map(|o| o.policy_document().to_string()),
+        PrincipalKind::User => call(account, IAM_GET_USER_POLICY, || {
+            iam.get_user_policy()
+                .user_name(principal_name)
+                .policy_name(policy_name)
+                .send()
+        })
+        .await
+        .map(|o| o.policy_document().to_string()),
+    };
+    match document {
+        Ok(text) => Ok(Some(StoredPolicy::from_service(&text))),
+        Err(e) if e.is(NO_SUCH_ENTITY) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// A read's result as a snapshot fact: the value, or why it could not be read.

@@ -5,6 +5,12 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::arn::Arn;
+use crate::permissions::{
+    Action, DDB_PUT_RESOURCE_POLICY, DDB_UPDATE_CONTINUOUS_BACKUPS,
+    GLUE_CREATE_INTEGRATION_RESOURCE_PROPERTY, GLUE_PUT_RESOURCE_POLICY,
+    GLUE_UPDATE_INTEGRATION_RESOURCE_PROPERTY, IAM_PUT_ROLE_POLICY, IAM_PUT_USER_POLICY,
+    IAM_UPDATE_ASSUME_ROLE_POLICY,
+};
 use crate::policy_edit::limits::siblings_size;
 use crate::policy_edit::{FixAction, PolicyCommand, PolicyKind};
 use crate::rules::messages::sentence;
@@ -63,7 +69,7 @@ impl Target {
                 Target::PointInTimeRecovery {
                     table_arn: table_arn.clone(),
                 },
-                json!({"PointInTimeRecoveryEnabled": true}),
+                pitr_content(true),
             )),
             FixAction::ResourceProperty {
                 resource_arn,
@@ -73,7 +79,7 @@ impl Target {
                 Target::ResourceProperty {
                     resource_arn: resource_arn.clone(),
                 },
-                json!({"TargetProcessingProperties": {"RoleArn": role_arn}}),
+                resource_property_content(Some(role_arn)),
             )),
             FixAction::Policy(command) | FixAction::MergeStatements { command, .. } => {
                 let policy = policy?.clone();
@@ -175,22 +181,22 @@ impl Target {
     }
 
     /// The IAM action the write needs (printed in the plan and when it is denied).
-    pub fn write_action(&self, exists: bool) -> &'static str {
+    pub fn write_action(&self, exists: bool) -> Action {
         match self {
-            Target::TablePolicy { .. } => "dynamodb:PutResourcePolicy",
-            Target::CatalogPolicy { .. } => "glue:PutResourcePolicy",
-            Target::TrustPolicy { .. } => "iam:UpdateAssumeRolePolicy",
+            Target::TablePolicy { .. } => DDB_PUT_RESOURCE_POLICY,
+            Target::CatalogPolicy { .. } => GLUE_PUT_RESOURCE_POLICY,
+            Target::TrustPolicy { .. } => IAM_UPDATE_ASSUME_ROLE_POLICY,
             Target::InlinePolicy {
                 principal_kind: PrincipalKind::Role,
                 ..
-            } => "iam:PutRolePolicy",
+            } => IAM_PUT_ROLE_POLICY,
             Target::InlinePolicy {
                 principal_kind: PrincipalKind::User,
                 ..
-            } => "iam:PutUserPolicy",
-            Target::PointInTimeRecovery { .. } => "dynamodb:UpdateContinuousBackups",
-            Target::ResourceProperty { .. } if exists => "glue:UpdateIntegrationResourceProperty",
-            Target::ResourceProperty { .. } => "glue:CreateIntegrationResourceProperty",
+            } => IAM_PUT_USER_POLICY,
+            Target::PointInTimeRecovery { .. } => DDB_UPDATE_CONTINUOUS_BACKUPS,
+            Target::ResourceProperty { .. } if exists => GLUE_UPDATE_INTEGRATION_RESOURCE_PROPERTY,
+            Target::ResourceProperty { .. } => GLUE_CREATE_INTEGRATION_RESOURCE_PROPERTY,
         }
     }
 
@@ -258,14 +264,14 @@ impl Target {
                 .map(|p| p.document.to_value()),
             Target::PointInTimeRecovery { table_arn } => {
                 let status = snapshot.tables.get(table_arn)?.continuous_backups.known()?;
-                Some(json!({"PointInTimeRecoveryEnabled": *status == PitrStatus::Enabled}))
+                Some(pitr_content(*status == PitrStatus::Enabled))
             }
             Target::ResourceProperty { resource_arn } => snapshot
                 .resource_properties
                 .get(resource_arn)?
                 .known()?
                 .as_ref()
-                .map(|p| json!({"TargetProcessingProperties": {"RoleArn": p.role_arn}})),
+                .map(|p| resource_property_content(p.role_arn.as_deref())),
         }
     }
 
@@ -369,10 +375,14 @@ impl Target {
     }
 }
 
-/// A stored policy as a JSON object (IAM's URL-encoded strings decoded); kept as is when it
-/// does not parse, so a garbled document still shows up as "different".
-pub fn decoded(stored: &Value) -> Value {
-    StoredPolicy::new(stored.clone()).to_value()
+/// A point-in-time recovery setting as a change shows it (and `zetl fix` compares it).
+pub fn pitr_content(enabled: bool) -> Value {
+    json!({"PointInTimeRecoveryEnabled": enabled})
+}
+
+/// An integration resource property as a change shows it: the role the target writes with.
+pub fn resource_property_content(role_arn: Option<&str>) -> Value {
+    json!({"TargetProcessingProperties": {"RoleArn": role_arn}})
 }
 
 /// The principal's facts. The snapshot keys them by the ARN the setup gave, which may lack

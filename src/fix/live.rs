@@ -7,90 +7,89 @@
 //!   `ExpectedRevisionId` (`NO_POLICY` when none existed), Glue `PolicyHashCondition` or
 //!   `PolicyExistsCondition`. IAM has no such condition: there the re-read is the guard.
 
-use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use serde_json::Value;
 
-use super::change::{decoded, Change, Target};
+use super::change::{pitr_content, resource_property_content, Change, Target};
 use crate::collect::accounts::{sdk_config, AccountOptions};
-use crate::collect::advice::{self, Context};
-use crate::collect::cause::{self, Cause};
+use crate::collect::call::{call, CallError};
+use crate::collect::clients::{Account, Clients};
+use crate::collect::guard::ReadOnlyGuard;
+use crate::collect::limit::DEFAULT_CONCURRENCY;
+use crate::collect::plan::{Named, Plan};
+use crate::collect::progress::Reporter;
+use crate::collect::{dynamodb, glue, iam};
 use crate::permissions::Side;
 use crate::policy_edit::command::name_from_arn;
 use crate::setup::Setup;
-use crate::snapshot::{PrincipalKind, Snapshot};
+use crate::snapshot::{Fact, PitrStatus, PrincipalKind, Snapshot, Unknown, UnknownReason};
 
-/// The write clients of one account (no read-only guard: `zetl fix --apply` writes).
+/// One account as `zetl fix --apply` reaches it. Every call, read or write, is a
+/// `collect::call::call` of `account`: it takes a slot of the account's request limit and a
+/// failure is classified as the collector classifies its own.
 #[derive(Debug, Clone)]
 pub struct Writer {
+    /// The account as the collector sees it: the re-reads are the collector's own reads, with
+    /// its read-only clients and progress reporter.
+    pub account: Account,
+    /// The write clients (no read-only guard: `zetl fix --apply` writes).
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub glue: aws_sdk_glue::Client,
     pub iam: aws_sdk_iam::Client,
 }
 
 impl Writer {
-    pub fn from_config(conf: &aws_config::SdkConfig) -> Writer {
-        Writer {
-            dynamodb: aws_sdk_dynamodb::Client::new(conf),
-            glue: aws_sdk_glue::Client::new(conf),
-            iam: aws_sdk_iam::Client::new(conf),
-        }
+    /// Both accounts' writers, reached like the collector reaches them (profiles, assumed
+    /// roles, endpoint, `--concurrency`), in the regions the snapshot found. Nothing is
+    /// reported as progress: the command logs each write itself.
+    pub async fn connect(setup: &Setup, snapshot: &Snapshot) -> (Writer, Writer) {
+        // Each side's partition, as the collector takes it: from its resource ARN.
+        let plan = Plan::from_setup(setup).ok();
+        futures::join!(
+            Writer::reach(
+                setup,
+                Side::Source,
+                &snapshot.accounts.source,
+                plan.as_ref().map(|p| &p.table)
+            ),
+            Writer::reach(
+                setup,
+                Side::Target,
+                &snapshot.accounts.target,
+                plan.as_ref().map(|p| &p.database)
+            ),
+        )
     }
 
-    /// Both accounts' writers, reached like the collector reaches them (profiles, assumed
-    /// roles, endpoint), in the regions the snapshot found.
-    pub async fn connect(setup: &Setup, snapshot: &Snapshot) -> (Writer, Writer) {
-        let src =
-            AccountOptions::for_side(setup, Side::Source, Some(&snapshot.accounts.source.region));
-        let tgt =
-            AccountOptions::for_side(setup, Side::Target, Some(&snapshot.accounts.target.region));
-        let (s, t) = futures::join!(sdk_config(&src), sdk_config(&tgt));
-        (Writer::from_config(&s), Writer::from_config(&t))
+    async fn reach(
+        setup: &Setup,
+        side: Side,
+        known: &crate::snapshot::Account,
+        named: Option<&Named>,
+    ) -> Writer {
+        let options = AccountOptions::for_side(setup, side, Some(&known.region));
+        let conf = sdk_config(&options).await;
+        let clients = Clients::from_config(&conf, options.s3_path_style(), &ReadOnlyGuard::new())
+            .limited(setup.concurrency.unwrap_or(DEFAULT_CONCURRENCY));
+        Writer {
+            account: Account {
+                clients,
+                side,
+                id: known.id.clone(),
+                region: known.region.clone(),
+                partition: named
+                    .and_then(|n| n.arn.as_ref())
+                    .map_or_else(|| "aws".to_string(), |a| a.partition.clone()),
+                down: None,
+                progress: Reporter::silent(),
+            },
+            dynamodb: aws_sdk_dynamodb::Client::new(&conf),
+            glue: aws_sdk_glue::Client::new(&conf),
+            iam: aws_sdk_iam::Client::new(&conf),
+        }
     }
 }
 
 pub use super::Applied;
-
-/// A failed AWS call, reduced to what the messages need.
-#[derive(Debug, Clone)]
-struct CallFailure {
-    code: Option<String>,
-    /// The service's `Code: message`, else the innermost error's text (short).
-    message: String,
-    cause: Cause,
-    /// The SDK's whole error, shown with `--debug`.
-    detail: String,
-}
-
-impl CallFailure {
-    fn from<E>(err: &SdkError<E, HttpResponse>) -> CallFailure
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let message = match err {
-            SdkError::ServiceError(se) => cause::service_message(
-                se.err().code(),
-                se.err().message(),
-                se.raw().status().as_u16(),
-            ),
-            other => cause::innermost(other),
-        };
-        CallFailure {
-            code: err.code().map(str::to_string),
-            message,
-            cause: Cause::of(err),
-            detail: DisplayErrorContext(err).to_string(),
-        }
-    }
-
-    fn is(&self, codes: &[&str]) -> bool {
-        self.code.as_deref().is_some_and(|c| codes.contains(&c))
-    }
-
-    fn access_denied(&self) -> bool {
-        self.is(cause::ACCESS_DENIED)
-    }
-}
 
 /// Applies the changes in order; stops at the first conflict (the rest were planned from the
 /// same, now stale, reading).
@@ -134,11 +133,11 @@ async fn apply_one(
     original: &Snapshot,
     writing: impl FnOnce(),
 ) -> Applied {
-    let now = match read(w, &change.target).await {
+    let now = match read(&w.account, &change.target).await {
         Ok(now) => now,
-        Err(f) => return failed(&f, read_action(&change.target), change.account),
+        Err(unknown) => return failed(unknown),
     };
-    if now.content.map(|v| decoded(&v)) != change.before {
+    if now.content != change.before {
         return Applied::Conflict(format!(
             "the {} changed since it was read; nothing was written. Run `zetl fix` again to plan against the new content.",
             change.target.describe()
@@ -148,62 +147,41 @@ async fn apply_one(
     let result = write(w, change, original, now.token).await;
     match result {
         Ok(()) => Applied::Done,
-        Err(f) if is_condition_failure(&change.target, &f) => Applied::Conflict(format!(
+        Err(e) if is_condition_failure(&change.target, &e) => Applied::Conflict(format!(
             "the {} changed while it was being written ({}); nothing was overwritten. Run `zetl fix` again.",
             change.target.describe(),
-            f.code.as_deref().unwrap_or("condition failed")
+            e.code.as_deref().unwrap_or("condition failed")
         )),
-        Err(f) => failed(&f, &change.action, change.account),
+        Err(e) => failed(e.unknown),
     }
 }
 
-/// The service's own message, or for a call that got no answer one sentence with the next
-/// step (the SDK's whole error with `--debug`).
-fn failed(f: &CallFailure, action: &str, account: super::Account) -> Applied {
-    let side = match account {
-        super::Account::Source => Side::Source,
-        super::Account::Target => Side::Target,
-    };
-    let message = if crate::debug::enabled() {
-        f.detail.clone()
-    } else if f.code.is_some() {
-        f.message.clone()
-    } else {
-        advice::problem(&f.cause, &Context::side(side))
-    };
+/// A call that failed, as the collector classified it: its message (the service's own, or for
+/// a call that got no answer one sentence with the next step; the SDK's error with
+/// `--debug`), and the action the credentials lack when the service denied it.
+fn failed(unknown: Unknown) -> Applied {
     Applied::Failed {
-        message,
-        missing_action: f.access_denied().then(|| action.to_string()),
+        missing_action: unknown
+            .action
+            .filter(|_| unknown.reason == UnknownReason::AccessDenied),
+        message: unknown.message.unwrap_or_default(),
     }
 }
 
 /// The service's answer when its write condition does not hold.
-fn is_condition_failure(target: &Target, f: &CallFailure) -> bool {
+fn is_condition_failure(target: &Target, e: &CallError) -> bool {
+    let message = e.unknown.message.as_deref().unwrap_or_default();
     match target {
         // ExpectedRevisionId mismatch (or NO_POLICY while one exists).
-        Target::TablePolicy { .. } => f.is(&["PolicyNotFoundException"]),
+        Target::TablePolicy { .. } => e.is(&["PolicyNotFoundException"]),
         Target::CatalogPolicy { .. } => {
-            f.is(&["ConditionCheckFailureException", "ConcurrentModificationException"])
+            e.is(&["ConditionCheckFailureException", "ConcurrentModificationException"])
                 // moto answers a failed PolicyExistsCondition this way.
-                || (f.is(&["ResourceNumberLimitExceededException"])
-                    && (f.message.contains("already exists") || f.message.contains("does not exist")))
+                || (e.is(&["ResourceNumberLimitExceededException"])
+                    && (message.contains("already exists") || message.contains("does not exist")))
         }
-        Target::ResourceProperty { .. } => f.is(&["ConflictException", "AlreadyExistsException"]),
+        Target::ResourceProperty { .. } => e.is(&["ConflictException", "AlreadyExistsException"]),
         _ => false,
-    }
-}
-
-/// `Ok(())` for a write the service accepted, the failure otherwise.
-trait Done {
-    fn done(self) -> Result<(), CallFailure>;
-}
-
-impl<T, E> Done for Result<T, SdkError<E, HttpResponse>>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    fn done(self) -> Result<(), CallFailure> {
-        self.map(|_| ()).map_err(|e| CallFailure::from(&e))
     }
 }
 
@@ -213,165 +191,80 @@ struct Reading {
     token: Option<String>,
 }
 
-fn read_action(target: &Target) -> &'static str {
-    match target {
-        Target::TablePolicy { .. } => "dynamodb:GetResourcePolicy",
-        Target::CatalogPolicy { .. } => "glue:GetResourcePolicy",
-        Target::TrustPolicy { .. } => "iam:GetRole",
-        Target::InlinePolicy {
-            principal_kind: PrincipalKind::Role,
-            ..
-        } => "iam:GetRolePolicy",
-        Target::InlinePolicy { .. } => "iam:GetUserPolicy",
-        Target::PointInTimeRecovery { .. } => "dynamodb:DescribeContinuousBackups",
-        Target::ResourceProperty { .. } => "glue:GetIntegrationResourceProperty",
+/// A fact the collector read: its value, or why it could not be read.
+fn known<T>(fact: Fact<T>) -> Result<T, Unknown> {
+    match fact {
+        Fact::Known(v) => Ok(v),
+        Fact::Unknown(u) => Err(u),
     }
 }
 
-impl Reading {
-    const ABSENT: Reading = Reading {
-        content: None,
+/// Reads a target again with the collector's own reads, so the document compares with the
+/// plan's `before` (which the collector read the same way).
+async fn read(account: &Account, target: &Target) -> Result<Reading, Unknown> {
+    let content = |content| Reading {
+        content,
         token: None,
     };
-}
-
-/// The service's "there is none" answer (one of `codes`) is a reading: nothing there.
-fn absent_if(f: CallFailure, codes: &[&str]) -> Result<Reading, CallFailure> {
-    if f.is(codes) {
-        Ok(Reading::ABSENT)
-    } else {
-        Err(f)
-    }
-}
-
-fn policy_value(text: &str) -> Value {
-    decoded(&Value::String(text.to_string()))
-}
-
-async fn read(w: &Writer, target: &Target) -> Result<Reading, CallFailure> {
-    match target {
+    Ok(match target {
         Target::TablePolicy { table_arn } => {
-            match w
-                .dynamodb
-                .get_resource_policy()
-                .resource_arn(table_arn)
-                .send()
-                .await
-            {
-                Ok(o) => Ok(Reading {
-                    content: o.policy().map(policy_value),
-                    token: o.revision_id().map(str::to_string),
-                }),
-                Err(e) => absent_if(CallFailure::from(&e), &["PolicyNotFoundException"]),
+            let policy = known(dynamodb::table_policy(account, table_arn).await)?;
+            Reading {
+                token: policy.as_ref().and_then(|p| p.revision_id.clone()),
+                content: policy.map(|p| p.policy.to_value()),
             }
         }
-        Target::CatalogPolicy { .. } => match w.glue.get_resource_policy().send().await {
-            Ok(o) => Ok(match o.policy_in_json().filter(|p| !p.trim().is_empty()) {
-                Some(p) => Reading {
-                    content: Some(policy_value(p)),
-                    token: o.policy_hash().map(str::to_string),
-                },
-                None => Reading::ABSENT,
-            }),
-            Err(e) => absent_if(CallFailure::from(&e), &["EntityNotFoundException"]),
-        },
-        Target::TrustPolicy { role_arn } => {
-            let o = w
-                .iam
-                .get_role()
-                .role_name(name_from_arn(role_arn))
-                .send()
-                .await
-                .map_err(|e| CallFailure::from(&e))?;
-            Ok(Reading {
-                content: o
-                    .role()
-                    .and_then(|r| r.assume_role_policy_document())
-                    .map(policy_value),
-                token: None,
-            })
+        Target::CatalogPolicy { .. } => {
+            let policy = known(glue::catalog_policy(account).await)?;
+            Reading {
+                token: policy.as_ref().and_then(|p| p.policy_hash.clone()),
+                content: policy.map(|p| p.policy.to_value()),
+            }
         }
+        Target::TrustPolicy { role_arn } => content(
+            iam::trust_policy(account, name_from_arn(role_arn))
+                .await
+                .map_err(|e| e.unknown)?
+                .map(|p| p.to_value()),
+        ),
         Target::InlinePolicy {
             principal_arn,
             principal_kind,
             policy_name,
-        } => {
-            let name = name_from_arn(principal_arn);
-            let got = match principal_kind {
-                PrincipalKind::Role => w
-                    .iam
-                    .get_role_policy()
-                    .role_name(name)
-                    .policy_name(policy_name)
-                    .send()
-                    .await
-                    .map(|o| o.policy_document().to_string())
-                    .map_err(|e| CallFailure::from(&e)),
-                PrincipalKind::User => w
-                    .iam
-                    .get_user_policy()
-                    .user_name(name)
-                    .policy_name(policy_name)
-                    .send()
-                    .await
-                    .map(|o| o.policy_document().to_string())
-                    .map_err(|e| CallFailure::from(&e)),
-            };
-            match got {
-                Ok(text) => Ok(Reading {
-                    content: Some(policy_value(&text)),
-                    token: None,
-                }),
-                Err(f) => absent_if(f, &["NoSuchEntity"]),
-            }
-        }
+        } => content(
+            iam::inline_policy(
+                account,
+                *principal_kind,
+                name_from_arn(principal_arn),
+                policy_name,
+            )
+            .await
+            .map_err(|e| e.unknown)?
+            .map(|p| p.to_value()),
+        ),
         Target::PointInTimeRecovery { table_arn } => {
-            let o = w
-                .dynamodb
-                .describe_continuous_backups()
-                .table_name(table_arn)
-                .send()
+            let (status, _) = dynamodb::continuous_backups(account, table_arn)
                 .await
-                .map_err(|e| CallFailure::from(&e))?;
-            let on = o
-                .continuous_backups_description()
-                .and_then(|d| d.point_in_time_recovery_description())
-                .and_then(|p| p.point_in_time_recovery_status())
-                .is_some_and(|s| s.as_str() == "ENABLED");
-            Ok(Reading {
-                content: Some(serde_json::json!({"PointInTimeRecoveryEnabled": on})),
-                token: None,
-            })
+                .map_err(|e| e.unknown)?;
+            content(Some(pitr_content(status == PitrStatus::Enabled)))
         }
-        Target::ResourceProperty { resource_arn } => {
-            match w
-                .glue
-                .get_integration_resource_property()
-                .resource_arn(resource_arn)
-                .send()
-                .await
-            {
-                Ok(o) => Ok(Reading {
-                    content: Some(serde_json::json!({"TargetProcessingProperties": {
-                        "RoleArn": o.target_processing_properties().and_then(|t| t.role_arn())
-                    }})),
-                    token: None,
-                }),
-                Err(e) => absent_if(
-                    CallFailure::from(&e),
-                    &["EntityNotFoundException", "ResourceNotFoundException"],
-                ),
-            }
-        }
-    }
+        Target::ResourceProperty { resource_arn } => content(
+            known(glue::resource_property(account, resource_arn).await)?
+                .map(|p| resource_property_content(p.role_arn.as_deref())),
+        ),
+    })
 }
 
+/// Sends the change's write, guarded by the service's condition where there is one, as a
+/// call of the account (its request limit, the collector's classification of a failure).
 async fn write(
     w: &Writer,
     change: &Change,
     original: &Snapshot,
     token: Option<String>,
-) -> Result<(), CallFailure> {
+) -> Result<(), CallError> {
+    let account = &w.account;
+    let action = change.target.write_action(change.before.is_some());
     let document = || serde_json::to_string(&change.after).unwrap_or_default();
     match &change.target {
         Target::TablePolicy { table_arn } => {
@@ -393,14 +286,13 @@ async fn write(
                     })
                     .or(token),
             };
-            w.dynamodb
+            let put = w
+                .dynamodb
                 .put_resource_policy()
                 .resource_arn(table_arn)
                 .policy(document())
-                .set_expected_revision_id(expected)
-                .send()
-                .await
-                .done()
+                .set_expected_revision_id(expected);
+            call(account, action, || put.send()).await.map(drop)
         }
         Target::CatalogPolicy {
             catalog_arn,
@@ -430,59 +322,53 @@ async fn write(
             if *enable_hybrid {
                 put = put.enable_hybrid(EnableHybridValues::True);
             }
-            put.send().await.done()
+            call(account, action, || put.send()).await.map(drop)
         }
-        Target::TrustPolicy { role_arn } => w
-            .iam
-            .update_assume_role_policy()
-            .role_name(name_from_arn(role_arn))
-            .policy_document(document())
-            .send()
-            .await
-            .done(),
+        Target::TrustPolicy { role_arn } => {
+            let put = w
+                .iam
+                .update_assume_role_policy()
+                .role_name(name_from_arn(role_arn))
+                .policy_document(document());
+            call(account, action, || put.send()).await.map(drop)
+        }
         Target::InlinePolicy {
             principal_arn,
             principal_kind: PrincipalKind::Role,
             policy_name,
-        } => w
-            .iam
-            .put_role_policy()
-            .role_name(name_from_arn(principal_arn))
-            .policy_name(policy_name)
-            .policy_document(document())
-            .send()
-            .await
-            .done(),
+        } => {
+            let put = w
+                .iam
+                .put_role_policy()
+                .role_name(name_from_arn(principal_arn))
+                .policy_name(policy_name)
+                .policy_document(document());
+            call(account, action, || put.send()).await.map(drop)
+        }
         Target::InlinePolicy {
             principal_arn,
             principal_kind: PrincipalKind::User,
             policy_name,
-        } => w
-            .iam
-            .put_user_policy()
-            .user_name(name_from_arn(principal_arn))
-            .policy_name(policy_name)
-            .policy_document(document())
-            .send()
-            .await
-            .done(),
+        } => {
+            let put = w
+                .iam
+                .put_user_policy()
+                .user_name(name_from_arn(principal_arn))
+                .policy_name(policy_name)
+                .policy_document(document());
+            call(account, action, || put.send()).await.map(drop)
+        }
         Target::PointInTimeRecovery { table_arn } => {
             let spec = aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
                 .point_in_time_recovery_enabled(true)
                 .build()
-                .map_err(|e| CallFailure {
-                    code: None,
-                    message: e.to_string(),
-                    cause: Cause::Other(e.to_string()),
-                    detail: e.to_string(),
-                })?;
-            w.dynamodb
+                .map_err(|e| CallError::unsent(action, e.to_string()))?;
+            let update = w
+                .dynamodb
                 .update_continuous_backups()
                 .table_name(table_arn)
-                .point_in_time_recovery_specification(spec)
-                .send()
-                .await
-                .done()
+                .point_in_time_recovery_specification(spec);
+            call(account, action, || update.send()).await.map(drop)
         }
         Target::ResourceProperty { resource_arn } => {
             let role = change.after["TargetProcessingProperties"]["RoleArn"]
@@ -492,21 +378,19 @@ async fn write(
                 .role_arn(role)
                 .build();
             if change.before.is_some() {
-                w.glue
+                let update = w
+                    .glue
                     .update_integration_resource_property()
                     .resource_arn(resource_arn)
-                    .target_processing_properties(props)
-                    .send()
-                    .await
-                    .done()
+                    .target_processing_properties(props);
+                call(account, action, || update.send()).await.map(drop)
             } else {
-                w.glue
+                let create = w
+                    .glue
                     .create_integration_resource_property()
                     .resource_arn(resource_arn)
-                    .target_processing_properties(props)
-                    .send()
-                    .await
-                    .done()
+                    .target_processing_properties(props);
+                call(account, action, || create.send()).await.map(drop)
             }
         }
     }
@@ -556,10 +440,10 @@ pub async fn settle(
                 super::Account::Source => source,
                 super::Account::Target => target,
             };
-            match read(writer, &change.target).await {
+            match read(&writer.account, &change.target).await {
                 Ok(now) => {
-                    let now = now.content.map(|v| decoded(&v));
-                    if now.as_ref() == Some(&decoded(&change.after)) {
+                    let now = now.content;
+                    if now.as_ref() == Some(&change.after) {
                         out[i] = Some(Visible::Yes);
                     } else if now.is_none() || now == change.before {
                         still.push(i);
@@ -567,7 +451,9 @@ pub async fn settle(
                         out[i] = Some(Visible::Changed);
                     }
                 }
-                Err(f) => out[i] = Some(Visible::Unreadable(f.message)),
+                Err(unknown) => {
+                    out[i] = Some(Visible::Unreadable(unknown.message.unwrap_or_default()))
+                }
             }
         }
         pending = still;

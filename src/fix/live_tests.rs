@@ -9,6 +9,10 @@ use serde_json::{json, Value};
 
 use super::change::{Account, Change, Target};
 use super::live::{apply, Applied, Writer};
+use crate::collect::clients::{Account as CollectorAccount, Clients};
+use crate::collect::guard::ReadOnlyGuard;
+use crate::collect::progress::Reporter;
+use crate::permissions::Side;
 use crate::snapshot::Snapshot;
 
 const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
@@ -19,12 +23,42 @@ fn meta(code: &str, message: &str) -> ErrorMetadata {
     ErrorMetadata::builder().code(code).message(message).build()
 }
 
+/// A writer whose clients answer from the rules: the re-reads through the collector's
+/// read-only clients (guarded as the collector's are), the writes through unguarded ones, both
+/// from the same rules.
 fn writer(dynamodb: &[Rule], glue: &[Rule], iam: &[Rule]) -> Writer {
-    Writer {
+    guarded_writer(dynamodb, glue, iam).0
+}
+
+/// [`writer`], and the read-only guard of its re-reads.
+fn guarded_writer(dynamodb: &[Rule], glue: &[Rule], iam: &[Rule]) -> (Writer, ReadOnlyGuard) {
+    let guard = ReadOnlyGuard::new();
+    let conf = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .build();
+    let mut clients = Clients::from_config(&conf, false, &guard);
+    clients.dynamodb = mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, dynamodb, |c| c
+        .interceptor(guard.clone()));
+    clients.glue = mock_client!(aws_sdk_glue, RuleMode::MatchAny, glue, |c| c
+        .interceptor(guard.clone()));
+    clients.iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam, |c| c
+        .interceptor(guard.clone()));
+    let writer = Writer {
+        account: CollectorAccount {
+            clients,
+            side: Side::Source,
+            id: "111111111111".into(),
+            region: "us-east-1".into(),
+            partition: "aws".into(),
+            down: None,
+            progress: Reporter::silent(),
+        },
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, dynamodb),
         glue: mock_client!(aws_sdk_glue, RuleMode::MatchAny, glue),
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
-    }
+    };
+    (writer, guard)
 }
 
 fn healthy() -> Snapshot {
@@ -42,7 +76,7 @@ fn policy(sid: &str) -> Value {
 fn change(target: Target, account: Account, before: Option<Value>, after: Value) -> Change {
     Change {
         account,
-        action: target.write_action(before.is_some()).to_string(),
+        action: target.write_action(before.is_some()).iam.to_string(),
         target,
         rules: vec!["ZS004".into()],
         before,
@@ -532,4 +566,78 @@ async fn changes_not_applied_are_not_read_back_and_a_visible_write_needs_no_wait
     assert_eq!(pitr.num_calls(), 1);
     assert_eq!(read.num_calls(), 0, "a write that failed is not read back");
     assert!(slept.lock().unwrap().is_empty());
+}
+
+/// The re-read is the collector's read: a denied one names the read action the credentials
+/// lack (as the doctor would), and nothing is written.
+#[tokio::test]
+async fn a_denied_re_read_names_the_read_action_and_nothing_is_written() {
+    use aws_sdk_iam::operation::get_role::GetRoleError;
+    let read = mock!(aws_sdk_iam::Client::get_role).then_error(|| {
+        GetRoleError::generic(meta(
+            "AccessDenied",
+            "User: arn:aws:iam::222222222222:user/ci is not authorized to perform: iam:GetRole",
+        ))
+    });
+    let put = mock!(aws_sdk_iam::Client::update_assume_role_policy).then_output(|| {
+        aws_sdk_iam::operation::update_assume_role_policy::UpdateAssumeRolePolicyOutput::builder()
+            .build()
+    });
+    let w = writer(&[], &[], &[read, put.clone()]);
+    let c = change(
+        Target::TrustPolicy {
+            role_arn: ROLE_ARN.into(),
+        },
+        Account::Target,
+        Some(policy("Old")),
+        policy("New"),
+    );
+    let result = apply(&[c], &w, &w, &healthy()).await;
+    assert_eq!(
+        result,
+        [Applied::Failed {
+            message: "AccessDenied: User: arn:aws:iam::222222222222:user/ci is not authorized to perform: iam:GetRole".into(),
+            missing_action: Some("iam:GetRole".into()),
+        }]
+    );
+    assert_eq!(put.num_calls(), 0);
+}
+
+/// The writer's calls are the account's calls: its progress reporter hears of the re-read
+/// (the write is logged by the command, not reported as a read), and the re-read went
+/// through the collector's read-only clients.
+#[tokio::test]
+async fn the_re_read_is_reported_as_the_collectors_reads_are_and_the_write_is_not() {
+    #[derive(Default)]
+    struct Lines(std::sync::Mutex<Vec<String>>);
+    impl crate::collect::progress::Progress for Lines {
+        fn step(&self, line: &str) {
+            self.0.lock().unwrap().push(line.to_string());
+        }
+    }
+    let old = policy("Old");
+    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
+        let text = old.to_string();
+        move || {
+            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+                .policy(text.clone())
+                .revision_id("rev-1")
+                .build()
+        }
+    });
+    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
+    });
+    let lines = std::sync::Arc::new(Lines::default());
+    let (mut w, guard) = guarded_writer(&[read, put.clone()], &[], &[]);
+    w.account.progress = Reporter::new(lines.clone());
+    let snap = snapshot_with_revision("rev-1", &old);
+    let result = apply(&[table_change(Some(old))], &w, &w, &snap).await;
+    assert_eq!(result, [Applied::Done]);
+    assert_eq!(put.num_calls(), 1);
+    assert_eq!(
+        *lines.0.lock().unwrap(),
+        ["source account 111111111111: reading the table policy"]
+    );
+    assert_eq!(guard.seen(), ["DynamoDB/GetResourcePolicy"]);
 }

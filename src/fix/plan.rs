@@ -141,7 +141,7 @@ fn record(
     let before = target.read(original);
     changes.push(Change {
         account: target.account(original),
-        action: target.write_action(before.is_some()).to_string(),
+        action: target.write_action(before.is_some()).iam.to_string(),
         target: target.clone(),
         rules: vec![rule.to_string()],
         before,
