@@ -120,7 +120,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
     assert_eq!(sse.sse_type.as_deref(), Some("KMS"));
     let key_arn = sse.kms_master_key_arn.clone().unwrap();
     let policy = table.resource_policy.known().unwrap().as_ref().unwrap();
-    assert_eq!(policy.policy.stored(), &created["table_policy"]);
+    assert_eq!(policy.policy.stored(), created["table_policy"]);
 
     // The table's key, read in the source account.
     let key = &snap.kms_keys[&key_arn];
@@ -269,7 +269,7 @@ fn collects_the_healthy_cross_account_setup_from_moto() {
         .unwrap()
         .as_ref()
         .unwrap();
-    assert_eq!(catalog_policy.policy.stored(), &added["catalog_policy"]);
+    assert_eq!(catalog_policy.policy.stored(), added["catalog_policy"]);
     assert!(catalog_policy
         .policy_hash
         .as_deref()

@@ -11,25 +11,46 @@ use crate::policy::{decode_document, PolicyError};
 /// URL-encoded JSON, as IAM returns it). Written back exactly as it was read, so a snapshot
 /// round-trips; two stored policies are equal when their stored forms are.
 #[derive(Debug, Clone)]
-pub struct StoredPolicy {
-    stored: Value,
-    document: Result<Map<String, Value>, PolicyError>,
+pub struct StoredPolicy(Form);
+
+/// The object form is its own document, kept once (a snapshot is mostly policies).
+#[derive(Debug, Clone)]
+enum Form {
+    Object(Map<String, Value>),
+    /// Text (or any other JSON value but an object), with what it decodes to.
+    Text {
+        stored: Value,
+        document: Result<Map<String, Value>, PolicyError>,
+    },
+}
+
+impl PartialEq for StoredPolicy {
+    /// The stored forms decide (the same text decodes the same).
+    fn eq(&self, other: &StoredPolicy) -> bool {
+        match (&self.0, &other.0) {
+            (Form::Object(a), Form::Object(b)) => a == b,
+            (Form::Text { stored: a, .. }, Form::Text { stored: b, .. }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl StoredPolicy {
     pub fn new(stored: Value) -> StoredPolicy {
-        let document = decode_document(&stored);
-        StoredPolicy { stored, document }
+        StoredPolicy(match stored {
+            Value::Object(map) => Form::Object(map),
+            other => Form::Text {
+                document: decode_document(&other),
+                stored: other,
+            },
+        })
     }
 
     /// What a service returned, as collection records it: the decoded object; text that is
     /// no policy object is kept (URL-decoded where it was encoded) so the rules can report it.
     pub fn from_service(text: &str) -> StoredPolicy {
         match decode_document(&Value::String(text.to_string())) {
-            Ok(map) => StoredPolicy {
-                stored: Value::Object(map.clone()),
-                document: Ok(map),
-            },
+            Ok(map) => StoredPolicy(Form::Object(map)),
             Err(_) => {
                 let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
                 StoredPolicy::new(Value::String(decoded.into_owned()))
@@ -38,21 +59,27 @@ impl StoredPolicy {
     }
 
     /// The form the snapshot file holds.
-    pub fn stored(&self) -> &Value {
-        &self.stored
+    pub fn stored(&self) -> Value {
+        match &self.0 {
+            Form::Object(map) => Value::Object(map.clone()),
+            Form::Text { stored, .. } => stored.clone(),
+        }
     }
 
     /// The decoded document, or why it is no policy document.
     pub fn document(&self) -> Result<&Map<String, Value>, &PolicyError> {
-        self.document.as_ref()
+        match &self.0 {
+            Form::Object(map) => Ok(map),
+            Form::Text { document, .. } => document.as_ref(),
+        }
     }
 
     /// The document as JSON to compare or show: the decoded object, else the stored form (a
     /// garbled document still compares as different).
     pub fn to_value(&self) -> Value {
-        match &self.document {
+        match self.document() {
             Ok(map) => Value::Object(map.clone()),
-            Err(_) => self.stored.clone(),
+            Err(_) => self.stored(),
         }
     }
 }
@@ -65,22 +92,16 @@ impl From<Value> for StoredPolicy {
 
 impl From<Map<String, Value>> for StoredPolicy {
     fn from(document: Map<String, Value>) -> StoredPolicy {
-        StoredPolicy {
-            stored: Value::Object(document.clone()),
-            document: Ok(document),
-        }
-    }
-}
-
-impl PartialEq for StoredPolicy {
-    fn eq(&self, other: &StoredPolicy) -> bool {
-        self.stored == other.stored
+        StoredPolicy(Form::Object(document))
     }
 }
 
 impl Serialize for StoredPolicy {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.stored.serialize(s)
+        match &self.0 {
+            Form::Object(map) => map.serialize(s),
+            Form::Text { stored, .. } => stored.serialize(s),
+        }
     }
 }
 
@@ -108,7 +129,7 @@ mod tests {
         for stored in [doc(), json!(text), json!(encoded)] {
             let p = StoredPolicy::new(stored.clone());
             assert_eq!(p.document().unwrap(), doc().as_object().unwrap());
-            assert_eq!(p.stored(), &stored, "written back as it was read");
+            assert_eq!(p.stored(), stored, "written back as it was read");
         }
     }
 
@@ -124,18 +145,18 @@ mod tests {
     #[test]
     fn from_service_stores_the_decoded_object_or_the_text() {
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
-        assert_eq!(StoredPolicy::from_service(encoded).stored(), &doc());
+        assert_eq!(StoredPolicy::from_service(encoded).stored(), doc());
         assert_eq!(
             StoredPolicy::from_service(r#"{"a":"x%20y"}"#).stored(),
-            &json!({"a": "x%20y"})
+            json!({"a": "x%20y"})
         );
         assert_eq!(
             StoredPolicy::from_service("not json%21").stored(),
-            &json!("not json!")
+            json!("not json!")
         );
         // JSON that is no policy object stays text: never a null document.
-        assert_eq!(StoredPolicy::from_service("null").stored(), &json!("null"));
-        assert_eq!(StoredPolicy::from_service("[1]").stored(), &json!("[1]"));
+        assert_eq!(StoredPolicy::from_service("null").stored(), json!("null"));
+        assert_eq!(StoredPolicy::from_service("[1]").stored(), json!("[1]"));
     }
 
     #[test]
