@@ -21,7 +21,7 @@ use crate::collect::{dynamodb, glue, iam};
 use crate::permissions::Side;
 use crate::policy_edit::command::name_from_arn;
 use crate::setup::Setup;
-use crate::snapshot::{Fact, PitrStatus, PrincipalKind, Snapshot, Unknown, UnknownReason};
+use crate::snapshot::{PitrStatus, PrincipalKind, Snapshot, Unknown, UnknownReason};
 
 /// One account as `zetl fix --apply` reaches it. Every call, read or write, is a
 /// `collect::call::call` of `account`: it takes a slot of the account's request limit and a
@@ -191,14 +191,6 @@ struct Reading {
     token: Option<String>,
 }
 
-/// A fact the collector read: its value, or why it could not be read.
-fn known<T>(fact: Fact<T>) -> Result<T, Unknown> {
-    match fact {
-        Fact::Known(v) => Ok(v),
-        Fact::Unknown(u) => Err(u),
-    }
-}
-
 /// Reads a target again with the collector's own reads, so the document compares with the
 /// plan's `before` (which the collector read the same way).
 async fn read(account: &Account, target: &Target) -> Result<Reading, Unknown> {
@@ -208,14 +200,16 @@ async fn read(account: &Account, target: &Target) -> Result<Reading, Unknown> {
     };
     Ok(match target {
         Target::TablePolicy { table_arn } => {
-            let policy = known(dynamodb::table_policy(account, table_arn).await)?;
+            let policy = dynamodb::table_policy(account, table_arn)
+                .await
+                .into_result()?;
             Reading {
                 token: policy.as_ref().and_then(|p| p.revision_id.clone()),
                 content: policy.map(|p| p.policy.to_value()),
             }
         }
         Target::CatalogPolicy { .. } => {
-            let policy = known(glue::catalog_policy(account).await)?;
+            let policy = glue::catalog_policy(account).await.into_result()?;
             Reading {
                 token: policy.as_ref().and_then(|p| p.policy_hash.clone()),
                 content: policy.map(|p| p.policy.to_value()),
@@ -249,7 +243,9 @@ async fn read(account: &Account, target: &Target) -> Result<Reading, Unknown> {
             content(Some(pitr_content(status == PitrStatus::Enabled)))
         }
         Target::ResourceProperty { resource_arn } => content(
-            known(glue::resource_property(account, resource_arn).await)?
+            glue::resource_property(account, resource_arn)
+                .await
+                .into_result()?
                 .map(|p| resource_property_content(p.role_arn.as_deref())),
         ),
     })

@@ -1,6 +1,7 @@
 //! Service size limits for policy documents. A merged document over the limit is refused
 //! with a clear message rather than handed to the user to fail at apply time.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::document::FixError;
@@ -68,8 +69,8 @@ impl PolicyKind {
 /// Size of `doc` as the service counts it, written compactly (the smallest form the user can
 /// apply). `others` adds the size of sibling documents that share the quota (a role's other
 /// inline policies).
-pub fn size_of(doc: &Value, kind: PolicyKind) -> usize {
-    let compact = doc.to_string();
+pub fn size_of<T: Serialize + ?Sized>(doc: &T, kind: PolicyKind) -> usize {
+    let compact = serde_json::to_string(doc).unwrap_or_default();
     if kind.counts_characters() {
         compact.chars().filter(|c| !c.is_whitespace()).count()
     } else {
@@ -85,7 +86,7 @@ pub fn siblings_size(inline: &[InlinePolicy], except: &str, kind: PolicyKind) ->
         .iter()
         .filter(|p| p.name != except)
         .filter_map(|p| p.document.document().ok())
-        .map(|m| size_of(&Value::Object(m.clone()), kind))
+        .map(|m| size_of(m, kind))
         .sum()
 }
 

@@ -82,6 +82,14 @@ impl<T> Fact<T> {
         }
     }
 
+    /// The fact as a result, by value: what was read, or why it could not be.
+    pub fn into_result(self) -> Result<T, Unknown> {
+        match self {
+            Fact::Known(v) => Ok(v),
+            Fact::Unknown(u) => Err(u),
+        }
+    }
+
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
         match self {
             Fact::Known(v) => Fact::Known(f(v)),
