@@ -366,7 +366,16 @@ async fn integration_api_server_error_is_endpoint_error_after_retries() {
     );
 }
 
-fn pitr_enabled(
+/// DescribeContinuousBackups: point-in-time recovery enabled, no recovery period given.
+pub(crate) fn pitr_enabled(
+) -> aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput {
+    pitr_enabled_for(None)
+}
+
+/// DescribeContinuousBackups: point-in-time recovery enabled, with `RecoveryPeriodInDays` when
+/// given.
+fn pitr_enabled_for(
+    days: Option<i32>,
 ) -> aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput {
     use aws_sdk_dynamodb::types::{
         ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
@@ -379,6 +388,7 @@ fn pitr_enabled(
                 .point_in_time_recovery_description(
                     PointInTimeRecoveryDescription::builder()
                         .point_in_time_recovery_status(PointInTimeRecoveryStatus::Enabled)
+                        .set_recovery_period_in_days(days)
                         .build(),
                 )
                 .build()
@@ -410,27 +420,8 @@ fn other_table_reads() -> Vec<Rule> {
 
 #[tokio::test]
 async fn the_pitr_recovery_period_is_read_with_the_status() {
-    use aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput;
-    use aws_sdk_dynamodb::types::{
-        ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
-        PointInTimeRecoveryStatus,
-    };
-    let backups = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
-        DescribeContinuousBackupsOutput::builder()
-            .continuous_backups_description(
-                ContinuousBackupsDescription::builder()
-                    .continuous_backups_status(ContinuousBackupsStatus::Enabled)
-                    .point_in_time_recovery_description(
-                        PointInTimeRecoveryDescription::builder()
-                            .point_in_time_recovery_status(PointInTimeRecoveryStatus::Enabled)
-                            .recovery_period_in_days(3)
-                            .build(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-    });
+    let backups = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups)
+        .then_output(|| pitr_enabled_for(Some(3)));
     let mut rules = other_table_reads();
     rules.push(backups);
     let src = account(

@@ -27,7 +27,7 @@ pub mod s3;
 pub mod sts;
 
 #[cfg(test)]
-mod mock_tests;
+pub(crate) mod mock_tests;
 
 use std::collections::BTreeMap;
 

@@ -97,6 +97,24 @@ fn table_change(before: Option<Value>) -> Change {
     )
 }
 
+/// GetResourcePolicy answering `policy` at `revision`.
+fn table_policy_read(policy: &Value, revision: &str) -> Rule {
+    let (text, revision) = (policy.to_string(), revision.to_string());
+    mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(move || {
+        aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
+            .policy(text.clone())
+            .revision_id(revision.clone())
+            .build()
+    })
+}
+
+/// PutResourcePolicy that succeeds.
+fn table_policy_put() -> Rule {
+    mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
+        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
+    })
+}
+
 /// Stored table policy whose revision is `revision`.
 fn snapshot_with_revision(revision: &str, stored: &Value) -> Snapshot {
     let mut snap = healthy();
@@ -112,15 +130,7 @@ fn snapshot_with_revision(revision: &str, stored: &Value) -> Snapshot {
 async fn table_policy_put_carries_the_revision_read_and_a_condition_failure_is_a_conflict() {
     use aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyError;
     let old = policy("Old");
-    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
-        let text = old.to_string();
-        move || {
-            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
-                .policy(text.clone())
-                .revision_id("rev-2")
-                .build()
-        }
-    });
+    let read = table_policy_read(&old, "rev-2");
     // The write names the revision the plan was made from (rev-1), not the one just read:
     // the service refuses it because someone wrote rev-2 in between.
     let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy)
@@ -152,9 +162,7 @@ async fn a_document_changed_since_the_plan_is_not_written_and_the_run_stops() {
             .revision_id("rev-9")
             .build()
     });
-    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
-        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
-    });
+    let put = table_policy_put();
     let pitr = mock!(aws_sdk_dynamodb::Client::update_continuous_backups).then_output(|| {
         aws_sdk_dynamodb::operation::update_continuous_backups::UpdateContinuousBackupsOutput::builder().build()
     });
@@ -361,18 +369,8 @@ async fn resource_property_is_created_when_absent_and_updated_when_present() {
 async fn each_write_is_reported_as_it_is_sent_and_a_stale_document_is_not() {
     use super::live::apply_reporting;
     let old = policy("Old");
-    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
-        let text = old.to_string();
-        move || {
-            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
-                .policy(text.clone())
-                .revision_id("rev-1")
-                .build()
-        }
-    });
-    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
-        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
-    });
+    let read = table_policy_read(&old, "rev-1");
+    let put = table_policy_put();
     let w = writer(&[read, put.clone()], &[], &[]);
     let snap = snapshot_with_revision("rev-1", &old);
     let reported = std::cell::RefCell::new(Vec::new());
@@ -514,26 +512,8 @@ async fn an_old_document_read_back_is_waited_for_boundedly_then_called_not_yet_v
 #[tokio::test]
 async fn changes_not_applied_are_not_read_back_and_a_visible_write_needs_no_wait() {
     use super::live::{settle, Visible, SETTLE_DELAYS};
-    use aws_sdk_dynamodb::operation::describe_continuous_backups::DescribeContinuousBackupsOutput;
-    use aws_sdk_dynamodb::types::{
-        ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
-        PointInTimeRecoveryStatus,
-    };
-    let pitr = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
-        DescribeContinuousBackupsOutput::builder()
-            .continuous_backups_description(
-                ContinuousBackupsDescription::builder()
-                    .continuous_backups_status(ContinuousBackupsStatus::Enabled)
-                    .point_in_time_recovery_description(
-                        PointInTimeRecoveryDescription::builder()
-                            .point_in_time_recovery_status(PointInTimeRecoveryStatus::Enabled)
-                            .build(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-    });
+    let pitr = mock!(aws_sdk_dynamodb::Client::describe_continuous_backups)
+        .then_output(crate::collect::mock_tests::pitr_enabled);
     let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output(|| {
         aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder().build()
     });
@@ -616,18 +596,8 @@ async fn the_re_read_is_reported_as_the_collectors_reads_are_and_the_write_is_no
         }
     }
     let old = policy("Old");
-    let read = mock!(aws_sdk_dynamodb::Client::get_resource_policy).then_output({
-        let text = old.to_string();
-        move || {
-            aws_sdk_dynamodb::operation::get_resource_policy::GetResourcePolicyOutput::builder()
-                .policy(text.clone())
-                .revision_id("rev-1")
-                .build()
-        }
-    });
-    let put = mock!(aws_sdk_dynamodb::Client::put_resource_policy).then_output(|| {
-        aws_sdk_dynamodb::operation::put_resource_policy::PutResourcePolicyOutput::builder().build()
-    });
+    let read = table_policy_read(&old, "rev-1");
+    let put = table_policy_put();
     let lines = std::sync::Arc::new(Lines::default());
     let (mut w, guard) = guarded_writer(&[read, put.clone()], &[], &[]);
     w.account.progress = Reporter::new(lines.clone());
